@@ -1,0 +1,123 @@
+"""`intake`: the command line of the evidence-intake pipeline."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+app = typer.Typer(help="Evidence intake for the smart city certification programmes (스마트도시 인증).",
+                  no_args_is_help=True, add_completion=False)
+console = Console()
+SEVERITIES = ("blocker", "warning", "info")
+
+
+def _parse_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"not an ISO time with offset, e.g. 2025-09-22T14:05+09:00: {value}") from exc
+    if when.tzinfo is None:
+        raise typer.BadParameter("give the UTC offset, e.g. +09:00 for KST")
+    return when
+
+
+@app.command()
+def process(
+    bundle: Path = typer.Argument(..., exists=True, help="An .eml file, a USB .zip, or a folder."),
+    out: Path = typer.Option(..., "--out", help="Directory for submission.json."),
+    received_at: str | None = typer.Option(None, help="Receipt time for post or hand delivery (ISO, with +09:00)."),
+    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL", help="Store; default sqlite:///var/intake.db."),
+) -> None:
+    """Process one bundle end to end and write OUT/submission.json."""
+    when = _parse_time(received_at)
+    from flows.process import process_bundle
+
+    with console.status(f"처리 중: {bundle.name}"):
+        submission = process_bundle(bundle, out, when, database_url)
+    _summary_table([(bundle.name, submission)])
+    console.print(f"[green]written[/green] {out / 'submission.json'}")
+
+
+@app.command("process-samples")
+def process_samples(
+    out: Path = typer.Option(Path("out"), "--out", help="Results go to OUT/<bundle id>/submission.json."),
+    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL"),
+) -> None:
+    """Generate the sample bundles and process every one of them."""
+    from flows.process import process_bundle
+    from samples.make_samples import build_all
+
+    with console.status("샘플 번들 생성 중"):
+        built = build_all()
+    results = []
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        task = progress.add_task("번들 처리", total=len(built))
+        for spec, path in built:
+            progress.update(task, description=f"번들 처리: {path.name}")
+            when = None if spec["channel"] == "email" else datetime.fromisoformat(spec["received_at"])
+            results.append((path.name, process_bundle(path, out / spec["id"], when, database_url)))
+            progress.advance(task)
+    _summary_table(results)
+    console.print(f"results under [bold]{out}/[/bold]")
+
+
+def _summary_table(results: list) -> None:
+    table = Table(title="처리 결과 (per bundle)")
+    for column in ("bundle", "programme", "applicant", "documents by role", "indicators mapped", "findings"):
+        table.add_column(column)
+    for name, submission in results:
+        roles = Counter(f.role for f in submission.bundle.files)
+        severities = Counter(f.severity for f in submission.findings)
+        mapped = len(submission.indicators) if submission.programme == "city-2025" else len(
+            submission.service.self_scores if submission.service else {})
+        table.add_row(name, submission.programme or "?", submission.applicant.name or "?",
+                      "\n".join(f"{role} {n}" for role, n in sorted(roles.items())),
+                      str(mapped), "\n".join(f"{s} {severities[s]}" for s in SEVERITIES))
+    console.print(table)
+
+
+@app.command()
+def schema(out: Path = typer.Option(None, help="Where to write it; default schemas/submission.schema.json.")) -> None:
+    """Regenerate the submission JSON Schema from the pydantic models."""
+    from schemas.submission import SCHEMA_PATH, write_json_schema
+
+    console.print(f"written {write_json_schema(out or SCHEMA_PATH)}")
+
+
+@app.command()
+def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
+           database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL")) -> None:
+    """List the submissions recorded in the store."""
+    from review_queue.store import list_submissions
+
+    rows = list_submissions(database_url)
+    if as_json:
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = Table(title="제출 현황")
+    for column in ("id", "bundle", "programme", "applicant", "channel", "received", "open findings"):
+        table.add_column(column)
+    for r in rows:
+        table.add_row(str(r["id"]), r["bundle_id"], r["programme"] or "?", r["applicant"] or "?", r["channel"],
+                      r["received_at"] or "", str(r["open_findings"]))
+    console.print(table)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app()
+
+
+if __name__ == "__main__":
+    main()

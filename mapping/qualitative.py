@@ -1,0 +1,58 @@
+"""Read the qualitative self-assessment (정성지표 자체평가표): the stage chosen per sub-area and its text."""
+
+from __future__ import annotations
+
+import re
+
+from extractors.model import Document
+from mapping.values import compact, normalise
+from schemas.programme import CityProgramme
+from schemas.submission import QualitativeValue, Source
+
+_NUMBERING = re.compile(r"^\s*\d+(?:\.\s*\d+)*\.?\s*")
+_AREA_NUMBERING = re.compile(r"^\s*\d+\.(?!\s*\d)")  # `2. 제도 기반` heads an area, `2.1 제도 기반` a sub-area
+
+
+def _stage_lookup(programme: CityProgramme) -> dict[str, int]:
+    lookup = {}
+    for stage in programme.stages:
+        for name in (stage.name, *stage.name_variants):
+            lookup[compact(name)] = stage.number
+            lookup[compact(name).removesuffix("단계")] = stage.number
+    return lookup
+
+
+def parse_stage(text: str, lookup: dict[str, int]) -> int | None:
+    key = compact(text)
+    if not key:
+        return None
+    if key in lookup:
+        return lookup[key]
+    digits = re.fullmatch(r"(?:레벨|level|lv)?([1-5])(?:단계)?", key)
+    return int(digits.group(1)) if digits else None
+
+
+def map_qualitative(docs: list[Document], programme: CityProgramme) -> tuple[dict[str, QualitativeValue], list[tuple[str, str, Source]]]:
+    """Sub-area key -> stage and text, and (key, stage text, source) for stages that could not be read."""
+    names = {compact(n): sub.key for area in programme.qualitative_areas for sub in area.sub_areas
+             for n in (sub.name, *sub.name_variants)}
+    stages = _stage_lookup(programme)
+    values: dict[str, QualitativeValue] = {}
+    unreadable: list[tuple[str, str, Source]] = []
+    for doc in docs:
+        for table in doc.tables:
+            for r, row in enumerate(table.grid()):
+                if len(row) < 3 or _AREA_NUMBERING.match(row[0]) or len(set(row)) == 1:
+                    continue
+                key = names.get(compact(_NUMBERING.sub("", row[0])))
+                if key is None or key in values:
+                    continue
+                stage_text, text = normalise(row[1]), normalise(" ".join(row[2:]))
+                if not stage_text and not text:
+                    continue
+                source = Source(**doc.provenance(table, r, 1).model_dump())
+                stage = parse_stage(stage_text, stages)
+                if stage is None and stage_text:
+                    unreadable.append((key, stage_text, source))
+                values[key] = QualitativeValue(stage=stage, text=text or None, source=source)
+    return values, unreadable

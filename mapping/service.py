@@ -1,0 +1,56 @@
+"""Service programme: the level and domain ticked on the application, and the self-scores."""
+
+from __future__ import annotations
+
+import re
+
+from extractors.model import Document
+from mapping.application import checked_option
+from mapping.values import compact, numbers
+from schemas.programme import ServiceProgramme
+from schemas.submission import ServiceData
+
+SUB_ITEM_KEY = re.compile(r"^\s*(\d\.\d\.\d\.\d{1,2})\b")
+SCORE_HEADERS = ("평가점수", "자체평가점수", "자체점수", "점수")
+
+
+def read_level_and_domain(doc: Document, programme: ServiceProgramme) -> tuple[str | None, str | None]:
+    level_names = {}
+    for level in programme.levels:
+        for name in (level.name, *level.name_variants):
+            level_names[name] = level.key
+    domain_names = {}
+    for domain in programme.domains:
+        for name in (domain.name, *domain.name_variants):
+            domain_names[name] = domain.name
+    level = domain = None
+    for table in doc.tables:
+        for cell in table.cells:
+            if level is None and (ticked := checked_option(cell.text, list(level_names))):
+                level = level_names[ticked]
+            if domain is None and (ticked := checked_option(cell.text, list(domain_names))):
+                domain = domain_names[ticked]
+    return level, domain
+
+
+def read_self_scores(docs: list[Document]) -> dict[str, float]:
+    scores: dict[str, float] = {}
+    for doc in docs:
+        for table in doc.tables:
+            score_col = None
+            for row in table.grid():
+                for c, text in enumerate(row):
+                    if compact(text) in SCORE_HEADERS:
+                        score_col = c
+                if score_col is None or score_col >= len(row):
+                    continue
+                key = next((m.group(1) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
+                found = numbers(row[score_col])
+                if key and found and key not in scores:
+                    scores[key] = found[0]
+    return scores
+
+
+def map_service(application: Document | None, self_evaluations: list[Document], programme: ServiceProgramme) -> ServiceData:
+    level, domain = read_level_and_domain(application, programme) if application else (None, None)
+    return ServiceData(level=level, domain=domain, self_scores=read_self_scores(self_evaluations))

@@ -1,0 +1,98 @@
+"""Build the mapped submission from a bundle's extracted documents."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extractors.model import Document
+from mapping.application import read_fields
+from mapping.qualitative import map_qualitative
+from mapping.roles import classify_role, detect_programme
+from mapping.service import map_service
+from mapping.summary import SummaryResult, map_summary
+from mapping.values import compact
+from schemas import load_programme
+from schemas.programme import CityProgramme, ServiceProgramme
+from schemas.submission import Applicant, Bundle, BundleFile, Source, Submission
+
+SIZE_WORDS = {"대도시": "large", "중소도시": "small"}
+
+
+@dataclass
+class Mapped:
+    """A submission plus what the checks need to know about how it was read."""
+
+    submission: Submission
+    programme: CityProgramme | ServiceProgramme | None
+    documents: list[Document]
+    roles: dict[str, str]
+    field_sources: dict[str, Source] = field(default_factory=dict)
+    summary: SummaryResult | None = None
+    stage_unreadable: list[tuple[str, str, Source]] = field(default_factory=list)
+
+    def by_role(self, role: str) -> list[Document]:
+        return [d for d in self.documents if self.roles.get(d.file) == role]
+
+
+def map_bundle(bundle: Bundle, documents: list[Document], sizes: dict[str, int] | None = None) -> Mapped:
+    programme_id = detect_programme(documents)
+    programme = load_programme(programme_id) if programme_id else None
+    roles = {d.file: classify_role(d, programme) for d in documents}
+    bundle.files = [BundleFile(name=d.file, sha256=d.sha256, role=roles[d.file], media_type=d.media_type,
+                               pages=d.page_count, readable=d.readable, size=(sizes or {}).get(d.file))
+                    for d in documents]
+    mapped = Mapped(Submission(programme=programme_id, bundle=bundle), programme, documents, roles)
+    if programme is None:
+        return mapped
+    _map_applicant(mapped)
+    if isinstance(programme, CityProgramme):
+        _map_city(mapped, programme)
+    else:
+        _map_service(mapped, programme)
+    return mapped
+
+
+def _map_applicant(mapped: Mapped) -> None:
+    fields = {}
+    for doc in mapped.by_role("application"):
+        for key, (value, provenance) in read_fields(doc, mapped.programme.application_fields).items():
+            fields.setdefault(key, value)
+            mapped.field_sources.setdefault(key, Source(**provenance.model_dump()))
+    known = {k: v for k, v in fields.items() if k in Applicant.model_fields}
+    # level and domain are read as the ticked option, into `service`
+    extra = {k: v for k, v in fields.items() if k not in Applicant.model_fields and k not in ("level", "domain")}
+    mapped.submission.applicant = Applicant(**known, **extra)
+
+
+def _map_city(mapped: Mapped, programme: CityProgramme) -> None:
+    submission = mapped.submission
+    summary = map_summary(mapped.by_role("quantitative_proposal"), programme)
+    mapped.summary = summary
+    submission.indicators = summary.values
+    optional = [d.code for d in programme.domain_rules.domains if d.kind == "optional"]
+    present = {programme.indicator(code).domain for code in summary.values}
+    submission.selected_domains = [d for d in optional if d in present]
+    submission.qualitative, mapped.stage_unreadable = map_qualitative(mapped.by_role("qualitative_self_assessment"), programme)
+    submission.applicant.city_size = _city_size(mapped, programme)
+
+
+def _city_size(mapped: Mapped, programme: CityProgramme) -> str | None:
+    """The size class the city applied under (대도시/중소도시), else what its name's kind implies."""
+    for doc in mapped.by_role("application") + mapped.by_role("quantitative_proposal"):
+        text = compact(doc.full_text()[:2000] + " ".join(b.text for b in doc.blocks[:20]))
+        for word, size in SIZE_WORDS.items():
+            if re.search(r"(신청유형|유형|구분)" + word, text):
+                return size
+    name = (mapped.submission.applicant.name or "").strip()
+    if any(name.endswith(kind) for kind in programme.city_size.large_kinds):
+        return "large"
+    if name and not name.endswith(programme.city_size.city_kind):
+        return "small"  # 군 and 구 are always 중소도시
+    return None  # a 시: depends on its population
+
+
+def _map_service(mapped: Mapped, programme: ServiceProgramme) -> None:
+    applications = mapped.by_role("application")
+    mapped.submission.service = map_service(applications[0] if applications else None,
+                                            mapped.by_role("self_evaluation"), programme)

@@ -1,0 +1,150 @@
+"""Map the 정량지표 요약표 onto indicator codes, with the stated text, value and evidence pages."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from extractors.model import Document, Provenance
+from mapping.values import ValueError_, compact, is_placeholder, normalise, parse_stated
+from schemas.programme import CityProgramme, Indicator
+from schemas.submission import IndicatorValue, Source
+
+CODE = re.compile(r"\b([A-C])\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\b")
+# Header cells (compared without spaces) naming the stated-value and evidence-page columns.
+STATED_HEADERS = {"작성지표요약", "지표요약", "작성지표", "지표값", "작성값", "작성내용", "실적", "값"}
+PAGES_HEADERS = {"증빙페이지", "증빙쪽", "근거페이지", "증빙", "증빙자료", "페이지", "쪽"}
+NAME_MATCH_CUTOFF = 0.86
+
+
+@dataclass
+class SummaryRow:
+    indicator: Indicator
+    stated_text: str
+    evidence_pages: list[int]
+    provenance: Provenance
+
+
+@dataclass
+class SummaryResult:
+    values: dict[str, IndicatorValue] = field(default_factory=dict)
+    unparseable: list[tuple[SummaryRow, str]] = field(default_factory=list)
+    placeholders: list[SummaryRow] = field(default_factory=list)
+
+
+def find_code(text: str) -> str | None:
+    match = CODE.search(normalise(text))
+    return "-".join(match.groups()) if match else None
+
+
+class IndicatorNames:
+    """Indicator lookup by code or by (compacted) name and its variants.
+
+    Names several indicators share (each domain's 지자체 자체 설정 지표) are told
+    apart by the domain named elsewhere in the row.
+    """
+
+    def __init__(self, programme: CityProgramme):
+        self.by_code = {i.code: i for i in programme.indicators}
+        self.by_name: dict[str, list[Indicator]] = {}
+        for ind in programme.indicators:
+            for name in (ind.name, *ind.name_variants):
+                bucket = self.by_name.setdefault(compact(name), [])
+                if ind not in bucket:
+                    bucket.append(ind)
+
+    def candidates(self, text: str) -> list[Indicator]:
+        key = compact(text)
+        if len(key) < 4:
+            return []
+        if key in self.by_name:
+            return self.by_name[key]
+        close = difflib.get_close_matches(key, self.by_name, n=1, cutoff=NAME_MATCH_CUTOFF)
+        return self.by_name[close[0]] if close else []
+
+    def match(self, text: str, row: list[str] = ()) -> Indicator | None:
+        found = self.candidates(text)
+        if len(found) > 1:
+            row_keys = {compact(cell) for cell in row}
+            found = [i for i in found if compact(i.subcategory) in row_keys]
+        return found[0] if len(found) == 1 else None
+
+
+def _header_columns(row: list[str]) -> tuple[int | None, int | None]:
+    stated = pages = None
+    for c, text in enumerate(row):
+        key = compact(text)
+        if stated is None and key in STATED_HEADERS:
+            stated = c
+        elif pages is None and key in PAGES_HEADERS:
+            pages = c
+    return stated, pages
+
+
+def parse_pages(text: str) -> list[int]:
+    pages: list[int] = []
+    for a, b in re.findall(r"(\d+)\s*(?:[~\-–]\s*(\d+))?", normalise(text)):
+        start, end = int(a), int(b or a)
+        if end >= start and end - start < 200:
+            pages.extend(range(start, end + 1))
+    return pages
+
+
+def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRow]:
+    names = IndicatorNames(programme)
+    rows: list[SummaryRow] = []
+    stated_col = pages_col = None
+    for table in doc.tables:
+        grid = table.grid()
+        for r, row in enumerate(grid):
+            header = _header_columns(row)
+            if header[0] is not None:
+                stated_col, pages_col = header
+                continue
+            found = _row_indicator(row, names, stated_col)
+            if found is None:
+                continue
+            indicator, name_col = found
+            col = stated_col if stated_col is not None and stated_col > name_col else name_col + 1
+            if col >= len(row):
+                continue
+            pages = parse_pages(row[pages_col]) if pages_col is not None and pages_col < len(row) else []
+            rows.append(SummaryRow(indicator, normalise(row[col]), pages, doc.provenance(table, r, col)))
+    return rows
+
+
+def _row_indicator(row: list[str], names: IndicatorNames, stated_col: int | None) -> tuple[Indicator, int] | None:
+    """The row's indicator and the column of its name (or code), looking left of the stated column."""
+    limit = stated_col if stated_col is not None else len(row)
+    for c in range(limit):
+        code = find_code(row[c])
+        if code and code in names.by_code:
+            name_col = c + 1 if c + 1 < limit and names.candidates(row[c + 1]) else c
+            return names.by_code[code], name_col
+    for c in range(limit):
+        indicator = names.match(row[c], row)
+        if indicator:
+            return indicator, c
+    return None
+
+
+def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult:
+    result = SummaryResult()
+    for doc in docs:
+        for row in read_summary_rows(doc, programme):
+            code = row.indicator.code
+            if code in result.values or not row.stated_text:
+                continue
+            if is_placeholder(row.stated_text):
+                result.placeholders.append(row)
+                continue
+            source = Source(**row.provenance.model_dump())
+            entry = IndicatorValue(unit=row.indicator.unit, stated_text=row.stated_text,
+                                   evidence_pages=row.evidence_pages, source=source)
+            try:
+                entry.value = parse_stated(row.indicator, row.stated_text)
+            except ValueError_:
+                result.unparseable.append((row, row.stated_text))
+            result.values[code] = entry
+    return result

@@ -1,0 +1,118 @@
+"""Checks over a mapped submission; each yields findings from the catalogue."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable, Iterator
+
+from mapping.submission import Mapped
+from review_queue.catalogue import finding, where_ko
+from schemas.programme import CityProgramme, ServiceProgramme
+from schemas.submission import Finding, Source
+
+Check = Callable[[Mapped], Iterator[Finding]]
+KST_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def check_programme(m: Mapped) -> Iterator[Finding]:
+    if m.programme is None:
+        yield finding("programme.unknown")
+
+
+def check_unreadable(m: Mapped) -> Iterator[Finding]:
+    for doc in m.documents:
+        if not doc.readable:
+            yield finding("document.unreadable", file=doc.file, reason=doc.unreadable_reason,
+                          source=Source(file=doc.file))
+
+
+def check_required_documents(m: Mapped) -> Iterator[Finding]:
+    if m.programme is None:
+        return
+    present = set(m.roles.values())
+    joint = "joint_applicant_confirmation" in present
+    for required in m.programme.required_documents:
+        needed = required.required and (required.condition == "always" or (required.condition == "joint_application" and joint))
+        if needed and required.role not in present:
+            yield finding("document.missing", key=required.key, title=required.title, role=required.role)
+
+
+def check_deadline(m: Mapped) -> Iterator[Finding]:
+    received = m.submission.bundle.received_at
+    if m.programme is None or received is None:
+        return
+    window = m.programme.submission_window
+    if received > window.end:
+        tz = window.end.tzinfo
+        yield finding("submission.late", received=received.astimezone(tz).strftime(KST_FORMAT),
+                      deadline=window.end.strftime(KST_FORMAT))
+
+
+def check_application_fields(m: Mapped) -> Iterator[Finding]:
+    if m.programme is None:
+        return
+    for doc in m.by_role("application"):
+        applicant = m.submission.applicant.model_dump()
+        for form_field in m.programme.application_fields:
+            if form_field.key in ("name", "registration_no", "representative") and not applicant.get(form_field.key):
+                yield finding("applicant.field_missing", file=doc.file, label=form_field.label, source=Source(file=doc.file))
+
+
+def check_indicators(m: Mapped) -> Iterator[Finding]:
+    programme = m.programme
+    if not isinstance(programme, CityProgramme) or not m.by_role("quantitative_proposal"):
+        return
+    for row, text in (m.summary.unparseable if m.summary else []):
+        source = Source(**row.provenance.model_dump())
+        yield finding("indicator.value_unparseable", indicator=row.indicator.code, code=row.indicator.code,
+                      name=row.indicator.name, text=text, where=where_ko(source), source=source)
+    selected = m.submission.selected_domains
+    expected = programme.domain_rules.choose_optional
+    if len(selected) != expected:
+        yield finding("domains.selection_invalid", expected=expected, count=len(selected), domains=", ".join(selected) or "없음")
+    for code in programme.reported_codes(selected):
+        if code not in m.submission.indicators:
+            yield finding("indicator.missing", indicator=code, code=code, name=programme.indicator(code).name)
+
+
+def check_qualitative(m: Mapped) -> Iterator[Finding]:
+    programme = m.programme
+    if not isinstance(programme, CityProgramme) or not m.by_role("qualitative_self_assessment"):
+        return
+    names = {s.key: s.name for a in programme.qualitative_areas for s in a.sub_areas}
+    for key, text, source in m.stage_unreadable:
+        yield finding("qualitative.stage_invalid", indicator=key, key=key, name=names[key], text=text,
+                      where=where_ko(source), source=source)
+    selected = set(m.submission.selected_domains)
+    always = {d.code for d in programme.domain_rules.domains if d.kind != "optional"}
+    for area in programme.qualitative_areas:
+        for sub in area.sub_areas:
+            if sub.domain and sub.domain not in selected | always:
+                continue
+            value = m.submission.qualitative.get(sub.key)
+            if value is None or value.stage is None and not any(k == sub.key for k, _, _ in m.stage_unreadable):
+                yield finding("qualitative.missing", indicator=sub.key, key=sub.key, name=sub.name)
+
+
+def check_service(m: Mapped) -> Iterator[Finding]:
+    programme = m.programme
+    service = m.submission.service
+    if not isinstance(programme, ServiceProgramme) or service is None or not m.by_role("application"):
+        return
+    if service.level is None:
+        yield finding("service.level_invalid")
+    eligible = [d.name for d in programme.domains if d.eligible]
+    if service.domain is not None and service.domain not in eligible:
+        yield finding("service.domain_ineligible", domain=service.domain, eligible=", ".join(eligible))
+    points = {s.key: s.points for s in programme.sub_items()}
+    for key, score in service.self_scores.items():
+        if key in points and score > points[key]:
+            yield finding("service.self_score_exceeds_max", indicator=key, key=key, score=f"{score:g}", points=points[key])
+
+
+CHECKS: list[Check] = [check_programme, check_unreadable, check_required_documents, check_deadline,
+                       check_application_fields, check_indicators, check_qualitative, check_service]
+
+
+def run_checks(m: Mapped) -> list[Finding]:
+    return [f for check in CHECKS for f in check(m)]
