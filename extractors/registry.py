@@ -23,7 +23,8 @@ EXTRACTORS: dict[str, Callable[[Document, bytes], Document]] = {
 # Korean reasons for the clerk, by media type that no extractor reads yet.
 UNSUPPORTED_KO = {
     media.EMPTY: "빈 파일(0바이트)입니다",
-    media.OLE: "암호가 걸렸거나 구형(.doc/.xls/.hwp) 형식의 파일입니다",
+    media.ENCRYPTED_OOXML: "암호가 걸린 파일이라 열 수 없습니다",
+    media.OLE: "구형(.doc/.xls) 형식의 파일이라 읽을 수 없습니다. DOCX/XLSX/PDF로 다시 요청하십시오",
     media.HWP: "HWP 파일은 아직 읽을 수 없습니다",
     media.HWPX: "HWPX 파일은 아직 읽을 수 없습니다",
     media.PNG: "스캔 이미지는 아직 판독(OCR)하지 않습니다",
@@ -51,7 +52,9 @@ def extract(name: str, data: bytes) -> Document:
 
 
 def _reason_ko(exc: Exception) -> str:
-    text = f"{type(exc).__name__} {exc}".lower()
+    # pdfplumber wraps pdfminer's PDFPasswordIncorrect: look at the arguments and the chain too
+    chain = [exc, *exc.args, exc.__cause__, exc.__context__]
+    text = " ".join(f"{type(e).__name__} {e}" for e in chain if e is not None).lower()
     if "password" in text or "encrypt" in text:
         return "암호가 걸린 파일이라 열 수 없습니다"
     return f"파일이 손상되었거나 잘려 있어 열 수 없습니다 ({type(exc).__name__})"

@@ -10,7 +10,8 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HWPX = "application/hwp+zip"
 HWP = "application/x-hwp"
-OLE = "application/x-ole-storage"  # .doc/.xls/.hwp/.msg or an encrypted OOXML file
+OLE = "application/x-ole-storage"  # .doc/.xls/.msg
+ENCRYPTED_OOXML = "application/x-encrypted-ooxml"  # a password-protected DOCX/XLSX/PPTX is an OLE file
 ZIP = "application/zip"
 PNG = "image/png"
 JPEG = "image/jpeg"
@@ -35,6 +36,8 @@ def sniff(data: bytes) -> str:
     if head.startswith(_OLE_MAGIC):
         if "HWP Document File".encode() in data[:65536]:
             return HWP
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            return ENCRYPTED_OOXML
         return OLE
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email
 import hashlib
+import re
 import logging
 import unicodedata
 import zipfile
@@ -12,6 +15,8 @@ from datetime import datetime
 from email import policy
 from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
+
+from extractors.sniff import EML, sniff
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +69,7 @@ def open_bundle(path: Path, received_at: datetime | None = None) -> ReceivedBund
     path = Path(path)
     if path.is_dir():
         bundle = _open_folder(path)
-    elif path.suffix.lower() == ".eml":
+    elif path.suffix.lower() == ".eml" or sniff(path.read_bytes()[:4096]) == EML:
         bundle = _open_eml(path)
     elif zipfile.is_zipfile(path):
         bundle = _open_zip(path)
@@ -151,6 +156,19 @@ def _open_eml(path: Path) -> ReceivedBundle:
             name = f"{stem} ({seen[name]}).{ext}" if dot else f"{name} ({seen[name]})"
         else:
             seen[name] = 1
-        bundle.files.append(ReceivedFile(name, part.get_payload(decode=True) or b""))
+        bundle.files.append(ReceivedFile(name, _payload(part, name, bundle.problems)))
     bundle.id = _bundle_id("email", bundle.files, hashlib.sha256(raw).digest())
     return bundle
+
+
+def _payload(part, name: str, problems: list[str]) -> bytes:
+    """Decoded attachment bytes; a truncated base64 body keeps every whole quantum instead of the raw text."""
+    if part.get("Content-Transfer-Encoding", "").strip().lower() != "base64":
+        return part.get_payload(decode=True) or b""
+    text = re.sub(r"[^A-Za-z0-9+/=]", "", part.get_payload(decode=False) or "")
+    try:
+        return base64.b64decode(text, validate=True)
+    except binascii.Error:
+        problems.append(f"attachment {name!r}: damaged base64 body ({len(text)} characters); decoded what was whole")
+        text = text.rstrip("=")
+        return base64.b64decode(text[: len(text) - len(text) % 4])

@@ -100,12 +100,13 @@ def _parse_bool_reading(reading: str, t: str) -> bool:
 def _as_kind(indicator: Indicator, number: float) -> float | int:
     if indicator.value_kind == "count":
         return int(round(number)) if abs(number - round(number)) < 1e-9 else number
-    if indicator.value_kind == "amount" and number.is_integer():
+    if indicator.value_kind in ("amount", "custom") and number.is_integer():
         return int(number)
     return number
 
 
 def is_placeholder(text: str) -> bool:
     """The form's `00.00`, `000건` placeholders left unfilled."""
-    found = _NUMBER.findall(normalise(text))
+    t = normalise(text)
+    found = _NUMBER.findall(t.rsplit("당", 1)[1] if "당" in t else t)
     return bool(found) and all(_PLACEHOLDER.match(n.replace(",", "")) for n in found)

@@ -1,0 +1,48 @@
+"""Shared fixtures: the third-party corpus, and the sample bundles processed once per session."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("INTAKE_SHARED_DIR", ROOT.parent / "shared"))
+CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    if not CORPUS.is_dir():
+        pytest.fail(f"the shared corpus is expected at {CORPUS} (set INTAKE_SHARED_DIR)")
+    return CORPUS
+
+
+@pytest.fixture(scope="session")
+def sample_specs() -> dict[str, dict]:
+    specs = {}
+    for path in sorted((ROOT / "samples" / "specs").glob("*.yaml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        specs[spec["id"]] = spec
+    return specs
+
+
+@pytest.fixture(scope="session")
+def processed(tmp_path_factory) -> dict:
+    """Run the README's main job (`intake process-samples`) once, into a temporary store and output dir."""
+    work = tmp_path_factory.mktemp("samples")
+    env = {**os.environ, "INTAKE_DATABASE_URL": f"sqlite:///{work / 'intake.db'}", "COLUMNS": "160"}
+    intake = Path(sys.executable).with_name("intake")
+    run = subprocess.run([str(intake), "process-samples", "--out", str(work / "out")], cwd=ROOT, env=env,
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    status = subprocess.run([str(intake), "status", "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert status.returncode == 0, status.stderr
+    return {"out": work / "out", "stdout": run.stdout, "status": json.loads(status.stdout),
+            "submissions": {p.parent.name: json.loads(p.read_text(encoding="utf-8"))
+                            for p in (work / "out").glob("*/submission.json")}}
