@@ -17,6 +17,9 @@ app = typer.Typer(help="Evidence intake for the smart city certification program
                   no_args_is_help=True, add_completion=False)
 console = Console()
 SEVERITIES = ("blocker", "warning", "info")
+ROLE_LABELS = {"application": "신청서", "quantitative_proposal": "정량제안서", "qualitative_self_assessment": "정성자체평가",
+               "service_proposal": "평가제안서", "self_evaluation": "자체평가표", "joint_applicant_confirmation": "공동확인서",
+               "privacy_consent": "개인정보동의", "evidence": "근거자료", "other": "기타"}
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -74,16 +77,20 @@ def process_samples(
 
 def _summary_table(results: list) -> None:
     table = Table(title="처리 결과 (per bundle)")
-    for column in ("bundle", "programme", "applicant", "documents by role", "indicators mapped", "findings"):
-        table.add_column(column)
+    table.add_column("bundle / applicant", no_wrap=True)
+    table.add_column("programme", no_wrap=True)
+    table.add_column("documents by role", no_wrap=True)
+    table.add_column("mapped", justify="right")
+    table.add_column("findings", no_wrap=True)
     for name, submission in results:
         roles = Counter(f.role for f in submission.bundle.files)
         severities = Counter(f.severity for f in submission.findings)
         mapped = len(submission.indicators) if submission.programme == "city-2025" else len(
             submission.service.self_scores if submission.service else {})
-        table.add_row(name, submission.programme or "?", submission.applicant.name or "?",
-                      "\n".join(f"{role} {n}" for role, n in sorted(roles.items())),
+        table.add_row(f"{name}\n{submission.applicant.name or '?'}", submission.programme or "?",
+                      "\n".join(f"{ROLE_LABELS.get(role, role)} {n}" for role, n in sorted(roles.items())),
                       str(mapped), "\n".join(f"{s} {severities[s]}" for s in SEVERITIES))
+    table.caption = "mapped: indicators (city) or self-scores (service)"
     console.print(table)
 
 

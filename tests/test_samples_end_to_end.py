@@ -99,4 +99,4 @@ def test_summary_table_printed(processed):
     out = processed["stdout"]
     for name in ("한빛시", "푸른군", "도시이음모빌리티"):
         assert name in out
-    assert "indicators" in out and "findings" in out
+    assert "mapped" in out and "blocker" in out and "신청서" in out
