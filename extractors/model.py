@@ -1,7 +1,8 @@
 """The one document model every extractor produces.
 
-Every element carries a ``Provenance`` so a value that reaches the scorers can
-be traced back to its file, page or sheet, table, cell and box.
+Every element carries enough to build a ``Provenance``, so a value that reaches
+the scorers can be traced back to its file, page or sheet, table, cell and box,
+and to how it was obtained (text layer, OCR with its confidence, formula value).
 """
 
 from __future__ import annotations
@@ -10,17 +11,19 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-Method = Literal["text_layer", "ocr", "docx", "xlsx_value", "xlsx_formula"]
+# How a piece of text was obtained.
+Method = Literal["text_layer", "ocr", "docx", "xlsx_value", "xlsx_formula", "hwp", "hwpx"]
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom; PDF points for PDFs, pixels for images
 
 
 class Provenance(BaseModel):
     file: str  # name of the file inside the bundle
     page: int | None = None  # 1-based page (PDF, scans)
     sheet: str | None = None  # XLSX sheet name
-    table: int | None = None  # 0-based table index within the page/sheet/document
+    table: int | None = None  # 0-based table index within the document
     row: int | None = None  # 0-based row in the table grid
     col: int | None = None
-    bbox: tuple[float, float, float, float] | None = None  # x0, top, x1, bottom in PDF points
+    bbox: Box | None = None
     method: Method = "text_layer"
     confidence: float | None = None  # OCR confidence 0–100
 
@@ -31,13 +34,19 @@ class Cell(BaseModel):
     text: str
     row_span: int = 1
     col_span: int = 1
-    bbox: tuple[float, float, float, float] | None = None
+    bbox: Box | None = None
+    confidence: float | None = None  # mean OCR word confidence, when read by OCR
+    formula: str | None = None  # an XLSX formula cell's formula; ``text`` holds its cached value
+    number_format: str | None = None
 
 
 class Table(BaseModel):
     index: int
-    page: int | None = None
+    page: int | None = None  # first page for a table continued across pages
+    pages: list[int] = []  # every page it spans, when more than one
     sheet: str | None = None
+    bbox: Box | None = None  # on its first page
+    method: Method | None = None
     cells: list[Cell] = []
     n_rows: int = 0
     n_cols: int = 0
@@ -51,6 +60,14 @@ class Table(BaseModel):
                     grid[r][c] = cell.text
         return grid
 
+    def top_left_grid(self) -> list[list[str]]:
+        """Rows of text with a merged cell's text only at its top-left position."""
+        grid = [["" for _ in range(self.n_cols)] for _ in range(self.n_rows)]
+        for cell in self.cells:
+            if cell.row < self.n_rows and cell.col < self.n_cols:
+                grid[cell.row][cell.col] = cell.text
+        return grid
+
     def cell_at(self, row: int, col: int) -> Cell | None:
         for cell in self.cells:
             if cell.row <= row < cell.row + cell.row_span and cell.col <= col < cell.col + cell.col_span:
@@ -61,15 +78,29 @@ class Table(BaseModel):
 class TextBlock(BaseModel):
     text: str
     page: int | None = None
-    heading_level: int | None = None
-    bbox: tuple[float, float, float, float] | None = None
+    heading_level: int | None = None  # 0 = title, 1… = heading levels
+    bbox: Box | None = None
+    method: Method | None = None
+    confidence: float | None = None
+
+
+class Figure(BaseModel):
+    page: int | None = None
+    bbox: Box | None = None
+    name: str  # file name the figure is written under, e.g. p003-fig01.png
+    media_type: str = "image/png"
+    data: bytes = Field(default=b"", exclude=True, repr=False)
 
 
 class Page(BaseModel):
     number: int  # 1-based page, or sheet position for workbooks
     name: str | None = None  # sheet name
     text: str = ""
-    method: Method = "text_layer"
+    method: Method | Literal["none"] = "text_layer"
+    width: float | None = None
+    height: float | None = None
+    hidden: bool = False  # a hidden sheet
+    confidence: float | None = None  # mean OCR confidence of the page
 
 
 class Document(BaseModel):
@@ -81,8 +112,9 @@ class Document(BaseModel):
     pages: list[Page] = []
     blocks: list[TextBlock] = []
     tables: list[Table] = []
+    figures: list[Figure] = []
     unreadable_reason: str | None = None
-    warnings: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list)  # English, for the operator's log
 
     @property
     def readable(self) -> bool:
@@ -92,13 +124,25 @@ class Document(BaseModel):
     def page_count(self) -> int | None:
         return len(self.pages) or None
 
+    @property
+    def text_source(self) -> Literal["text_layer", "ocr", "mixed", "none"]:
+        methods = {p.method for p in self.pages if p.text.strip()} or ({b.method or "text_layer" for b in self.blocks} if self.blocks else set())
+        if not methods:
+            return "none"
+        if methods == {"ocr"}:
+            return "ocr"
+        return "mixed" if "ocr" in methods else "text_layer"
+
     def full_text(self) -> str:
         parts = [p.text for p in self.pages] or [b.text for b in self.blocks]
         return "\n".join(parts)
 
     def provenance(self, table: Table, row: int | None = None, col: int | None = None) -> Provenance:
-        method: Method = "docx" if self.media_type.endswith("wordprocessingml.document") else (
-            "xlsx_value" if table.sheet else "text_layer")
         cell = table.cell_at(row, col) if row is not None and col is not None else None
-        return Provenance(file=self.file, page=table.page, sheet=table.sheet, table=table.index,
-                          row=row, col=col, bbox=cell.bbox if cell else None, method=method)
+        method = table.method or ("docx" if self.media_type.endswith("wordprocessingml.document") else
+                                  "xlsx_value" if table.sheet else "text_layer")
+        if cell is not None and cell.formula:
+            method = "xlsx_formula"
+        return Provenance(file=self.file, page=table.page, sheet=table.sheet, table=table.index, row=row, col=col,
+                          bbox=cell.bbox if cell else table.bbox, method=method,
+                          confidence=cell.confidence if cell else None)
