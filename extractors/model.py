@@ -92,6 +92,16 @@ class Figure(BaseModel):
     data: bytes = Field(default=b"", exclude=True, repr=False)
 
 
+class Flag(BaseModel):
+    """Something a reviewer should know about how a document was read; ``rule`` names a
+    rule of the review catalogue (review_queue/rules.yaml), which owns severity and wording."""
+
+    rule: str
+    page: int | None = None
+    sheet: str | None = None
+    detail: str = ""  # the specifics, in Korean where a clerk reads them (cells, pages)
+
+
 class Page(BaseModel):
     number: int  # 1-based page, or sheet position for workbooks
     name: str | None = None  # sheet name
@@ -113,6 +123,7 @@ class Document(BaseModel):
     blocks: list[TextBlock] = []
     tables: list[Table] = []
     figures: list[Figure] = []
+    flags: list[Flag] = []
     unreadable_reason: str | None = None
     warnings: list[str] = Field(default_factory=list)  # English, for the operator's log
 

@@ -1,49 +1,83 @@
-"""Pick the extractor by content and turn every failure into an unreadable document."""
+"""Pick the extractor by content and turn every failure into an unreadable document.
+
+``extract`` runs in the calling process; ``extract_bounded`` runs the same thing in
+a worker process under a time limit and an address-space limit, so one hostile or
+pathological file cannot hang or exhaust the machine that processes a bundle.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import importlib
 import logging
+import multiprocessing
+import os
+import resource
+import threading
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
 from typing import Callable
 
+from pebble import ProcessExpired, ProcessPool
+
 from extractors import sniff as media
-from extractors.docx import extract_docx
 from extractors.model import Document
-from extractors.pdf import extract_pdf
-from extractors.xlsx import extract_xlsx
 
 log = logging.getLogger(__name__)
 
-EXTRACTORS: dict[str, Callable[[Document, bytes], Document]] = {
-    media.PDF: extract_pdf,
-    media.DOCX: extract_docx,
-    media.XLSX: extract_xlsx,
+# media type -> "module:function"; imported on first use so a missing optional part degrades to "unsupported".
+EXTRACTORS: dict[str, str] = {
+    media.PDF: "extractors.pdf:extract_pdf",
+    media.DOCX: "extractors.docx:extract_docx",
+    media.XLSX: "extractors.xlsx:extract_xlsx",
+    media.HWPX: "extractors.hwpx:extract_hwpx",
+    media.HWP: "extractors.hwp:extract_hwp",
+    media.PNG: "extractors.ocr:extract_image",
+    media.JPEG: "extractors.ocr:extract_image",
+    media.TIFF: "extractors.ocr:extract_image",
 }
 
-# Korean reasons for the clerk, by media type that no extractor reads yet.
+# Korean reasons for the clerk, by media type that no extractor reads.
 UNSUPPORTED_KO = {
     media.EMPTY: "빈 파일(0바이트)입니다",
     media.ENCRYPTED_OOXML: "암호가 걸린 파일이라 열 수 없습니다",
     media.OLE: "구형(.doc/.xls) 형식의 파일이라 읽을 수 없습니다. DOCX/XLSX/PDF로 다시 요청하십시오",
-    media.HWP: "HWP 파일은 아직 읽을 수 없습니다",
-    media.HWPX: "HWPX 파일은 아직 읽을 수 없습니다",
-    media.PNG: "스캔 이미지는 아직 판독(OCR)하지 않습니다",
-    media.JPEG: "스캔 이미지는 아직 판독(OCR)하지 않습니다",
-    media.TIFF: "스캔 이미지는 아직 판독(OCR)하지 않습니다",
 }
+TIMEOUT_KO = "파일 처리 시간({seconds:.0f}초)을 넘어 중단했습니다. 파일이 지나치게 크거나 손상되었을 수 있습니다"
+MEMORY_KO = "파일 처리에 허용된 메모리({gib:.1f}GiB)를 넘어 중단했습니다. 파일이 지나치게 크거나 손상되었을 수 있습니다"
+
+
+@dataclass(frozen=True)
+class Limits:
+    seconds: float = float(os.environ.get("INTAKE_EXTRACT_SECONDS", 300))
+    memory_bytes: int = int(os.environ.get("INTAKE_EXTRACT_MEMORY_MB", 3072)) * 1024**2
+
+
+def _resolve(media_type: str) -> Callable[[Document, bytes], Document] | None:
+    target = EXTRACTORS.get(media_type)
+    if target is None:
+        return None
+    module_name, function = target.split(":")
+    try:
+        return getattr(importlib.import_module(module_name), function)
+    except (ImportError, AttributeError) as exc:
+        log.warning("extractor %s unavailable: %s", target, exc)
+        return None
 
 
 def extract(name: str, data: bytes) -> Document:
-    """Extract one file; never raises for bad input."""
+    """Extract one file in this process; never raises for bad input."""
     media_type = media.sniff(data)
     doc = Document(file=name, sha256=hashlib.sha256(data).hexdigest(), media_type=media_type)
-    extractor = EXTRACTORS.get(media_type)
+    extractor = _resolve(media_type)
     if extractor is None:
         doc.unreadable_reason = UNSUPPORTED_KO.get(media_type, "지원하지 않는 파일 형식입니다")
         log.warning("no extractor for %s (%s)", name, media_type)
         return doc
     try:
         return extractor(doc, data)
+    except MemoryError:
+        raise  # the bounded runner reports it with the limit
     except Exception as exc:  # corrupt, truncated or encrypted input must not stop the bundle
         log.warning("could not read %s as %s: %s: %s", name, media_type, type(exc).__name__, exc)
         fresh = Document(file=name, sha256=doc.sha256, media_type=media_type)
@@ -58,3 +92,51 @@ def _reason_ko(exc: Exception) -> str:
     if "password" in text or "encrypt" in text:
         return "암호가 걸린 파일이라 열 수 없습니다"
     return f"파일이 손상되었거나 잘려 있어 열 수 없습니다 ({type(exc).__name__})"
+
+
+def _limit_memory(memory_bytes: int) -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")  # Tesseract: one thread per worker process
+
+
+_pool: ProcessPool | None = None
+_pool_limits: Limits | None = None
+_pool_lock = threading.Lock()
+
+
+def _worker_pool(limits: Limits) -> ProcessPool:
+    global _pool, _pool_limits
+    with _pool_lock:
+        if _pool is None or _pool_limits != limits or not _pool.active:
+            if _pool is not None:
+                _pool.stop()
+            # forkserver: workers do not inherit the flow's threads and locks
+            _pool = ProcessPool(max_workers=max(1, min(2, os.cpu_count() or 1)), max_tasks=25,
+                                initializer=_limit_memory, initargs=(limits.memory_bytes,),
+                                context=multiprocessing.get_context("forkserver"))
+            _pool_limits = limits
+        return _pool
+
+
+def extract_bounded(name: str, data: bytes, limits: Limits | None = None) -> Document:
+    """``extract`` in a worker process under ``limits``; a file that breaks them becomes unreadable."""
+    limits = limits or Limits()
+    future = _worker_pool(limits).schedule(extract, args=(name, data), timeout=limits.seconds)
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        return future.result()
+    except FutureTimeout:
+        reason, why = TIMEOUT_KO.format(seconds=limits.seconds), f"took longer than {limits.seconds:.0f} s"
+    except (MemoryError, ProcessExpired) as exc:
+        reason, why = MEMORY_KO.format(gib=limits.memory_bytes / 1024**3), f"exceeded memory ({type(exc).__name__})"
+    log.warning("extraction of %s stopped: %s", name, why)
+    return Document(file=name, sha256=sha256, media_type=media.sniff(data), unreadable_reason=reason)
+
+
+def shutdown() -> None:
+    global _pool
+    with _pool_lock:
+        if _pool is not None:
+            _pool.stop()
+            _pool.join()
+            _pool = None

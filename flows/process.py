@@ -11,7 +11,8 @@ import flows  # noqa: F401  (sets Prefect's local-mode defaults first)
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from extractors import Document, extract
+from extractors import Document
+from extractors.registry import extract_bounded
 from intake.bundles import ReceivedBundle, ReceivedFile, open_bundle
 from mapping.submission import Mapped, map_bundle
 from review_queue.checks import run_checks
@@ -31,7 +32,7 @@ def open_bundle_task(path: Path, received_at: datetime | None) -> ReceivedBundle
 
 @task(cache_policy=NO_CACHE)
 def extract_task(received: ReceivedFile) -> Document:
-    return extract(received.name, received.data)
+    return extract_bounded(received.name, received.data)
 
 
 @task(cache_policy=NO_CACHE)

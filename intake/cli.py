@@ -51,6 +51,29 @@ def process(
     console.print(f"[green]written[/green] {out / 'submission.json'}")
 
 
+@app.command()
+def extract(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="Any evidence file: PDF, DOCX, XLSX, HWP, HWPX, image."),
+    out: Path = typer.Option(..., "--out", help="Directory for document.json and the figures."),
+) -> None:
+    """Run the extractor that fits FILE (chosen by content) and write OUT/document.json and the figures as files."""
+    from extractors.export import document_record
+    from extractors.registry import extract_bounded, shutdown
+    from review_queue.checks import document_findings
+
+    with console.status(f"추출 중: {file.name}"):
+        doc = extract_bounded(file.name, file.read_bytes())
+    shutdown()
+    out.mkdir(parents=True, exist_ok=True)
+    record = document_record(doc, out / "figures")
+    record["findings"] = [f.model_dump(mode="json", exclude_none=True) for f in document_findings(doc)]
+    (out / "document.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    console.print(f"{file.name}: {doc.media_type}, {record['pages'] or 0} pages, {len(doc.tables)} tables, "
+                  f"{len(doc.figures)} figures, text from {doc.text_source}"
+                  + (f" — [red]판독 불가[/red]: {doc.unreadable_reason}" if not doc.readable else ""))
+    console.print(f"[green]written[/green] {out / 'document.json'}")
+
+
 @app.command("process-samples")
 def process_samples(
     out: Path = typer.Option(Path("out"), "--out", help="Results go to OUT/<bundle id>/submission.json."),

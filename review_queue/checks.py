@@ -19,11 +19,18 @@ def check_programme(m: Mapped) -> Iterator[Finding]:
         yield finding("programme.unknown")
 
 
-def check_unreadable(m: Mapped) -> Iterator[Finding]:
+def check_document_flags(m: Mapped) -> Iterator[Finding]:
+    """What the extractors noticed about how a document was read (uncached formulas, hidden sheets, OCR)."""
     for doc in m.documents:
-        if not doc.readable:
-            yield finding("document.unreadable", file=doc.file, reason=doc.unreadable_reason,
-                          source=Source(file=doc.file))
+        yield from document_findings(doc)
+
+
+def document_findings(doc) -> Iterator[Finding]:
+    if not doc.readable:
+        yield finding("document.unreadable", file=doc.file, reason=doc.unreadable_reason, source=Source(file=doc.file))
+    for flag in doc.flags:
+        yield finding(flag.rule, file=doc.file, sheet=flag.sheet or "", detail=flag.detail,
+                      source=Source(file=doc.file, page=flag.page, sheet=flag.sheet))
 
 
 def check_required_documents(m: Mapped) -> Iterator[Finding]:
@@ -110,7 +117,7 @@ def check_service(m: Mapped) -> Iterator[Finding]:
             yield finding("service.self_score_exceeds_max", indicator=key, key=key, score=f"{score:g}", points=points[key])
 
 
-CHECKS: list[Check] = [check_programme, check_unreadable, check_required_documents, check_deadline,
+CHECKS: list[Check] = [check_programme, check_document_flags, check_required_documents, check_deadline,
                        check_application_fields, check_indicators, check_qualitative, check_service]
 
 
