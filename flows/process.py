@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 def open_bundle_task(path: Path, received_at: datetime | None) -> ReceivedBundle:
     bundle = open_bundle(path, received_at)
     for problem in bundle.problems:
-        log.warning("%s: %s", bundle.source_path, problem)
+        log.warning("%s: %s", bundle.source_path, problem.log)
     return bundle
 
 

@@ -17,6 +17,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
 
 from extractors.sniff import EML, sniff
+from intake.mail import parse_eml
+from intake.model import Problem, ReceivedBundle, ReceivedFile
 
 log = logging.getLogger(__name__)
 
@@ -25,28 +27,6 @@ JUNK_DIRS = {"__MACOSX"}
 MAX_MEMBERS = 2_000
 MAX_TOTAL_BYTES = 2 * 1024**3
 MAX_RATIO = 200  # uncompressed/compressed: beyond this a member is treated as a bomb
-
-
-@dataclass
-class ReceivedFile:
-    name: str  # path inside the bundle, NFC, forward slashes
-    data: bytes
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
-
-
-@dataclass
-class ReceivedBundle:
-    id: str
-    channel: str  # email | usb | folder
-    source_path: str
-    received_at: datetime | None = None
-    sender: str | None = None
-    subject: str | None = None
-    files: list[ReceivedFile] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)  # English, for the operator's log
 
 
 def _nfc(name: str) -> str:
@@ -99,7 +79,8 @@ def _open_zip(path: Path) -> ReceivedBundle:
     with zipfile.ZipFile(path) as zf:
         members = [m for m in zf.infolist() if not m.is_dir()]
         if len(members) > MAX_MEMBERS:
-            bundle.problems.append(f"zip has {len(members)} members; only the first {MAX_MEMBERS} were read")
+            bundle.problems.append(Problem("bundle.archive_bomb", f"파일 {len(members)}개 중 {MAX_MEMBERS}개만 읽음",
+                                           f"zip has {len(members)} members; only the first {MAX_MEMBERS} were read"))
             members = members[:MAX_MEMBERS]
         total = 0
         for member in members:
@@ -107,12 +88,13 @@ def _open_zip(path: Path) -> ReceivedBundle:
             if _is_junk(name):
                 continue
             if name.startswith("/") or ".." in PurePosixPath(name).parts:
-                bundle.problems.append(f"zip member escapes the bundle: {name!r}")
+                bundle.problems.append(Problem("bundle.member_unsafe", name, f"zip member escapes the bundle: {name!r}", name))
                 continue
             ratio = member.file_size / max(member.compress_size, 1)
             total += member.file_size
             if ratio > MAX_RATIO or total > MAX_TOTAL_BYTES:
-                bundle.problems.append(f"zip member {name!r} looks like a bomb (ratio {ratio:.0f}, total {total} bytes)")
+                bundle.problems.append(Problem("bundle.archive_bomb", name,
+                                               f"zip member {name!r} looks like a bomb (ratio {ratio:.0f}, total {total} bytes)", name))
                 continue
             bundle.files.append(ReceivedFile(name, zf.read(member)))
     bundle.id = _bundle_id("usb", bundle.files)
@@ -135,40 +117,9 @@ def _member_name(member: zipfile.ZipInfo) -> str:
 
 def _open_eml(path: Path) -> ReceivedBundle:
     raw = path.read_bytes()
-    msg = email.message_from_bytes(raw, policy=policy.default)
-    bundle = ReceivedBundle(id="", channel="email", source_path=str(path), sender=str(msg.get("From", "")) or None,
-                            subject=str(msg.get("Subject", "")) or None)
-    try:
-        bundle.received_at = parsedate_to_datetime(str(msg["Date"])) if msg["Date"] else None
-    except (TypeError, ValueError):
-        bundle.problems.append(f"unparseable Date header: {msg['Date']!r}")
-    seen: dict[str, int] = {}
-    for part in msg.walk():
-        if part.is_multipart():
-            continue
-        filename = part.get_filename()
-        if not filename:
-            continue
-        name = _nfc(filename.replace("\\", "/").rsplit("/", 1)[-1])
-        if name in seen:  # two attachments with one name: keep both
-            seen[name] += 1
-            stem, dot, ext = name.rpartition(".")
-            name = f"{stem} ({seen[name]}).{ext}" if dot else f"{name} ({seen[name]})"
-        else:
-            seen[name] = 1
-        bundle.files.append(ReceivedFile(name, _payload(part, name, bundle.problems)))
+    mail = parse_eml(raw)
+    bundle = ReceivedBundle(id="", channel="email", source_path=str(path), received_at=mail.date, sender=mail.sender,
+                            subject=mail.subject, message_id=mail.message_id, files=mail.attachments,
+                            problems=list(mail.problems))
     bundle.id = _bundle_id("email", bundle.files, hashlib.sha256(raw).digest())
     return bundle
-
-
-def _payload(part, name: str, problems: list[str]) -> bytes:
-    """Decoded attachment bytes; a truncated base64 body keeps every whole quantum instead of the raw text."""
-    if part.get("Content-Transfer-Encoding", "").strip().lower() != "base64":
-        return part.get_payload(decode=True) or b""
-    text = re.sub(r"[^A-Za-z0-9+/=]", "", part.get_payload(decode=False) or "")
-    try:
-        return base64.b64decode(text, validate=True)
-    except binascii.Error:
-        problems.append(f"attachment {name!r}: damaged base64 body ({len(text)} characters); decoded what was whole")
-        text = text.rstrip("=")
-        return base64.b64decode(text[: len(text) - len(text) % 4])
