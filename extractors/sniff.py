@@ -29,10 +29,10 @@ def sniff(data: bytes) -> str:
     if not data:
         return EMPTY
     head = data[:2048]
-    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
-        return PDF
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(b"PK\x03\x04"):  # before the PDF test: a stored member may hold "%PDF-"
         return _sniff_zip(data)
+    if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024] and not head.startswith((b"\xd0\xcf", b"\x89PNG", b"\xff\xd8")):
+        return PDF
     if head.startswith(_OLE_MAGIC):
         if "HWP Document File".encode() in data[:65536]:
             return HWP

@@ -11,6 +11,7 @@ from datetime import datetime
 class ReceivedFile:
     name: str  # path inside the bundle, NFC, forward slashes
     data: bytes
+    expanded: bool = False  # an archive whose members follow it in the bundle: stored, not extracted
 
     @property
     def sha256(self) -> str:

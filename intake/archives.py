@@ -1,0 +1,167 @@
+"""Expand archives (.zip, .7z, nested) into bundle files, safely.
+
+Members that would escape the bundle (`../`, absolute paths), symbolic links, and
+archive bombs (total size, compression ratio, member count, nesting depth) become
+problems for the clerk; nothing is ever written outside the raw store, because
+members are read into memory, never extracted to disk.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from contextlib import contextmanager
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+
+from extractors import sniff as media
+from intake.model import Problem, ReceivedFile
+
+JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+JUNK_DIRS = {"__MACOSX"}
+
+
+@dataclass
+class ArchiveLimits:
+    max_members: int = 2_000
+    max_total_bytes: int = 2 * 1024**3
+    max_member_bytes: int = 500 * 1024**2
+    max_ratio: float = 200.0  # uncompressed/compressed: beyond this a member is treated as a bomb
+    max_depth: int = 3
+
+
+@dataclass
+class Expansion:
+    files: list[ReceivedFile] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    total: int = 0
+    members: int = 0
+
+
+def nfc(name: str) -> str:
+    return unicodedata.normalize("NFC", name)
+
+
+def is_junk(name: str) -> bool:
+    parts = PurePosixPath(name).parts
+    return bool(parts) and (any(p in JUNK_DIRS for p in parts) or parts[-1] in JUNK_NAMES or parts[-1].startswith("._"))
+
+
+def is_unsafe(name: str) -> bool:
+    return name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in PurePosixPath(name).parts
+
+
+def is_archive(data: bytes) -> bool:
+    return media.sniff(data[:4096] if not data.startswith(b"PK") else data) in (media.ZIP,) or data[:6] == b"7z\xbc\xaf\x27\x1c"
+
+
+def expand(files: list[ReceivedFile], limits: ArchiveLimits | None = None) -> Expansion:
+    """The bundle's files with every archive's members added after it (the archive itself is kept, marked expanded)."""
+    limits = limits or ArchiveLimits()
+    result = Expansion()
+    for f in files:
+        result.files.append(f)
+        if is_archive(f.data):
+            f.expanded = True
+            _expand_one(f.name, f.data, 1, limits, result)
+    return result
+
+
+def _expand_one(prefix: str, data: bytes, depth: int, limits: ArchiveLimits, result: Expansion) -> None:
+    if depth > limits.max_depth:
+        result.problems.append(Problem("bundle.archive_bomb", f"{prefix} (압축 {depth}단계)",
+                                       f"archive {prefix!r} nested deeper than {limits.max_depth}", prefix))
+        return
+    try:
+        with _opened(data, limits) as members:
+            _take_members(prefix, members, depth, limits, result)
+    except Exception as exc:  # a broken or encrypted archive: the archive itself is kept and flagged
+        result.problems.append(Problem("bundle.archive_unreadable", prefix or "압축 파일",
+                                       f"cannot read archive {prefix!r}: {type(exc).__name__}: {exc}", prefix))
+
+
+def _take_members(prefix: str, members, depth: int, limits: ArchiveLimits, result: Expansion) -> None:
+    for name, size, packed, is_link, read in members:
+        path = f"{prefix}/{name}" if prefix else name
+        if is_junk(name):
+            continue
+        if is_unsafe(name):
+            result.problems.append(Problem("bundle.member_unsafe", name, f"archive member escapes the bundle: {name!r}", name))
+            continue
+        if is_link:
+            result.problems.append(Problem("bundle.member_unsafe", name, f"archive member is a symbolic link: {name!r}", name))
+            continue
+        result.members += 1
+        result.total += size
+        ratio = size / max(packed, 1)
+        if result.members > limits.max_members or result.total > limits.max_total_bytes or size > limits.max_member_bytes \
+                or (size > 1024**2 and ratio > limits.max_ratio):
+            result.problems.append(Problem("bundle.archive_bomb", name,
+                                           f"archive member {name!r} refused: {size} bytes, ratio {ratio:.0f}, "
+                                           f"{result.members} members, {result.total} bytes in all", name))
+            continue
+        content = read()
+        member = ReceivedFile(path, content)
+        result.files.append(member)
+        if is_archive(content):
+            member.expanded = True
+            _expand_one(path, content, depth + 1, limits, result)
+
+
+@contextmanager
+def _opened(data: bytes, limits: ArchiveLimits):
+    """(name, size, packed size, is symlink, reader) per file member of a zip or 7z archive, readable while open."""
+    if data[:6] == b"7z\xbc\xaf\x27\x1c":
+        yield list(_sevenzip_members(data, limits))
+        return
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        members = []
+        for info in zf.infolist():
+            if info.is_dir():
+                continue
+            is_link = (info.external_attr >> 16) & 0o170000 == 0o120000
+            members.append((_zip_name(info), info.file_size, info.compress_size, is_link,
+                            lambda i=info: _read_zip(zf, i, limits)))
+        yield members
+
+
+def _read_zip(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: ArchiveLimits) -> bytes:
+    """Read at most the declared size (+1 byte to notice a lying header)."""
+    with zf.open(info) as stream:
+        content = stream.read(min(info.file_size, limits.max_member_bytes) + 1)
+    if len(content) > info.file_size:
+        raise zipfile.BadZipFile(f"{info.filename}: more data than its header declares")
+    return content
+
+
+def _zip_name(info: zipfile.ZipInfo) -> str:
+    """Korean names written by Windows tools are CP949 without the UTF-8 flag; macOS writes NFD."""
+    name = info.filename
+    if not info.flag_bits & 0x800:
+        raw = name.encode("cp437")
+        for encoding in ("utf-8", "cp949"):
+            try:
+                name = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+    return nfc(name.replace("\\", "/"))
+
+
+def _sevenzip_members(data: bytes, limits: ArchiveLimits):
+    import py7zr
+
+    with py7zr.SevenZipFile(io.BytesIO(data)) as archive:
+        infos = [i for i in archive.list() if not i.is_directory]
+        safe = [i.filename for i in infos if not is_unsafe(i.filename) and i.uncompressed <= limits.max_member_bytes]
+        contents = {}
+        if safe and sum(i.uncompressed for i in infos) <= limits.max_total_bytes:
+            factory = py7zr.io.BytesIOFactory(limits.max_member_bytes)
+            archive.extract(targets=safe, factory=factory)
+            contents = {name: buf.read() for name, buf in factory.products.items()}
+        for info in infos:
+            name = nfc(info.filename.replace("\\", "/"))
+            packed = info.compressed or max(1, info.uncompressed // 2)
+            yield name, info.uncompressed, packed, bool(getattr(info, "is_symlink", False)), \
+                (lambda n=info.filename: contents.get(n, b""))

@@ -1,0 +1,148 @@
+"""The raw store: every received byte kept once, immutably, before any processing.
+
+Layout under the store root (``var/store`` by default, ``INTAKE_STORE_DIR`` to move it):
+
+    objects/ab/cd/<sha256>          each distinct file once, named by its SHA-256, read-only
+    bags/<bundle id>/               one BagIt bag (Library of Congress) per received bundle:
+        bagit.txt, bag-info.txt     channel, sender, subject, received time as bag-info fields
+        manifest-sha256.txt         fixity of the payload
+        intake-manifest.json        original name, path inside the bundle, size, hash (tag file)
+        data/received/<name>        the container exactly as received (.eml, .zip), if any
+        data/files/<path>           each file of the bundle at its path inside the bundle
+
+Payload files are hard links to the objects, so a bag costs no second copy. Storing a
+bundle whose bag exists changes nothing; ``verify`` re-checks every bag and object.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import stat
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import bagit
+
+from intake.model import ReceivedBundle
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ROOT = Path("var") / "store"
+READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+
+
+def default_root() -> Path:
+    return Path(os.environ.get("INTAKE_STORE_DIR", DEFAULT_ROOT))
+
+
+@dataclass
+class StoredBundle:
+    bundle_id: str
+    bag: Path
+    created: bool  # False when the same bundle had been stored before
+
+
+class RawStore:
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root or default_root())
+        self.objects = self.root / "objects"
+        self.bags = self.root / "bags"
+
+    def object_path(self, sha256: str) -> Path:
+        return self.objects / sha256[:2] / sha256[2:4] / sha256
+
+    def put(self, data: bytes) -> tuple[str, Path]:
+        """Store bytes once; returns their SHA-256 and object path."""
+        sha256 = hashlib.sha256(data).hexdigest()
+        path = self.object_path(sha256)
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+                tmp.write(data)
+                tmp.flush()
+                os.fsync(tmp.fileno())
+            os.chmod(tmp.name, READ_ONLY)
+            os.replace(tmp.name, path)  # atomic: a crash never leaves a half-written object under its hash
+        return sha256, path
+
+    def get(self, sha256: str) -> bytes:
+        return self.object_path(sha256).read_bytes()
+
+    def store_bundle(self, bundle: ReceivedBundle, container: Path | None = None) -> StoredBundle:
+        bag_dir = self.bags / bundle.id
+        if (bag_dir / "bagit.txt").exists():
+            return StoredBundle(bundle.id, bag_dir, created=False)
+        self.bags.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{bundle.id}-", dir=self.bags))
+        try:
+            entries = []
+            if container is not None and container.is_file():
+                sha, obj = self.put(container.read_bytes())
+                self._link(obj, staging / "received" / container.name)
+                entries.append({"role": "container", "name": container.name, "path": f"received/{container.name}",
+                                "size": obj.stat().st_size, "sha256": sha})
+            for f in bundle.files:
+                sha, obj = self.put(f.data)
+                rel = _safe_relative(f.name)
+                self._link(obj, staging / "files" / rel)
+                entries.append({"role": "file", "name": PurePosixPath(f.name).name, "path": f"files/{rel}",
+                                "path_in_bundle": f.name, "size": len(f.data), "sha256": sha})
+            bag = bagit.make_bag(str(staging), bag_info=_bag_info(bundle), checksums=["sha256"])
+            (staging / "intake-manifest.json").write_text(json.dumps({
+                "bundle_id": bundle.id, "channel": bundle.channel, "sender": bundle.sender, "subject": bundle.subject,
+                "message_id": bundle.message_id,
+                "received_at": bundle.received_at.isoformat() if bundle.received_at else None,
+                "source_path": bundle.source_path, "files": entries}, ensure_ascii=False, indent=2), encoding="utf-8")
+            bag.save(manifests=False)  # re-write tag manifests to cover intake-manifest.json
+            os.replace(staging, bag_dir)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        log.info("stored bundle %s: %d files", bundle.id, len(bundle.files))
+        return StoredBundle(bundle.id, bag_dir, created=True)
+
+    def _link(self, obj: Path, target: Path) -> None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(obj, target)
+        except OSError:  # another file system: a copy keeps the bag valid
+            shutil.copyfile(obj, target)
+
+    def manifest(self, bundle_id: str) -> dict:
+        return json.loads((self.bags / bundle_id / "intake-manifest.json").read_text(encoding="utf-8"))
+
+    def verify(self) -> list[str]:
+        """Problems found (English); empty when every bag validates and every object matches its name."""
+        problems = []
+        for bag_dir in sorted(self.bags.glob("*")) if self.bags.exists() else []:
+            if bag_dir.name.startswith("."):
+                continue
+            try:
+                bagit.Bag(str(bag_dir)).validate(processes=1)
+            except bagit.BagError as exc:
+                problems.append(f"bag {bag_dir.name}: {exc}")
+        for obj in sorted(self.objects.rglob("*")) if self.objects.exists() else []:
+            if obj.is_file() and hashlib.sha256(obj.read_bytes()).hexdigest() != obj.name:
+                problems.append(f"object {obj.name}: content does not match its SHA-256")
+        return problems
+
+
+def _safe_relative(name: str) -> str:
+    """Bundle paths are already NFC and free of `..` (intake.bundles drops those); keep them relative."""
+    parts = [p for p in PurePosixPath(name).parts if p not in ("", "/", ".", "..")]
+    return "/".join(parts) or "unnamed"
+
+
+def _bag_info(bundle: ReceivedBundle) -> dict[str, str]:
+    info = {"External-Identifier": bundle.id, "Intake-Channel": bundle.channel,
+            "Source-Organization": bundle.sender or "", "Intake-Source-Path": bundle.source_path}
+    if bundle.received_at:
+        info["Intake-Received-At"] = bundle.received_at.isoformat()
+    if bundle.subject:
+        info["Intake-Subject"] = bundle.subject
+    return {k: v for k, v in info.items() if v}

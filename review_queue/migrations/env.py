@@ -1,0 +1,13 @@
+"""Alembic environment: migrations run programmatically from review_queue.store.engine_for."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from review_queue.store import Base
+
+config = context.config
+connection = config.attributes["connection"]
+context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
+with context.begin_transaction():
+    context.run_migrations()
