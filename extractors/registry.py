@@ -42,6 +42,10 @@ UNSUPPORTED_KO = {
     media.EMPTY: "빈 파일(0바이트)입니다",
     media.ENCRYPTED_OOXML: "암호가 걸린 파일이라 열 수 없습니다",
     media.OLE: "구형(.doc/.xls) 형식의 파일이라 읽을 수 없습니다. DOCX/XLSX/PDF로 다시 요청하십시오",
+    media.BROKEN_ZIP: "파일이 손상되었거나 잘려 있어 열 수 없습니다",
+    media.DRM_WRAPPED: "DRM으로 보호된 파일이라 열 수 없습니다. DRM을 해제한 파일로 다시 요청하십시오",
+    media.MSG: "메일(.msg) 파일이 번들 안에 들어 있습니다. 메일로 접수하거나 첨부를 꺼내 다시 접수하십시오",
+    media.ZIP: "번들 안의 압축 파일입니다. 압축을 풀어 접수하십시오",
 }
 TIMEOUT_KO = "파일 처리 시간({seconds:.0f}초)을 넘어 중단했습니다. 파일이 지나치게 크거나 손상되었을 수 있습니다"
 MEMORY_KO = "파일 처리에 허용된 메모리({gib:.1f}GiB)를 넘어 중단했습니다. 파일이 지나치게 크거나 손상되었을 수 있습니다"

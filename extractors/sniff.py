@@ -13,6 +13,9 @@ HWP = "application/x-hwp"
 OLE = "application/x-ole-storage"  # .doc/.xls/.msg
 ENCRYPTED_OOXML = "application/x-encrypted-ooxml"  # a password-protected DOCX/XLSX/PPTX is an OLE file
 ZIP = "application/zip"
+BROKEN_ZIP = "application/x-broken-zip"  # starts like a zip (DOCX/XLSX/HWPX/ZIP) but cannot be opened
+DRM_WRAPPED = "application/x-drm-wrapped"  # a document-security product's envelope (MarkAny, SoftCamp, Fasoo)
+MSG = "application/vnd.ms-outlook"
 PNG = "image/png"
 JPEG = "image/jpeg"
 TIFF = "image/tiff"
@@ -34,17 +37,17 @@ def sniff(data: bytes) -> str:
     if head.startswith(b"%PDF-") or b"%PDF-" in head[:1024] and not head.startswith((b"\xd0\xcf", b"\x89PNG", b"\xff\xd8")):
         return PDF
     if head.startswith(_OLE_MAGIC):
-        if "HWP Document File".encode() in data[:65536]:
-            return HWP
-        if "EncryptedPackage".encode("utf-16-le") in data:
-            return ENCRYPTED_OOXML
-        return OLE
+        return _sniff_ole(data)
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return PNG
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return TIFF
+    from extractors.hwp_parts.protection import drm_wrapped
+
+    if drm_wrapped(data):
+        return DRM_WRAPPED
     if _looks_like_mail(head):
         return EML
     try:
@@ -66,9 +69,30 @@ def _sniff_zip(data: bytes) -> str:
                 return DOCX
             if "xl/workbook.xml" in names:
                 return XLSX
-    except zipfile.BadZipFile:
-        return UNKNOWN
+    except (zipfile.BadZipFile, ValueError, OSError):
+        # A truncated HWPX still shows its first member, the mimetype, uncompressed.
+        return HWPX if b"mimetypeapplication/hwp+zip" in data[:200] else BROKEN_ZIP
     return ZIP
+
+
+def _sniff_ole(data: bytes) -> str:
+    """OLE2 compound files by their streams: HWP 5, encrypted OOXML, Outlook .msg, legacy Office."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(BytesIO(data)) as ole:
+            streams = {"/".join(entry) for entry in ole.listdir(streams=True, storages=True)}
+    except Exception:  # a truncated compound file: fall back to the markers in its first sectors
+        streams = set()
+        if "HWP Document File".encode() in data[:65536]:
+            return HWP
+    if "FileHeader" in streams:
+        return HWP
+    if "EncryptedPackage" in streams or "EncryptedPackage".encode("utf-16-le") in data[:65536]:
+        return ENCRYPTED_OOXML
+    if any(s.startswith("__substg1.0_") for s in streams):
+        return MSG
+    return OLE
 
 
 def _looks_like_mail(head: bytes) -> bool:

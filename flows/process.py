@@ -1,4 +1,9 @@
-"""The `process_bundle` flow: bundle → documents → mapped submission → findings → outputs."""
+"""The `process_bundle` flow: bundle → raw store → documents → mapped submission → findings → outputs.
+
+Every received byte is stored (content-addressed, in a BagIt bag) before any processing.
+Per-file extraction is cached by the file's SHA-256 and the extractor version, so a
+re-run skips unchanged work; the bundle's state in the store says how far it got.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +15,26 @@ from pathlib import Path
 import flows  # noqa: F401  (sets Prefect's local-mode defaults first)
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import State
 
 from extractors import Document
 from extractors.registry import extract_bounded
-from intake.bundles import ReceivedBundle, ReceivedFile, open_bundle
+from intake.bundles import open_bundle
+from intake.model import ReceivedBundle
+from intake.rawstore import RawStore
 from mapping.submission import Mapped, map_bundle
-from review_queue.checks import run_checks
-from review_queue.store import record_submission
+from review_queue import store
+from review_queue.checks import problem_findings, run_checks
 from schemas.submission import Bundle, Submission
 
 log = logging.getLogger(__name__)
+
+# Bump when an extractor's output changes, so cached extractions are redone.
+EXTRACTOR_VERSION = "2025.11.3"
+
+
+def _extract_cache_key(context, parameters) -> str:
+    return f"extract-{EXTRACTOR_VERSION}-{parameters['sha256']}"
 
 
 @task(cache_policy=NO_CACHE)
@@ -30,9 +45,20 @@ def open_bundle_task(path: Path, received_at: datetime | None) -> ReceivedBundle
     return bundle
 
 
-@task(cache_policy=NO_CACHE)
-def extract_task(received: ReceivedFile) -> Document:
-    return extract_bounded(received.name, received.data)
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def store_bundle_task(bundle: ReceivedBundle, store_root: Path | None, database_url: str | None) -> bool:
+    """Keep every byte as received and note the bundle; False when it had been received before."""
+    path = Path(bundle.source_path)
+    RawStore(store_root).store_bundle(bundle, container=path if path.is_file() else None)
+    return store.record_bundle(bundle.id, channel=bundle.channel, source_path=bundle.source_path, sender=bundle.sender,
+                               subject=bundle.subject, received_at=bundle.received_at,
+                               file_count=len(bundle.files), url=database_url)
+
+
+@task(cache_key_fn=_extract_cache_key, persist_result=True, tags=["extract"], retries=1, retry_delay_seconds=1)
+def extract_file_task(name: str, sha256: str, store_root: Path | None) -> Document:
+    """Extract one stored file (read back from the raw store by its hash), under time and memory bounds."""
+    return extract_bounded(name, RawStore(store_root).get(sha256))
 
 
 @task(cache_policy=NO_CACHE)
@@ -42,8 +68,8 @@ def map_task(bundle: ReceivedBundle, documents: list[Document]) -> Mapped:
 
 
 @task(cache_policy=NO_CACHE)
-def check_task(mapped: Mapped) -> Submission:
-    mapped.submission.findings = run_checks(mapped)
+def check_task(mapped: Mapped, bundle: ReceivedBundle) -> Submission:
+    mapped.submission.findings = problem_findings(bundle.problems) + run_checks(mapped)
     return mapped.submission
 
 
@@ -55,17 +81,34 @@ def write_task(submission: Submission, out_dir: Path) -> Path:
     return target
 
 
-@task(cache_policy=NO_CACHE)
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
 def record_task(submission: Submission, database_url: str | None) -> int:
-    return record_submission(submission, database_url)
+    return store.record_submission(submission, database_url)
+
+
+def _extract_all(bundle: ReceivedBundle, store_root: Path | None) -> tuple[list[Document], int]:
+    """Documents in bundle order, and how many came from the cache."""
+    states: list[State] = [extract_file_task(f.name, f.sha256, store_root, return_state=True)
+                           for f in bundle.files if not f.expanded]
+    return [s.result() for s in states], sum(s.name == "Cached" for s in states)
 
 
 @flow(name="process_bundle", log_prints=True)
-def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = None,
-                   database_url: str | None = None) -> Submission:
+def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = None, database_url: str | None = None,
+                   store_root: Path | None = None) -> Submission:
     bundle = open_bundle_task(Path(path), received_at)
-    documents = [extract_task(f) for f in bundle.files]
-    submission = check_task(map_task(bundle, documents))
-    write_task(submission, Path(out_dir))
-    record_task(submission, database_url)
+    store_bundle_task(bundle, store_root, database_url)
+    store.set_bundle_state(bundle.id, "processing", url=database_url)
+    try:
+        documents, cached = _extract_all(bundle, store_root)
+        submission = check_task(map_task(bundle, documents), bundle)
+        submission.bundle.extraction_cached = cached
+        write_task(submission, Path(out_dir))
+        record_task(submission, database_url)
+    except Exception as exc:
+        store.set_bundle_state(bundle.id, "failed", f"{type(exc).__name__}: {exc}", url=database_url)
+        raise
+    blockers = sum(f.severity == "blocker" for f in submission.findings)
+    store.set_bundle_state(bundle.id, "processed", f"{len(documents)} documents, {blockers} blockers, {cached} from cache",
+                           url=database_url)
     return submission

@@ -123,3 +123,8 @@ CHECKS: list[Check] = [check_programme, check_document_flags, check_required_doc
 
 def run_checks(m: Mapped) -> list[Finding]:
     return [f for check in CHECKS for f in check(m)]
+
+
+def problem_findings(problems) -> list[Finding]:
+    """Findings for what went wrong in how a bundle arrived (intake.model.Problem)."""
+    return [finding(p.rule, detail=p.detail, source=Source(file=p.file) if p.file else None) for p in problems]

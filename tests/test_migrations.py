@@ -5,6 +5,7 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+import intake.imap  # noqa: F401  (registers imap_taken)
 from review_queue.store import Base, engine_for
 
 

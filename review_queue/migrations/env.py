@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
+import intake.imap  # noqa: F401  (its imap_taken table shares the store's metadata)
 from review_queue.store import Base
 
 config = context.config

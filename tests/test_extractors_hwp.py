@@ -1,0 +1,270 @@
+"""HWP 5 (hangulang) and HWPX (OWPML) extraction on the shared corpus, against the expectations shipped with it.
+
+Expected structures come from outside this project: pyhwp's ``index.xhtml`` renderings (rowspan/colspan),
+the ``PrvText`` previews Hancom writes into every HWP/HWPX (table cells as ``<text>``), and hwpxlib's
+TextExtractor expectations (``expected_text.json``).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+import xml.etree.ElementTree as ET
+import zipfile
+
+import olefile
+import pytest
+
+from extractors import registry
+from extractors.hwp import extract_hwp
+from extractors.hwpx import extract_hwpx
+from extractors.model import Document
+from extractors.sniff import HWP, HWPX
+
+XH = "{http://www.w3.org/1999/xhtml}"
+DRM_FILE = "hwplib/test/error4/02/010000000000141860.hwp"  # MarkAny DocumentSafer
+TRUNCATED_HWP = "hwplib/test/error4/08/000000000000575003.hwp"  # BodyText/Section0 cut off in the repository
+GANGBUK_RFP = "hwpxlib/error/20230728/test.hwpx"  # 강북구청 『제2회 가을밤의 음악축제』 행사대행 용역 제안요청서
+HWPX_AS_HWP = "hwplib/test/야생동물 종합관리 시스템 고도화(2023년)_제안요청서.hwp"
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", " ", text or "").strip()
+
+
+def _hwp(corpus, rel: str) -> Document:
+    return extract_hwp(Document(file=rel, sha256="x", media_type=HWP), (corpus / rel).read_bytes())
+
+
+def _hwpx(corpus, rel: str) -> Document:
+    return extract_hwpx(Document(file=rel, sha256="x", media_type=HWPX), (corpus / rel).read_bytes())
+
+
+def _html_tables(path) -> list[list[tuple]]:
+    """Tables of a pyhwp index.xhtml in document order: (row, col, text, rowspan, colspan) per <td>/<th>."""
+    tables = []
+    for table in ET.parse(path).getroot().iter(XH + "table"):
+        cells, taken = [], set()
+        for r, tr in enumerate(tr for tr in table if tr.tag == XH + "tr"):
+            c = 0
+            for td in (td for td in tr if td.tag in (XH + "td", XH + "th")):
+                while (r, c) in taken:
+                    c += 1
+                rs, cs = int(td.get("rowspan", 1)), int(td.get("colspan", 1))
+                taken.update((r + i, c + j) for i in range(rs) for j in range(cs))
+                cells.append((r, c, _norm(_text_outside_tables(td)), rs, cs))
+                c += cs
+        tables.append(cells)
+    return tables
+
+
+def _text_outside_tables(el) -> str:
+    """A cell's text without the text of tables nested in it (those are separate tables)."""
+    parts = [el.text or ""]
+    for node in el:
+        parts.append("" if node.tag == XH + "table" else _text_outside_tables(node))
+        parts.append(node.tail or "")
+    return "".join(parts)
+
+
+def _matched(expected: list[tuple], table) -> list[tuple]:
+    ours = {(c.row, c.col): (_norm(c.text), c.row_span, c.col_span) for c in table.cells}
+    return [e for e in expected if ours.get((e[0], e[1])) == (e[2], e[3], e[4])]
+
+
+def _preview_cells(text: str) -> list[str]:
+    """Table cells of a PrvText preview; the preview is cut at about 1 KB, so its last cell is dropped."""
+    return [c for c in (_norm(x) for x in re.findall(r"<([^<>]*)>", text)[:-1]) if c]
+
+
+def test_pyhwp_fixture_tables_match_expected_html_spans(corpus):
+    total = matched = merged_total = merged_matched = 0
+    for expected_path in sorted((corpus / "pyhwp").glob("*.html.d/index.xhtml")):
+        expected = _html_tables(expected_path)
+        if not expected:
+            continue
+        doc = _hwp(corpus, f"pyhwp/{expected_path.parent.name[:-len('.html.d')]}.hwp")
+        assert doc.readable and len(doc.tables) == len(expected), expected_path.parent.name
+        for want, table in zip(expected, doc.tables):  # same document order, nested tables included
+            hits = _matched(want, table)
+            total, matched = total + len(want), matched + len(hits)
+            merged_total += sum(1 for e in want if e[3] > 1 or e[4] > 1)
+            merged_matched += sum(1 for e in hits if e[3] > 1 or e[4] > 1)
+            assert table.method == "hwp" and table.page and table.page >= 1
+    print(f"\npyhwp fixtures: {matched}/{total} expected cells matched ({matched / total:.1%}); "
+          f"merged cells {merged_matched}/{merged_total}")
+    assert total >= 80 and merged_total >= 2
+    assert matched / total >= 0.97
+    assert merged_matched == merged_total
+
+
+def test_hwplib_tables_contain_the_cells_of_hancoms_preview(corpus):
+    found = expected = files = 0
+    for path in sorted((corpus / "hwplib").rglob("*.hwp")):
+        rel = str(path.relative_to(corpus))
+        if rel in (DRM_FILE, TRUNCATED_HWP) or not path.read_bytes().startswith(b"\xd0\xcf\x11\xe0"):
+            continue
+        with olefile.OleFileIO(str(path)) as ole:
+            preview = ole.openstream("PrvText").read() if ole.exists("PrvText") else b""
+        cells = _preview_cells(preview.decode("utf-16-le", "replace"))
+        doc = _hwp(corpus, rel)
+        if not doc.readable or not cells:
+            continue
+        ours = {_norm(c.text) for t in doc.tables for c in t.cells}
+        found, expected, files = found + sum(c in ours for c in cells), expected + len(cells), files + 1
+    print(f"\nhwplib HWP previews: {found}/{expected} preview cells found in our tables ({found / expected:.1%}, {files} files)")
+    assert files >= 15 and found / expected >= 0.95
+
+
+def test_hwpx_tables_contain_the_cells_of_hancoms_preview(corpus):
+    found = expected = 0
+    for path in sorted((corpus / "hwpxlib").rglob("*.hwpx")) + [corpus / HWPX_AS_HWP]:
+        with zipfile.ZipFile(path) as zf:
+            if "Preview/PrvText.txt" not in zf.namelist():
+                continue
+            cells = _preview_cells(zf.read("Preview/PrvText.txt").decode("utf-8", "replace"))
+        doc = _hwpx(corpus, str(path.relative_to(corpus)))
+        ours = {_norm(c.text) for t in doc.tables for c in t.cells}
+        found, expected = found + sum(c in ours for c in cells), expected + len(cells)
+    print(f"\nHWPX previews: {found}/{expected} preview cells found in our tables ({found / expected:.1%})")
+    assert expected >= 150 and found / expected >= 0.95
+
+
+def _expected_cases(corpus) -> list[dict]:
+    return json.loads((corpus / "hwpxlib/tool/textextractor/expected_text.json").read_text(encoding="utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("index", range(7))
+def test_hwpx_text_matches_hwpxlib_text_extractor(corpus, index):
+    """Append mode: equal once hwpxlib's marks are put in our convention (a control's text starts a new
+    line, table cells are tab-separated). Insert mode puts control text inside the paragraph instead, so
+    there every piece between two marks must appear in our text."""
+    case = _expected_cases(corpus)[index]
+    ours = _hwpx(corpus, f"hwpxlib/{case['hwpx']}").full_text()
+    marks, expected = case["text_marks"], case["expected_text"]
+    starts = [marks[k] for k in marks if k.endswith("StartAnd")]
+    ends = [marks[k] for k in marks if k.endswith("EndAnd")]
+    if case["extract_method"] == "AppendControlTextAfterParagraphText":
+        if "tableStartAnd" in marks:
+            expected = re.sub(re.escape(marks["tableStartAnd"]) + "(.*?)" + re.escape(marks["tableEndAnd"]),
+                              lambda m: "\n" + m.group(1).replace(marks["tableCellSeparatorAnd"], "\t"),
+                              expected, flags=re.S)
+        for mark in sorted(starts, key=len, reverse=True):
+            expected = expected.replace(mark, "" if "필드" in mark else "\n")
+        for mark in sorted(ends, key=len, reverse=True):
+            expected = expected.replace(mark, "")
+        assert ours == expected
+    else:
+        pieces = re.split("|".join(re.escape(m) for m in starts + ends), expected)
+        assert [p for p in pieces if _norm(p) and _norm(p) not in _norm(ours)] == []
+
+
+def test_gangbuk_rfp_tables_and_cells(corpus):
+    doc = _hwpx(corpus, GANGBUK_RFP)
+    assert doc.readable and len(doc.tables) == 44 and len(doc.pages) == 3
+    assert all(t.method == "hwpx" for t in doc.tables) and [t.index for t in doc.tables] == list(range(44))
+    assert doc.tables[1].cells[0].text == "강 북 구 청\n(문화관광체육과)"
+    schedule = doc.tables[5].grid()
+    assert schedule[0] == ["구   분", "시   간", "비 고"]
+    assert schedule[1] == ["문화 행사", "15:00 ~ 17:30", "소규모 문화행사(공연 제외)"]
+    budget = doc.tables[20]
+    assert (budget.cell_at(0, 1).text, budget.cell_at(0, 1).col_span) == ("구  분", 2)
+    promo = budget.cell_at(4, 0)
+    assert (promo.text, promo.row, promo.row_span) == ("홍보", 4, 5)
+    assert "『제2회 가을밤의 음악축제』" in doc.full_text() and doc.figures and doc.figures[0].data
+
+
+def test_hwpx_numbering_heads_and_outline_levels(corpus):
+    doc = _hwpx(corpus, "hwpxlib/tool/textextractor/ParaHead.hwpx")
+    texts = [b.text for b in doc.blocks]
+    assert "4.1.2.1. 번호-4-1-2-1" in texts and "가. 개요1-1" in texts and "1) 개요2-1-1" in texts
+    assert {b.text: b.heading_level for b in doc.blocks}["나. 개요1-2"] == 2
+
+
+def test_hwpx_saved_as_hwp_and_pictures(corpus):
+    doc = _hwp(corpus, HWPX_AS_HWP)
+    assert doc.readable and len(doc.tables) == 152 and doc.tables[0].method == "hwpx"
+    picture = _hwpx(corpus, "hwpxlib/reader_writer/SimplePicture.hwpx").figures
+    assert [(f.name, f.media_type, f.data[:2]) for f in picture] == [("fig01.jpg", "image/jpeg", b"\xff\xd8")]
+    pngs = _hwp(corpus, "hwplib/sample_hwp/basic/그림.hwp").figures
+    assert len(pngs) == 4 and pngs[0].name == "fig01.png" and pngs[0].data.startswith(b"\x89PNG")
+
+
+def test_hwp_pages_follow_the_layout(corpus):
+    doc = _hwp(corpus, "hwplib/test/error4/05/000000000000168034.hwp")
+    assert len(doc.pages) > 10 and all(p.method == "hwp" for p in doc.pages)
+    pages = [t.page for t in doc.tables]
+    assert pages == sorted(pages) and pages[-1] > 1
+    assert "[ 세 목 ] 법인 [ 결정유형 ] 불채택" in _norm(doc.pages[0].text)  # U+2007 fixed-width spaces kept
+
+
+@pytest.mark.parametrize(("rel", "word"), [
+    ("pyhwp/password-12345.hwp", "암호"),
+    (DRM_FILE, "DRM"),
+    ("hwplib/sample_hwp/distribution.hwp", "배포용 문서"),
+    ("pyhwp/viewtext.hwp", "배포용 문서"),
+])
+def test_protected_hwp_is_unreadable_with_the_reason(corpus, rel, word):
+    doc = _hwp(corpus, rel)
+    assert not doc.readable and word in doc.unreadable_reason and not doc.tables and not doc.blocks
+
+
+def test_drm_flag_in_the_file_header_and_drm_wrapped_hwpx(corpus, tmp_path):
+    copy = tmp_path / "drm.hwp"  # a temporary copy, outside the repository
+    shutil.copyfile(corpus / "pyhwp/table.hwp", copy)
+    with olefile.OleFileIO(str(copy), write_mode=True) as ole:
+        header = bytearray(ole.openstream("FileHeader").read())
+        header[36] |= 1 << 4  # FileHeader properties: DRM-secured document
+        ole.write_stream("FileHeader", bytes(header))
+    doc = extract_hwp(Document(file="drm.hwp", sha256="x", media_type=HWP), copy.read_bytes())
+    assert "DRM" in doc.unreadable_reason
+    assert "DRM" in _hwpx(corpus, DRM_FILE).unreadable_reason
+
+
+def _rezip(corpus, rel: str, replace: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(corpus / rel) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, replace.get(info.filename, src.read(info.filename)))
+    return out.getvalue()
+
+
+def test_password_hwpx_and_zip_bomb_are_refused(corpus):
+    manifest = (b'<odf:manifest xmlns:odf="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><odf:file-entry '
+                b'odf:full-path="Contents/section0.xml"><odf:encryption-data/></odf:file-entry></odf:manifest>')
+    locked = _rezip(corpus, "hwpxlib/tool/textextractor/Table.hwpx", {"META-INF/manifest.xml": manifest})
+    assert "암호" in extract_hwpx(Document(file="x.hwpx", sha256="x", media_type=HWPX), locked).unreadable_reason
+    bomb = io.BytesIO()
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("mimetype", "application/hwp+zip")
+        with zf.open("Contents/section0.xml", "w") as part:
+            for _ in range(40):
+                part.write(b"\0" * 1024**2)
+    doc = extract_hwpx(Document(file="bomb.hwpx", sha256="x", media_type=HWPX), bomb.getvalue())
+    assert "압축" in doc.unreadable_reason and not doc.pages
+
+
+def test_corrupt_hwp_and_hwpx_become_unreadable_through_the_registry(corpus):
+    half = (corpus / "hwplib/test/error4/05/000000000000168034.hwp").read_bytes()
+    cases = [("cut.hwp", half[: len(half) // 2], HWP), ("repo.hwp", (corpus / TRUNCATED_HWP).read_bytes(), HWP),
+             ("bad.hwpx", _rezip(corpus, GANGBUK_RFP, {"Contents/section1.xml": b"<hs:sec><hp:p>"}), HWPX)]
+    for name, data, media_type in cases:
+        doc = registry.extract(name, data)
+        assert doc.media_type == media_type and "손상" in doc.unreadable_reason, name
+    with pytest.raises(Exception):  # a cut zip: a plain exception (registry.extract turns it into a reason)
+        extract_hwpx(Document(file="x.hwpx", sha256="x", media_type=HWPX), (corpus / GANGBUK_RFP).read_bytes()[:60_000])
+
+
+def test_parser_panic_becomes_a_plain_exception(corpus):
+    """hangulang's Rust panics arrive as pyo3's PanicException, a BaseException that `except Exception` misses."""
+    data = bytearray((corpus / "pyhwp/charshape.hwp").read_bytes())
+    data[9409] = 184  # found by fuzzing: a record length that runs past its stream
+    with pytest.raises(RuntimeError, match="panicked"):
+        extract_hwp(Document(file="x.hwp", sha256="x", media_type=HWP), bytes(data))
+    for cut in range(1000, len(data), 1500):  # truncations: a document or a plain exception, nothing else
+        try:
+            extract_hwp(Document(file="x.hwp", sha256="x", media_type=HWP), bytes(data[:cut]))
+        except Exception:
+            pass
