@@ -32,6 +32,7 @@ EXTRACTORS: dict[str, str] = {
     media.XLSX: "extractors.xlsx:extract_xlsx",
     media.HWPX: "extractors.hwpx:extract_hwpx",
     media.HWP: "extractors.hwp:extract_hwp",
+    media.TEXT: "extractors.text:extract_text",
     media.PNG: "extractors.ocr:extract_image",
     media.JPEG: "extractors.ocr:extract_image",
     media.TIFF: "extractors.ocr:extract_image",

@@ -50,11 +50,14 @@ def sniff(data: bytes) -> str:
         return DRM_WRAPPED
     if _looks_like_mail(head):
         return EML
-    try:
-        head.decode("utf-8")
-        return TEXT
-    except UnicodeDecodeError:
-        return UNKNOWN
+    if b"\0" not in head:
+        for encoding in ("utf-8", "cp949"):
+            try:
+                head[:-4].decode(encoding)  # the cut may split a character
+                return TEXT
+            except UnicodeDecodeError:
+                continue
+    return UNKNOWN
 
 
 def _sniff_zip(data: bytes) -> str:

@@ -29,8 +29,19 @@ from schemas.submission import Bundle, Submission
 
 log = logging.getLogger(__name__)
 
-# Bump when an extractor's output changes, so cached extractions are redone.
-EXTRACTOR_VERSION = "2025.11.3"
+def _extractor_version() -> str:
+    """A digest of the extractors' source: any change to them invalidates cached extractions."""
+    import hashlib
+
+    import extractors
+
+    digest = hashlib.sha256()
+    for path in sorted(Path(extractors.__file__).parent.rglob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+EXTRACTOR_VERSION = _extractor_version()
 
 
 def _extract_cache_key(context, parameters) -> str:

@@ -118,6 +118,64 @@ def _summary_table(results: list) -> None:
 
 
 @app.command()
+def ingest(
+    path: Path = typer.Argument(None, exists=True, help="One bundle: an .eml/.msg, a USB .zip/.7z, or a folder."),
+    drop: Path = typer.Option(None, "--drop", exists=True, file_okay=False, help="A drop folder: every entry is a bundle."),
+    imap: str = typer.Option(None, "--imap", help="Poll a mailbox once: imap://user:password@host:port/INBOX"),
+    received_at: str | None = typer.Option(None, help="Receipt time for post or hand delivery (ISO, with +09:00)."),
+    out: Path = typer.Option(Path("out"), "--out", help="Results go to OUT/<bundle>/submission.json."),
+    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL"),
+) -> None:
+    """Take bundles in: store every byte once, then process each (already processed bundles are skipped)."""
+    from flows.ingest import _slug, already_processed, drop_entries, ingest_mailbox
+    from flows.process import process_bundle
+
+    if sum(x is not None for x in (path, drop, imap)) != 1:
+        raise typer.BadParameter("give exactly one of PATH, --drop DIR or --imap URL")
+    if imap:
+        with console.status("메일함 확인 중"):
+            report = ingest_mailbox(imap, out, database_url)
+        console.print(f"taken {len(report['taken_uids'])} messages, processed {len(report['processed'])}, "
+                      f"failed {len(report['failed'])}")
+        return
+    entries = drop_entries(drop) if drop else [(path, _parse_time(received_at))]
+    results, skipped = [], 0
+    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console) as progress:
+        bar = progress.add_task("번들 접수", total=len(entries))
+        for entry, when in entries:
+            progress.update(bar, description=f"번들 접수: {entry.name}")
+            if already_processed.fn(entry, database_url):
+                skipped += 1
+            else:
+                state = process_bundle(entry, out / _slug(entry.stem), when, database_url, return_state=True)
+                if state.is_completed():
+                    results.append((entry.name, state.result()))
+                else:
+                    console.print(f"[red]failed[/red] {entry.name}: {state.message}")
+            progress.advance(bar)
+    if results:
+        _summary_table(results)
+    console.print(f"{len(results)} processed, {skipped} already processed before")
+
+
+@app.command()
+def verify(store_dir: Path = typer.Option(None, "--store", help="Raw store root; default var/store.")) -> None:
+    """Re-check the fixity of everything in the raw store (every bag's manifest and every object's hash)."""
+    from intake.rawstore import RawStore
+
+    raw = RawStore(store_dir)
+    with console.status("보관 파일 무결성 검사 중"):
+        problems = raw.verify()
+    bags = len([p for p in raw.bags.glob("*") if not p.name.startswith(".")]) if raw.bags.exists() else 0
+    if problems:
+        for problem in problems:
+            console.print(f"[red]FAIL[/red] {problem}")
+        raise typer.Exit(1)
+    console.print(f"[green]OK[/green] {bags} bags verified under {raw.root}")
+
+
+@app.command()
 def schema(out: Path = typer.Option(None, help="Where to write it; default schemas/submission.schema.json.")) -> None:
     """Regenerate the submission JSON Schema from the pydantic models."""
     from schemas.submission import SCHEMA_PATH, write_json_schema
@@ -128,19 +186,25 @@ def schema(out: Path = typer.Option(None, help="Where to write it; default schem
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
            database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL")) -> None:
-    """List the submissions recorded in the store."""
-    from review_queue.store import list_submissions
+    """Bundles with their processing state, and submissions with their versions."""
+    from review_queue.store import list_bundles, list_submissions
 
-    rows = list_submissions(database_url)
+    bundles, submissions = list_bundles(database_url), list_submissions(database_url)
     if as_json:
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps({"bundles": bundles, "submissions": submissions}, ensure_ascii=False, indent=2))
         return
-    table = Table(title="제출 현황")
-    for column in ("id", "bundle", "programme", "applicant", "channel", "received", "open findings"):
+    table = Table(title="접수 번들")
+    for column in ("bundle", "channel", "received", "files", "state", "detail"):
         table.add_column(column)
-    for r in rows:
-        table.add_row(str(r["id"]), r["bundle_id"], r["programme"] or "?", r["applicant"] or "?", r["channel"],
-                      r["received_at"] or "", str(r["open_findings"]))
+    for b in bundles:
+        table.add_row(b["id"], b["channel"], b["received_at"] or "?", str(b["files"]), b["state"], b["detail"] or "")
+    console.print(table)
+    table = Table(title="제출 현황")
+    for column in ("id", "programme", "applicant", "version", "superseded by", "received", "open findings"):
+        table.add_column(column)
+    for r in submissions:
+        table.add_row(str(r["id"]), r["programme"] or "?", r["applicant"] or "?", str(r["version"]),
+                      str(r["superseded_by"] or ""), r["received_at"] or "", str(r["open_findings"]))
     console.print(table)
 
 

@@ -46,6 +46,8 @@ def check_required_documents(m: Mapped) -> Iterator[Finding]:
 
 def check_deadline(m: Mapped) -> Iterator[Finding]:
     received = m.submission.bundle.received_at
+    if received is None and m.submission.bundle.channel != "email":
+        yield finding("submission.receipt_time_missing")
     if m.programme is None or received is None:
         return
     window = m.programme.submission_window

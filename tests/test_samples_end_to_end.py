@@ -88,7 +88,9 @@ def test_findings_are_exactly_the_expected_ones(processed, sample_specs, sample_
 
 
 def test_store_holds_every_submission_with_its_open_findings(processed):
-    by_bundle = {row["bundle_id"]: row for row in processed["status"]}
+    by_bundle = {row["bundle_id"]: row for row in processed["status"]["submissions"]}
+    states = {b["id"]: b["state"] for b in processed["status"]["bundles"]}
+    assert all(states[sub["bundle"]["id"]] == "processed" for sub in processed["submissions"].values())
     for sub in processed["submissions"].values():
         row = by_bundle[sub["bundle"]["id"]]
         assert row["programme"] == sub["programme"]

@@ -1,0 +1,112 @@
+"""Ingest flows: a drop folder of USB copies, and an IMAP mailbox, each feeding `process_bundle`.
+
+Both are idempotent: a bundle seen before is stored once and skipped once processed,
+so they can run on a schedule (see `intake watch`) without taking anything twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import flows  # noqa: F401  (sets Prefect's local-mode defaults first)
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.process import process_bundle
+from intake.bundles import open_bundle
+from intake.model import ParsedMail
+from intake.rawstore import RawStore, default_root
+from review_queue import store
+
+log = logging.getLogger(__name__)
+RECEIPT_SUFFIX = ".receipt.json"  # beside a USB copy: {"received_at": "2025-09-23T11:30+09:00", "channel": "post"}
+
+
+@dataclass
+class IngestReport:
+    processed: list[str] = field(default_factory=list)  # bundle ids
+    skipped: list[str] = field(default_factory=list)  # already processed before
+    failed: dict[str, str] = field(default_factory=dict)  # path -> reason (English)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+def _slug(name: str) -> str:
+    return re.sub(r"[^\w.-]+", "_", name).strip("_") or "bundle"
+
+
+def receipt_time(entry: Path) -> datetime | None:
+    """The receipt time the clerk recorded beside a USB copy, if any."""
+    sidecar = entry.with_name(entry.name + RECEIPT_SUFFIX)
+    if not sidecar.exists():
+        return None
+    data = json.loads(sidecar.read_text(encoding="utf-8"))
+    return datetime.fromisoformat(data["received_at"])
+
+
+@task(cache_policy=NO_CACHE)
+def already_processed(entry: Path, database_url: str | None) -> str | None:
+    """The bundle id when this entry was processed before, else None."""
+    bundle_id = open_bundle(entry).id
+    states = {b["id"]: b["state"] for b in store.list_bundles(database_url)}
+    return bundle_id if states.get(bundle_id) == "processed" else None
+
+
+def _process_each(entries: list[tuple[Path, datetime | None]], out_root: Path, database_url: str | None,
+                  store_root: Path | None) -> IngestReport:
+    report = IngestReport()
+    for entry, received_at in entries:
+        done = already_processed(entry, database_url)
+        if done:
+            report.skipped.append(done)
+            continue
+        state = process_bundle(entry, out_root / _slug(entry.stem), received_at, database_url, store_root, return_state=True)
+        if state.is_completed():
+            report.processed.append(state.result().bundle.id)
+        else:  # one broken bundle must not stop the others
+            report.failed[str(entry)] = state.message or state.name
+            log.error("bundle %s failed: %s", entry, state.message)
+    return report
+
+
+def drop_entries(drop: Path) -> list[tuple[Path, datetime | None]]:
+    """The bundles in a drop folder with the receipt time recorded beside each."""
+    return [(p, receipt_time(p)) for p in sorted(Path(drop).iterdir())
+            if not p.name.startswith(".") and not p.name.endswith(RECEIPT_SUFFIX)]
+
+
+@flow(name="ingest_folder")
+def ingest_folder(drop: Path, out_root: Path = Path("out"), database_url: str | None = None,
+                  store_root: Path | None = None) -> dict:
+    """Every USB copy in ``drop`` (a folder, a .zip/.7z, or an .eml/.msg per bundle)."""
+    return _process_each(drop_entries(drop), Path(out_root), database_url, store_root).as_dict()
+
+
+@flow(name="ingest_mailbox")
+def ingest_mailbox(imap_url: str, out_root: Path = Path("out"), database_url: str | None = None,
+                   store_root: Path | None = None, limit: int | None = None) -> dict:
+    """Take new messages from the mailbox (never twice, none missed), keep each raw, and process it."""
+    from intake.imap import poll_mailbox
+
+    inbox = Path(store_root or default_root()).parent / "incoming" / "mail"
+    inbox.mkdir(parents=True, exist_ok=True)
+    taken: list[Path] = []
+
+    def keep(mail: ParsedMail, raw: bytes, uid: int) -> None:
+        sha, _ = RawStore(store_root).put(raw)  # the message itself, byte for byte, before anything else
+        path = inbox / f"{sha}.eml"
+        if not path.exists():
+            path.write_bytes(raw)
+        taken.append(path)
+
+    result = poll_mailbox(imap_url, state_url=database_url, store=keep, limit=limit)
+    report = _process_each([(p, None) for p in taken], Path(out_root), database_url, store_root)
+    log.info("mailbox %s: %d taken, %d duplicates", result.mailbox, len(result.taken), len(result.duplicates))
+    return {**report.as_dict(), "taken_uids": result.taken, "duplicate_uids": result.duplicates,
+            "polled_at": datetime.now(timezone.utc).isoformat()}
