@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from extractors.model import Document
+from mapping.phrases import PhraseIndex
 from mapping.values import compact
 from schemas import load_programme, programme_ids
 from schemas.programme import CityProgramme, ServiceProgramme
@@ -21,10 +24,11 @@ def document_head(doc: Document) -> str:
 def detect_programme(documents: list[Document]) -> str | None:
     """The programme whose detection terms head the most documents."""
     heads = [document_head(d) for d in documents if d.readable]
-    scores = {}
-    for programme_id in programme_ids():
-        terms = [compact(t) for t in load_programme(programme_id).detection_terms]
-        scores[programme_id] = sum(any(term in head for term in terms) for head in heads)
+    terms = _detection_index()
+    scores = {pid: 0 for pid in programme_ids()}
+    for head in heads:
+        for pid in {m.label for m in terms.find(head, already_compact=True)}:
+            scores[pid] += 1
     best = max(scores, key=scores.get, default=None)
     return best if best and scores[best] > 0 else None
 
@@ -38,14 +42,23 @@ def classify_role(doc: Document, programme: CityProgramme | ServiceProgramme | N
     """
     if not doc.readable or programme is None:
         return "other"
+    titles = _title_index(programme.id)
     for text in (document_head(doc), compact(doc.file.rsplit("/", 1)[-1])):
-        hits = []
-        for required in programme.required_documents:
-            for title in (required.title, *required.title_variants):
-                key = compact(title)
-                at = text.find(key) if key else -1
-                if at >= 0:
-                    hits.append((at, -len(key), required.role))
+        hits = titles.find(text, already_compact=True)
         if hits:
-            return min(hits)[2]
+            return hits[0].label  # earliest, then longest
     return "evidence"
+
+
+@lru_cache(maxsize=1)
+def _detection_index() -> PhraseIndex:
+    return PhraseIndex({pid: load_programme(pid).detection_terms for pid in programme_ids()})
+
+
+@lru_cache(maxsize=None)
+def _title_index(programme_id: str) -> PhraseIndex:
+    programme = load_programme(programme_id)
+    phrases: dict[str, list[str]] = {}
+    for required in programme.required_documents:
+        phrases.setdefault(required.role, []).extend([required.title, *required.title_variants])
+    return PhraseIndex(phrases)
