@@ -18,6 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from extractors import Document
+from flows.runners import task_runner_from_env
 from extractors.registry import extract_bounded
 from intake.bundles import open_bundle
 from intake.model import ReceivedBundle
@@ -98,13 +99,13 @@ def record_task(submission: Submission, database_url: str | None) -> int:
 
 
 def _extract_all(bundle: ReceivedBundle, store_root: Path | None) -> tuple[list[Document], int]:
-    """Documents in bundle order, and how many came from the cache."""
-    states: list[State] = [extract_file_task(f.name, f.sha256, store_root, return_state=True)
-                           for f in bundle.files if not f.expanded]
+    """Documents in bundle order (extracted concurrently by the flow's task runner), and how many came from the cache."""
+    futures = [extract_file_task.submit(f.name, f.sha256, store_root) for f in bundle.files if not f.expanded]
+    states: list[State] = [future.wait() or future.state for future in futures]
     return [s.result() for s in states], sum(s.name == "Cached" for s in states)
 
 
-@flow(name="process_bundle", log_prints=True)
+@flow(name="process_bundle", log_prints=True, task_runner=task_runner_from_env())
 def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = None, database_url: str | None = None,
                    store_root: Path | None = None) -> Submission:
     bundle = open_bundle_task(Path(path), received_at)

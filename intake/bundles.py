@@ -7,7 +7,7 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-from extractors.sniff import EML, OLE, sniff
+from extractors.sniff import EML, MSG, OLE, sniff
 from intake.archives import ArchiveLimits, Expansion, _expand_one, expand, is_archive, is_junk, nfc
 from intake.mail import parse_eml
 from intake.model import ParsedMail, Problem, ReceivedBundle, ReceivedFile
@@ -31,14 +31,15 @@ def open_bundle(path: Path, received_at: datetime | None = None, limits: Archive
     if path.is_dir():
         bundle = _open_folder(path, limits)
     else:
-        head = path.read_bytes()[:8192]
-        if path.suffix.lower() == ".eml" or sniff(head) == EML:
-            bundle = _from_mail(path, "email", parse_eml(path.read_bytes()), limits)
-        elif path.suffix.lower() == ".msg" and sniff(head) == OLE:
-            from intake.mail import parse_msg
+        data = path.read_bytes()
+        kind = sniff(data)
+        if path.suffix.lower() == ".eml" or kind == EML:
+            bundle = _mail_bundle(path, data, parse_eml, limits)
+        elif kind == MSG or path.suffix.lower() == ".msg" and kind == OLE:
+            from intake.msg import parse_msg
 
-            bundle = _from_mail(path, "email", parse_msg(path.read_bytes()), limits)
-        elif is_archive(path.read_bytes()):
+            bundle = _mail_bundle(path, data, parse_msg, limits)
+        elif is_archive(data):
             bundle = _open_archive(path, limits)
         else:  # a single document handed over on its own
             bundle = ReceivedBundle(id="", channel="folder", source_path=str(path),
@@ -72,6 +73,17 @@ def _open_archive(path: Path, limits: ArchiveLimits) -> ReceivedBundle:
     _expand_one("", path.read_bytes(), 1, limits, expansion)
     return ReceivedBundle(id=_bundle_id("usb", expansion.files), channel="usb", source_path=str(path),
                           files=expansion.files, problems=expansion.problems)
+
+
+def _mail_bundle(path: Path, data: bytes, parse, limits: ArchiveLimits) -> ReceivedBundle:
+    """A mail's attachments; a mail that cannot be taken apart is kept whole, with a finding."""
+    try:
+        return _from_mail(path, "email", parse(data), limits)
+    except Exception as exc:
+        bundle = ReceivedBundle(id="", channel="email", source_path=str(path), files=[ReceivedFile(nfc(path.name), data)])
+        bundle.problems.append(Problem("email.unreadable", path.name, f"cannot parse mail {path.name!r}: {exc}", path.name))
+        bundle.id = _bundle_id("email", bundle.files)
+        return bundle
 
 
 def _from_mail(path: Path, channel: str, mail: ParsedMail, limits: ArchiveLimits) -> ReceivedBundle:

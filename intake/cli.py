@@ -160,6 +160,36 @@ def ingest(
 
 
 @app.command()
+def watch(
+    drop: Path = typer.Option(None, "--drop", file_okay=False, help="Drop folder the clerks copy USB bundles into."),
+    imap: str = typer.Option(None, "--imap", help="Mailbox to poll: imap://user:password@host:port/INBOX"),
+    every: int = typer.Option(300, "--every", help="Seconds between runs."),
+    out: Path = typer.Option(Path("out"), "--out"),
+) -> None:
+    """Run the ingest flows on a schedule from this process (Prefect serve; stop with Ctrl-C)."""
+    from flows.deployments import serve_here
+
+    if drop is None and imap is None:
+        raise typer.BadParameter("give --drop DIR, --imap URL, or both")
+    serve_here(drop, imap, out, every)
+
+
+@app.command()
+def deploy(
+    pool: str = typer.Option(..., "--pool", help="Work pool on the Prefect server (PREFECT_API_URL)."),
+    drop: Path = typer.Option(None, "--drop", file_okay=False),
+    imap: str = typer.Option(None, "--imap"),
+    every: int = typer.Option(300, "--every"),
+    out: Path = typer.Option(Path("out"), "--out"),
+) -> None:
+    """Register the ingest flows as scheduled deployments on a Prefect server, run by its workers."""
+    from flows.deployments import deploy_to_pool
+
+    for deployment_id in deploy_to_pool(pool, drop, imap, out, every):
+        console.print(f"deployment {deployment_id} on pool {pool}")
+
+
+@app.command()
 def verify(store_dir: Path = typer.Option(None, "--store", help="Raw store root; default var/store.")) -> None:
     """Re-check the fixity of everything in the raw store (every bag's manifest and every object's hash)."""
     from intake.rawstore import RawStore
