@@ -1,0 +1,123 @@
+"""Raw store fixity, nested and 7z archives, re-ingesting, and resubmissions as versions."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import py7zr
+
+from intake.bundles import open_bundle
+from intake.rawstore import RawStore
+from review_queue.store import list_submissions, record_submission
+from schemas.submission import Applicant, Bundle, Submission
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(name, data)
+    return buf.getvalue()
+
+
+def test_nested_zip_and_7z_members(tmp_path):
+    inner = _zip({"세부/인구통계.xlsx": b"PK-not-really", "증빙.pdf": b"%PDF-1.4 inner"})
+    seven = tmp_path / "extra.7z"
+    with py7zr.SevenZipFile(seven, "w") as archive:
+        archive.writestr(b"%PDF-1.4 seven", "7z안의 파일.pdf")
+    outer = tmp_path / "usb.zip"
+    outer.write_bytes(_zip({"신청서.pdf": b"%PDF-1.4 a", "근거자료.zip": inner, "추가.7z": seven.read_bytes()}))
+    bundle = open_bundle(outer)
+    names = {f.name: f for f in bundle.files}
+    assert names["근거자료.zip"].expanded and names["추가.7z"].expanded
+    assert names["근거자료.zip/증빙.pdf"].data == b"%PDF-1.4 inner"
+    assert names["근거자료.zip/세부/인구통계.xlsx"].data == b"PK-not-really"
+    assert names["추가.7z/7z안의 파일.pdf"].data == b"%PDF-1.4 seven"
+    assert bundle.problems == []
+
+
+def test_deeply_nested_archives_stop_with_a_finding(tmp_path):
+    data = b"%PDF-1.4 core"
+    for depth in range(5):
+        data = _zip({f"level{depth}.zip" if depth else "core.pdf": data})
+    path = tmp_path / "deep.zip"
+    path.write_bytes(data)
+    bundle = open_bundle(path)
+    assert any(p.rule == "bundle.archive_bomb" for p in bundle.problems)
+
+
+def test_folder_symlink_is_not_followed(tmp_path):
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    (folder / "신청서.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "passwd").symlink_to("/etc/passwd")
+    bundle = open_bundle(folder)
+    assert [f.name for f in bundle.files] == ["신청서.pdf"]
+    assert [p.rule for p in bundle.problems] == ["bundle.member_unsafe"]
+
+
+def test_store_once_bag_and_verify_detects_tampering(tmp_path):
+    folder = tmp_path / "usb"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "sub" / "a.pdf").write_bytes(b"%PDF-1.4 same")
+    (folder / "b.pdf").write_bytes(b"%PDF-1.4 same")  # same bytes twice: one object
+    raw = RawStore(tmp_path / "store")
+    bundle = open_bundle(folder)
+    first = raw.store_bundle(bundle)
+    assert first.created and not raw.store_bundle(open_bundle(folder)).created
+    assert len([p for p in raw.objects.rglob("*") if p.is_file()]) == 1
+    manifest = raw.manifest(bundle.id)
+    assert {f["path_in_bundle"] for f in manifest["files"]} == {"sub/a.pdf", "b.pdf"}
+    assert raw.verify() == []
+    obj = next(p for p in raw.objects.rglob("*") if p.is_file())
+    assert not os.access(obj, os.W_OK) or os.geteuid() == 0  # read-only (root may still write)
+    os.chmod(obj, 0o644)
+    obj.write_bytes(b"%PDF-1.4 changed")
+    problems = raw.verify()
+    assert any("does not match" in p for p in problems) and any(bundle.id in p for p in problems)
+
+
+def _submission(bundle_id: str, registration_no: str) -> Submission:
+    return Submission(programme="city-2025", bundle=Bundle(id=bundle_id, channel="email"),
+                      applicant=Applicant(name="한빛시", registration_no=registration_no))
+
+
+def test_resubmission_becomes_a_new_version(tmp_path):
+    db = f"sqlite:///{tmp_path / 'v.db'}"
+    first = record_submission(_submission("email-1", "134-83-00112"), db)
+    assert record_submission(_submission("email-1", "134-83-00112"), db) == first  # the same bundle again
+    second = record_submission(_submission("email-2", "1348300112"), db)  # same number, written differently
+    other = record_submission(_submission("email-3", "402-83-01257"), db)
+    rows = {r["id"]: r for r in list_submissions(db)}
+    assert (rows[first]["version"], rows[first]["superseded_by"]) == (1, second)
+    assert (rows[second]["version"], rows[second]["superseded_by"]) == (2, None)
+    assert (rows[other]["version"], rows[other]["superseded_by"]) == (1, None)
+
+
+def test_cli_ingest_twice_then_status_and_verify(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    sample = root / "samples" / "build" / "city-pureun.zip"
+    if not sample.exists():
+        subprocess.run([sys.executable, "-m", "samples.make_samples"], cwd=root, check=True)
+    env = {**os.environ, "INTAKE_DATABASE_URL": f"sqlite:///{tmp_path / 'i.db'}", "INTAKE_STORE_DIR": str(tmp_path / "store")}
+    intake = str(Path(sys.executable).with_name("intake"))
+
+    def run(*args):
+        done = subprocess.run([intake, *args], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+        return done.stdout
+
+    first = run("ingest", str(sample), "--received-at", "2025-09-23T11:30+09:00", "--out", str(tmp_path / "out"))
+    assert "1 processed, 0 already processed" in first
+    second = run("ingest", str(sample), "--out", str(tmp_path / "out"))
+    assert "0 processed, 1 already processed" in second
+    status = json.loads(run("status", "--json"))
+    assert [b["state"] for b in status["bundles"]] == ["processed"]
+    assert status["submissions"][0]["applicant"] == "푸른군"
+    assert "OK" in run("verify")
