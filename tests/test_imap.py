@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import os
 import re
 import socket
@@ -27,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from intake.imap import ImapTaken, _target, poll_mailbox
 from intake.model import ParsedMail
+from intake.rawstore import RawStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -359,3 +361,26 @@ def test_without_a_store_nothing_is_taken(imap_server, folder, tmp_path):
     dry = poll_mailbox(imap_server, state_url, None, folder=folder)
     assert (dry.taken, dry.pending) == ([], uids)
     assert poll_mailbox(imap_server, state_url, Recorder(tmp_path), folder=folder).taken == uids
+
+
+def test_ingest_mailbox_flow_processes_a_real_submission_once(imap_server, folder, tmp_path):
+    """The scheduled flow end to end: a municipality's mail with its bundle → stored raw → processed; twice → nothing new."""
+    from urllib.parse import quote
+
+    from flows.ingest import ingest_mailbox
+    from samples.make_samples import load_specs, write_bundle
+
+    spec = next(s for s in load_specs() if s["id"] == "city-hanbit")
+    raw = write_bundle(spec, tmp_path / "build").read_bytes()
+    _append(imap_server, folder, [raw])
+    url = imap_server.rsplit("/", 1)[0] + "/" + quote(folder)
+    db, store_root, out = f"sqlite:///{tmp_path / 'i.db'}", tmp_path / "store", tmp_path / "out"
+    first = ingest_mailbox(url, out, db, store_root)
+    assert len(first["taken_uids"]) == 1 and len(first["processed"]) == 1 and not first["failed"]
+    submission = json.loads(next(out.glob("*/submission.json")).read_text(encoding="utf-8"))
+    assert submission["applicant"]["name"] == "한빛시" and len(submission["indicators"]) == 53
+    assert submission["bundle"]["channel"] == "email" and submission["bundle"]["received_at"].startswith("2025-09-22T14:05")
+    again = ingest_mailbox(url, out, db, store_root)
+    assert again["taken_uids"] == [] and again["processed"] == []
+    assert RawStore(store_root).verify() == []
+    _assert_nothing_seen(imap_server, folder, 1)
