@@ -33,24 +33,33 @@ def read_level_and_domain(doc: Document, programme: ServiceProgramme) -> tuple[s
     return level, domain
 
 
-def read_self_scores(docs: list[Document]) -> dict[str, float]:
+TOTAL_LABELS = {"합계", "총계", "총점", "계"}
+
+
+def read_self_scores(docs: list[Document]) -> tuple[dict[str, float], float | None, str | None]:
+    """Sub-item key -> self-score, and the stated grand total with where it stands."""
     scores: dict[str, float] = {}
+    total = where = None
     for doc in docs:
-        for table in doc.tables:
+        for t_index, table in enumerate(doc.tables):
             score_col = None
-            for row in table.grid():
+            for r, row in enumerate(table.grid()):
                 for c, text in enumerate(row):
                     if compact(text) in SCORE_HEADERS:
                         score_col = c
                 if score_col is None or score_col >= len(row):
                     continue
-                key = next((m.group(1) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
                 found = numbers(row[score_col])
+                if compact(row[0]) in TOTAL_LABELS and found:
+                    total, where = found[0], f"{doc.file} 표{table.index + 1} {r + 1}행"
+                    continue
+                key = next((m.group(1) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
                 if key and found and key not in scores:
                     scores[key] = found[0]
-    return scores
+    return scores, total, where
 
 
 def map_service(application: Document | None, self_evaluations: list[Document], programme: ServiceProgramme) -> ServiceData:
     level, domain = read_level_and_domain(application, programme) if application else (None, None)
-    return ServiceData(level=level, domain=domain, self_scores=read_self_scores(self_evaluations))
+    scores, total, where = read_self_scores(self_evaluations)
+    return ServiceData(level=level, domain=domain, self_scores=scores, stated_total=total, stated_total_where=where)

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from extractors.model import Document
 from mapping.application import read_fields
+from mapping.details import Detail, read_details
+from mapping.formula import evaluate
 from mapping.qualitative import map_qualitative
 from mapping.roles import classify_role, detect_programme
 from mapping.service import map_service
@@ -30,6 +32,7 @@ class Mapped:
     field_sources: dict[str, Source] = field(default_factory=dict)
     summary: SummaryResult | None = None
     stage_unreadable: list[tuple[str, str, Source]] = field(default_factory=list)
+    details: dict[str, Detail] = field(default_factory=dict)
 
     def by_role(self, role: str) -> list[Document]:
         return [d for d in self.documents if self.roles.get(d.file) == role]
@@ -67,14 +70,36 @@ def _map_applicant(mapped: Mapped) -> None:
 
 def _map_city(mapped: Mapped, programme: CityProgramme) -> None:
     submission = mapped.submission
-    summary = map_summary(mapped.by_role("quantitative_proposal"), programme)
+    proposals = mapped.by_role("quantitative_proposal")
+    summary = map_summary(proposals, programme)
     mapped.summary = summary
     submission.indicators = summary.values
+    mapped.details = read_details(proposals, programme)
+    _attach_components(submission, mapped.details)
     optional = [d.code for d in programme.domain_rules.domains if d.kind == "optional"]
     present = {programme.indicator(code).domain for code in summary.values}
     submission.selected_domains = [d for d in optional if d in present]
     submission.qualitative, mapped.stage_unreadable = map_qualitative(mapped.by_role("qualitative_self_assessment"), programme)
     submission.applicant.city_size = _city_size(mapped, programme)
+
+
+def _attach_components(submission: Submission, details: dict[str, Detail]) -> None:
+    """Each indicator's components from its detail form, and its value recomputed from them."""
+    for code, detail in details.items():
+        entry = submission.indicators.get(code)
+        if entry is None:
+            continue
+        entry.components = {letter: _plain(value) for letter, (value, _) in sorted(detail.components.items())}
+        entry.component_sources = {letter: Source(**prov.model_dump()) for letter, (_, prov) in detail.components.items()}
+        if detail.indicator.formula and len(detail.components) == len(detail.indicator.components):
+            recomputed = evaluate(detail.indicator.formula, {k: v for k, (v, _) in detail.components.items()})
+            entry.recomputed = round(recomputed, 6) if recomputed is not None else None
+        if detail.items:
+            entry.listed_items = len(detail.items)
+
+
+def _plain(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
 
 
 def _city_size(mapped: Mapped, programme: CityProgramme) -> str | None:

@@ -92,15 +92,23 @@ def parse_pages(text: str) -> list[int]:
 
 
 def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRow]:
+    """Rows of the 요약표: tables with its header, and the tables that continue one on later pages
+    (same columns, no header). Detail forms further on are not part of it."""
     names = IndicatorNames(programme)
     rows: list[SummaryRow] = []
     stated_col = pages_col = None
+    summary_cols = None
     for table in doc.tables:
         grid = table.grid()
+        header_at = next((r for r, row in enumerate(grid) if _header_columns(row)[0] is not None), None)
+        if header_at is not None:
+            stated_col, pages_col = _header_columns(grid[header_at])
+            summary_cols = table.n_cols
+        elif summary_cols is None or table.n_cols != summary_cols or (grid and compact(grid[0][0]) == "지표"):
+            summary_cols = None  # not (or no longer) the 요약표
+            continue
         for r, row in enumerate(grid):
-            header = _header_columns(row)
-            if header[0] is not None:
-                stated_col, pages_col = header
+            if header_at is not None and r <= header_at:
                 continue
             found = _row_indicator(row, names, stated_col)
             if found is None:

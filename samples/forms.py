@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from samples.details import detail_tables
 from samples.render import SampleDocument, SampleTable
 from schemas import load_programme
 from schemas.programme import CityProgramme, ServiceProgramme
@@ -52,11 +53,13 @@ def city_quantitative(spec: dict, doc: dict) -> SampleDocument:
                      ", ".join(f"p.{p}" for p in pages)])
     cuts = [0, *doc.get("split_after", []), len(body)]  # the 요약표 continues over pages, header repeated
     tables = [_summary_table(header, body[a:b]) for a, b in zip(cuts, cuts[1:]) if body[a:b]]
+    breaks = set(range(1, len(tables) + 1))  # each part of the 요약표, then the detail forms, on a new page
+    tables += detail_tables(programme, spec)
     return SampleDocument(
         title=f"2025년 스마트도시 인증 정량지표 평가제안서 ({spec['applicant']['name']})",
         paragraphs=[f"신청 유형: {SIZE_KO[spec['applicant']['city_size']]}", "● 정량지표 요약표"],
         tables=tables,
-        page_break_before=set(range(1, len(tables))),
+        page_break_before=breaks,
     )
 
 
@@ -103,8 +106,13 @@ def city_evidence(spec: dict, doc: dict) -> SampleDocument:
                               ["2023년 12월", str(a["population"] - 1200), f"{(a['population'] - 1200) / 10000:.2f}"],
                               ["2024년 12월", str(a["population"]), f"{a['population'] / 10000:.2f}"]],
                              caption="주민등록 인구 (행정안전부 주민등록 인구통계)"))
+    if doc.get("pages") == "cited":  # one page per page the 요약표 cites, so every citation resolves
+        last = max((p for _s, _v, pages in spec.get("summary", {}).values() for p in pages), default=1)
+        for n in range(len(tables) + 1, last + 1):
+            tables.append(SampleTable([["증빙 쪽", str(n)], ["내용", f"{a['name']} 근거자료 {n}쪽"]]))
     return SampleDocument(title=f"근거자료 — {a['name']}", paragraphs=[
-        f"{a['name']}이 제출한 평가제안서 및 자체평가표의 사실을 증빙하는 근거자료입니다."], tables=tables)
+        f"{a['name']}이 제출한 평가제안서 및 자체평가표의 사실을 증빙하는 근거자료입니다."], tables=tables,
+        page_break_before=set(range(1, len(tables))))
 
 
 def service_application(spec: dict, _doc: dict) -> SampleDocument:

@@ -107,6 +107,8 @@ class Indicator(_Strict):
     # boolean / boolean_any (any O among several marks) / named (a department named is yes).
     reading: Literal["number", "sum", "count_before_unit", "boolean", "boolean_any", "named"] = "number"
     reading_unit: str | None = None
+    # Indicators whose listed items must not repeat this one's (the call forbids counting an event twice).
+    no_overlap_with: list[str] = []
     note: str | None = None
 
     @model_validator(mode="after")
@@ -158,6 +160,24 @@ class QualitativeArea(_Strict):
     sub_areas: list[QualitativeSubArea]
 
 
+class Constraint(_Strict):
+    """A consistency rule across indicators' components, checked as indicator.cross_inconsistent.
+
+    Terms are ``CODE.LETTER`` (a component) or ``CODE`` (the stated value).
+    same_value: the terms agree within ``tolerance`` (relative) after converting by ``scale``
+                (e.g. a population in 만명 ×10000 and in 천명 ×1000 are compared in persons);
+    not_greater: the first term does not exceed the second; at_most: each term is at most ``limit``.
+    """
+
+    id: str
+    kind: Literal["same_value", "not_greater", "at_most"]
+    terms: list[str]
+    scale: dict[str, float] = {}
+    tolerance: float = 0.0
+    limit: float | None = None
+    description: str
+
+
 class Grade(_Strict):
     grade: int
     min_points: int | None = None
@@ -169,6 +189,7 @@ class CitySize(_Strict):
     large_kinds: list[str]  # 특별시, 광역시, 특별자치시, 특별자치도
     city_kind: str  # 시
     city_large_population: int  # a 시 of this many people or more is 대도시
+    population_from: str | None = None  # id of the `same_value` constraint whose terms state the population
 
 
 class _ProgrammeBase(_Strict):
@@ -197,6 +218,7 @@ class CityProgramme(_ProgrammeBase):
     grades: list[Grade]
     certification_threshold: int
     city_size: CitySize
+    constraints: list[Constraint] = []
 
     def indicator(self, code: str) -> Indicator:
         return self._by_code()[code]
@@ -273,6 +295,7 @@ class PassRule(_Strict):
 
 class ServiceProgramme(_ProgrammeBase):
     kind: Literal["service"]
+    joint_application_terms: list[str] = []  # wording that marks a joint application (공동 신청 …)
     total_points: int
     fields: list[ServiceField]
     levels: list[ServiceLevel]

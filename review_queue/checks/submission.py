@@ -1,4 +1,4 @@
-"""Checks over a mapped submission; each yields findings from the catalogue."""
+"""Checks on the bundle as a whole: programme, documents, deadline, application form, qualitative areas."""
 
 from __future__ import annotations
 
@@ -67,23 +67,6 @@ def check_application_fields(m: Mapped) -> Iterator[Finding]:
                 yield finding("applicant.field_missing", file=doc.file, label=form_field.label, source=Source(file=doc.file))
 
 
-def check_indicators(m: Mapped) -> Iterator[Finding]:
-    programme = m.programme
-    if not isinstance(programme, CityProgramme) or not m.by_role("quantitative_proposal"):
-        return
-    for row, text in (m.summary.unparseable if m.summary else []):
-        source = Source(**row.provenance.model_dump())
-        yield finding("indicator.value_unparseable", indicator=row.indicator.code, code=row.indicator.code,
-                      name=row.indicator.name, text=text, where=where_ko(source), source=source)
-    selected = m.submission.selected_domains
-    expected = programme.domain_rules.choose_optional
-    if len(selected) != expected:
-        yield finding("domains.selection_invalid", expected=expected, count=len(selected), domains=", ".join(selected) or "없음")
-    for code in programme.reported_codes(selected):
-        if code not in m.submission.indicators:
-            yield finding("indicator.missing", indicator=code, code=code, name=programme.indicator(code).name)
-
-
 def check_qualitative(m: Mapped) -> Iterator[Finding]:
     programme = m.programme
     if not isinstance(programme, CityProgramme) or not m.by_role("qualitative_self_assessment"):
@@ -103,30 +86,3 @@ def check_qualitative(m: Mapped) -> Iterator[Finding]:
                 yield finding("qualitative.missing", indicator=sub.key, key=sub.key, name=sub.name)
 
 
-def check_service(m: Mapped) -> Iterator[Finding]:
-    programme = m.programme
-    service = m.submission.service
-    if not isinstance(programme, ServiceProgramme) or service is None or not m.by_role("application"):
-        return
-    if service.level is None:
-        yield finding("service.level_invalid")
-    eligible = [d.name for d in programme.domains if d.eligible]
-    if service.domain is not None and service.domain not in eligible:
-        yield finding("service.domain_ineligible", domain=service.domain, eligible=", ".join(eligible))
-    points = {s.key: s.points for s in programme.sub_items()}
-    for key, score in service.self_scores.items():
-        if key in points and score > points[key]:
-            yield finding("service.self_score_exceeds_max", indicator=key, key=key, score=f"{score:g}", points=points[key])
-
-
-CHECKS: list[Check] = [check_programme, check_document_flags, check_required_documents, check_deadline,
-                       check_application_fields, check_indicators, check_qualitative, check_service]
-
-
-def run_checks(m: Mapped) -> list[Finding]:
-    return [f for check in CHECKS for f in check(m)]
-
-
-def problem_findings(problems) -> list[Finding]:
-    """Findings for what went wrong in how a bundle arrived (intake.model.Problem)."""
-    return [finding(p.rule, detail=p.detail, source=Source(file=p.file) if p.file else None) for p in problems]
