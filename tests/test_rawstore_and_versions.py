@@ -90,10 +90,10 @@ def _submission(bundle_id: str, registration_no: str) -> Submission:
 
 def test_resubmission_becomes_a_new_version(tmp_path):
     db = f"sqlite:///{tmp_path / 'v.db'}"
-    first = record_submission(_submission("email-1", "134-83-00112"), db)
-    assert record_submission(_submission("email-1", "134-83-00112"), db) == first  # the same bundle again
-    second = record_submission(_submission("email-2", "1348300112"), db)  # same number, written differently
-    other = record_submission(_submission("email-3", "402-83-01257"), db)
+    first = record_submission(_submission("email-1", "134-83-00117"), db)
+    assert record_submission(_submission("email-1", "134-83-00117"), db) == first  # the same bundle again
+    second = record_submission(_submission("email-2", "1348300117"), db)  # same number, written differently
+    other = record_submission(_submission("email-3", "402-83-01251"), db)
     rows = {r["id"]: r for r in list_submissions(db)}
     assert (rows[first]["version"], rows[first]["superseded_by"]) == (1, second)
     assert (rows[second]["version"], rows[second]["superseded_by"]) == (2, None)
