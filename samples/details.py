@@ -60,7 +60,10 @@ def _component_table(ind: Indicator, comps: dict, layout: str) -> SampleTable:
                         ["2024년", *[_number(v) for v in comps.values()], ""]])
 
 
-def _item_table(ind: Indicator, count: int, items: list | None, stated: str) -> SampleTable:
+def _item_table(ind: Indicator, count: int, spec: dict, stated: str) -> SampleTable:
+    """The items behind a count; a spec's ``item_count`` lists fewer or more, ``item_edits`` replaces rows."""
+    count = spec.get("item_count", {}).get(ind.code, count)
+    edits = {int(k): v for k, v in spec.get("item_edits", {}).get(ind.code, {}).items()}
     if ind.code == "B-3-1":  # 국내 n건, 국외 m건: each event listed under its 구분
         from mapping.values import numbers
 
@@ -72,23 +75,23 @@ def _item_table(ind: Indicator, count: int, items: list | None, stated: str) -> 
         return SampleTable(rows)
     dated = ind.period.kind == "two_year"
     header = ["No.", "명칭"] + (["일자"] if dated else ["비고"])
-    if items is None:
-        dates = month_sequence(count)
-        items = [[f"{ITEM_NAMES.get(ind.code, ind.name)} {i + 1}", dates[i] if dated else ""] for i in range(count)]
+    dates = month_sequence(count)
+    items = [edits.get(i, [f"{ITEM_NAMES.get(ind.code, ind.name)} {i + 1}", dates[i] if dated else ""]) for i in range(count)]
     return SampleTable([header] + [[str(i + 1), *item] for i, item in enumerate(items)])
 
 
 def detail_tables(programme: CityProgramme, spec: dict) -> list[SampleTable]:
     tables = []
     components = spec.get("components", {})
-    overrides = spec.get("items", {})
+    detail_stated = spec.get("detail_stated", {})  # a form that disagrees with the 요약표
     for n, ind in enumerate(i for i in programme.indicators if i.code in spec["summary"]):
         stated, value, _pages = spec["summary"][ind.code]
-        tables.append(SampleTable([["지표", f"{ind.code} {ind.name}", stated]], caption=f"{ind.code} {ind.name}"))
+        form_value = detail_stated.get(ind.code, stated)
+        tables.append(SampleTable([["지표", f"{ind.code} {ind.name}", form_value]], caption=f"{ind.code} {ind.name}"))
         if ind.code in components:
             tables.append(_component_table(ind, components[ind.code], "columns" if n % 3 == 2 else "rows"))
         elif ind.listed_items:
-            tables.append(_item_table(ind, int(value), overrides.get(ind.code), stated))
+            tables.append(_item_table(ind, int(value) if isinstance(value, (int, float)) else 3, spec, stated))
         elif ind.value_kind in ("count", "amount"):
             tables.append(SampleTable([["구분", "실적"], ["합계", stated]]))
     return tables

@@ -90,7 +90,8 @@ def city_qualitative(spec: dict, _doc: dict) -> SampleDocument:
             merges.append((len(rows) - 1, 0, len(rows) - 1, 2))
             for sub in area.sub_areas:
                 stage, text = spec["qualitative"].get(sub.key, [None, ""])
-                rows.append([f"{sub.key[1:]} {sub.name}", stages.get(stage, ""), text])
+                stage_text = stage if isinstance(stage, str) else stages.get(stage, "")  # a string: written as is
+                rows.append([f"{sub.key[1:]} {sub.name}", stage_text, text])
         rows.append(["종합 자체평가 의견", "", "자체평가 결과를 종합하면 요건 충족 이상이다."])
         tables.append(SampleTable(rows, merges, caption=f"○ 대분류{len(tables) + 1} : {category.name}"))
     return SampleDocument(title="2025년 스마트도시 인증 정성지표 자체평가표", tables=tables)
@@ -106,9 +107,8 @@ def city_evidence(spec: dict, doc: dict) -> SampleDocument:
                               ["2023년 12월", str(a["population"] - 1200), f"{(a['population'] - 1200) / 10000:.2f}"],
                               ["2024년 12월", str(a["population"]), f"{a['population'] / 10000:.2f}"]],
                              caption="주민등록 인구 (행정안전부 주민등록 인구통계)"))
-    if doc.get("pages") == "cited":  # one page per page the 요약표 cites, so every citation resolves
-        last = max((p for _s, _v, pages in spec.get("summary", {}).values() for p in pages), default=1)
-        for n in range(len(tables) + 1, last + 1):
+    if doc.get("pages"):  # the evidence file runs to this many pages (the 요약표 cites pages in it)
+        for n in range(len(tables) + 1, int(doc["pages"]) + 1):
             tables.append(SampleTable([["증빙 쪽", str(n)], ["내용", f"{a['name']} 근거자료 {n}쪽"]]))
     return SampleDocument(title=f"근거자료 — {a['name']}", paragraphs=[
         f"{a['name']}이 제출한 평가제안서 및 자체평가표의 사실을 증빙하는 근거자료입니다."], tables=tables,
@@ -143,6 +143,8 @@ def service_proposal(spec: dict, _doc: dict) -> SampleDocument:
     rows = [["기관명", a["name"], "대표자", a["representative"]],
             ["인증분야", spec["domain"], "서비스명", spec["service_name"]],
             ["서비스개요", spec.get("summary", ""), "", ""]]
+    if spec.get("joint_with"):
+        rows.append(["참여 형태", f"공동 신청 (대표 신청인 {a['name']}, 공동 신청인 {spec['joint_with']})", "", ""])
     return SampleDocument(title="스마트도시서비스 인증 평가제안서", tables=[SampleTable(rows, [(2, 1, 2, 3)])],
                           paragraphs=["본 기관은 제출한 제반서류의 내용이 사실과 다름이 없음을 확인합니다."])
 
@@ -157,7 +159,8 @@ def service_self_evaluation(spec: dict, _doc: dict) -> SampleDocument:
                 score = scores.get(sub.key)
                 rows.append([f"{item.key} {item.name}", sub.key, sub.text, str(sub.points),
                              "" if score is None else f"{score:g}"])
-    rows.append(["합계", "", "", str(programme.total_points), f"{sum(scores.values()):g}"])
+    total = spec.get("stated_total", sum(scores.values()))
+    rows.append(["합계", "", "", str(programme.total_points), f"{total:g}"])
     return SampleDocument(title="스마트 서비스 인증 자체평가표", tables=[SampleTable(rows, [(0, 1, 0, 2)], caption="자체평가표")])
 
 
