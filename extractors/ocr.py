@@ -1,0 +1,210 @@
+"""Scans (Korean + English) into the document model: image files, and PDF pages without a usable text layer.
+
+Each page is brought to about 300-dpi text size, turned grey, deskewed (projection-profile search
+over ±5°) and searched for ruled tables (extractors/ocr_parts/lines.py). Tesseract (``kor+eng``,
+one thread) reads the page outside the tables line by line, and every non-empty table cell from a
+crop just inside its rulings. Numbers are repaired conservatively (``normalise_ocr_number``).
+Boxes are given in the caller's units: source-image pixels for image files, PDF points for
+``ocr_page_image``; the deskew is undone, so a box is the upright rectangle enclosing the text in
+the original image.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from io import BytesIO
+
+import numpy as np
+import pytesseract
+from PIL import Image, ImageOps
+
+from extractors.model import Cell, Document, Page, Table, TextBlock
+from extractors.ocr_parts import tess
+from extractors.ocr_parts.lines import Grid, find_tables
+from extractors.ocr_parts.numbers import normalise_ocr_number
+from extractors.ocr_parts.prep import prepare
+
+__all__ = ["OcrPage", "extract_image", "normalise_ocr_number", "ocr_page_image"]
+
+log = logging.getLogger(__name__)
+
+PAGE_PSM = 6  # one uniform block (shared/platform-notes.md: psm 3 misses most of a Korean page); tables are read cell by cell
+CELL_PSM = 6
+CELL_INSET = 6  # prepared pixels kept clear of the rulings when cropping a cell
+EDGE_BAND = 8  # a cell crop's border band where line-like remnants are wiped
+MIN_CELL_INK = 12  # fewer dark pixels than this: an empty cell, not read
+MAX_PAGES = 300
+UNREADABLE_IMAGE_KO = "이미지 파일이 손상되었거나 잘려 있어 판독할 수 없습니다"
+NO_TESSERACT_KO = "OCR 프로그램(tesseract)이 설치되어 있지 않아 스캔 이미지를 판독할 수 없습니다"
+
+
+@dataclass
+class OcrPage:
+    """What OCR made of one page; boxes in the caller's units (``ocr_page_image``: PDF points)."""
+
+    text: str
+    confidence: float | None  # mean word confidence 0–100; None when nothing was recognised
+    blocks: list[TextBlock] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # English, for the operator's log; no page prefix
+
+
+def ocr_page_image(image: Image.Image, page_number: int, scale: float) -> OcrPage:
+    """OCR a rendered PDF page. ``scale`` = image pixels per PDF point (pypdfium2's ``render(scale=…)``);
+    every box comes back in PDF points, top-left origin, like pdfplumber's. Tables have index 0.
+
+    Raises ``pytesseract.TesseractNotFoundError`` when Tesseract is missing and ``RuntimeError``
+    when a Tesseract call times out."""
+    return read_page(image, page_number, unit=1.0 / scale, dpi=72.0 * scale)
+
+
+def extract_image(doc: Document, data: bytes) -> Document:
+    """PNG / JPEG / TIFF (every frame of a multi-page TIFF) → pages, line blocks and ruled tables,
+    boxes in the image's pixels (after its EXIF orientation). A file that does not decode gets a
+    Korean ``unreadable_reason``; a later frame that does not decode ends the document with a warning."""
+    try:
+        image = Image.open(BytesIO(data))
+    except Exception as exc:  # Pillow reports broken files with many exception types
+        return _unreadable(doc, exc)
+    try:
+        n_frames = int(getattr(image, "n_frames", 1))
+    except Exception:  # a broken later frame: read frames until one fails
+        n_frames = None
+    if n_frames and n_frames > MAX_PAGES:
+        doc.warnings.append(f"only the first {MAX_PAGES} of {n_frames} frames were read")
+    for number in range(1, min(n_frames or MAX_PAGES, MAX_PAGES) + 1):
+        try:
+            image.seek(number - 1)
+            frame = image.copy()  # decodes the frame
+            frame = ImageOps.exif_transpose(frame) or frame
+        except EOFError:
+            break  # no more frames
+        except Exception as exc:
+            if number == 1:
+                return _unreadable(doc, exc)
+            doc.warnings.append(f"frame {number} could not be decoded ({type(exc).__name__}); later frames skipped")
+            break
+        try:
+            page = read_page(frame, number, unit=1.0, dpi=None)
+        except pytesseract.TesseractNotFoundError:
+            doc.unreadable_reason = NO_TESSERACT_KO
+            return doc
+        except RuntimeError as exc:  # Tesseract timed out or failed on this page
+            doc.warnings.append(f"page {number}: OCR failed ({exc})")
+            page = OcrPage(text="", confidence=None)
+        doc.pages.append(Page(number=number, text=page.text, method="ocr", width=frame.width,
+                              height=frame.height, confidence=page.confidence))
+        doc.blocks.extend(page.blocks)
+        for table in page.tables:
+            table.index = len(doc.tables)
+            doc.tables.append(table)
+        doc.warnings.extend(f"page {number}: {w}" for w in page.warnings)
+    if not doc.pages:
+        return _unreadable(doc, EOFError("no frame"))
+    if not any(p.text.strip() for p in doc.pages):
+        doc.warnings.append("OCR found no text in the image")
+    return doc
+
+
+def _unreadable(doc: Document, exc: BaseException) -> Document:
+    log.warning("could not decode image %s: %s: %s", doc.file, type(exc).__name__, exc)
+    doc.unreadable_reason = UNREADABLE_IMAGE_KO
+    return doc
+
+
+def read_page(image: Image.Image, page_number: int, unit: float, dpi: float | None) -> OcrPage:
+    """The shared path: prepare, find rulings, read the text outside tables and every table cell.
+    ``unit`` converts source pixels into the caller's units."""
+    prepared = prepare(image, dpi)
+    gray = np.asarray(prepared.image)
+    rulings = find_tables(gray)
+    clean = gray.copy()
+    clean[rulings.erase] = 255  # rulings read as | and _ otherwise
+
+    def box_out(box) -> tuple[float, float, float, float]:
+        x0, y0, x1, y1 = prepared.to_source(box)
+        return (round(x0 * unit, 2), round(y0 * unit, 2), round(x1 * unit, 2), round(y1 * unit, 2))
+
+    outer = [g for g in rulings.tables if not any(o is not g and _inside(g.box, o.box) for o in rulings.tables)]
+    text_only = clean.copy()
+    for grid in outer:
+        x0, y0, x1, y1 = (int(round(v)) for v in grid.box)
+        text_only[max(y0 - 2, 0):y1 + 3, max(x0 - 2, 0):x1 + 3] = 255
+    # The page text and the table cells are two Tesseract processes: run them side by side.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        page_words = pool.submit(tess.words, Image.fromarray(text_only), PAGE_PSM)
+        tables, cell_confs = _read_tables(rulings.tables, clean, page_number, box_out)
+        words = page_words.result()
+    confs = [w.conf for w in words] + cell_confs
+    blocks, items = [], []
+    for line in tess.lines(words):
+        text = normalise_ocr_number(line.text)
+        blocks.append(TextBlock(text=text, page=page_number, bbox=box_out(line.box), method="ocr",
+                                confidence=round(line.conf, 2)))
+        items.append((line.box[1], text))
+    # Reading order: Tesseract's for the lines, each table before the first line below its top.
+    for grid, table in zip(rulings.tables, tables):
+        rows = [" ".join(t for t in row if t) for row in table.top_left_grid()]
+        at = next((i for i, (top, _) in enumerate(items) if top > grid.box[1]), len(items))
+        items.insert(at, (grid.box[1], "\n".join(r for r in rows if r)))
+    text = "\n".join(t for _, t in items if t)
+    confidence = round(sum(confs) / len(confs), 2) if confs else None
+    warnings = [f"deskewed by {-prepared.angle:.2f}°"] if abs(prepared.angle) >= 1 else []
+    if "kor" not in tess.languages():
+        warnings.append("Tesseract has no Korean model (tesseract-ocr-kor): read as English only")
+    return OcrPage(text=text, confidence=confidence, blocks=blocks, tables=tables, warnings=warnings)
+
+
+def _on_white(crop: np.ndarray) -> np.ndarray:
+    """Dark text on white for a cell crop: a tinted cell's fill becomes white (else Tesseract's
+    binarisation of the stacked cells takes it for ink), light text on a fill is inverted, and
+    remnants of rulings or fill edges along the crop's border are wiped."""
+    crop = crop.copy()
+    band = EDGE_BAND
+    for rows in (crop[:band], crop[-band:], crop[:, :band].T, crop[:, -band:].T):
+        rows[(rows < 160).mean(axis=1) > 0.8] = 255  # views: wipes the crop in place
+    background = float(np.median(crop))
+    dark, light = float(np.percentile(crop, 1)), float(np.percentile(crop, 99))
+    if light - background > background - dark:  # the text is lighter than what surrounds it
+        crop, background, dark = 255 - crop, 255 - background, 255 - light
+    if background - dark < 40 or background > 235:
+        return crop  # already dark on (near) white, or too little contrast to stretch
+    out = (crop.astype(np.float32) - dark) * (255.0 / (background - dark))
+    return np.clip(out, 0, 255).astype(np.uint8)
+
+
+def _inside(inner, outer) -> bool:
+    return inner[0] >= outer[0] - 2 and inner[1] >= outer[1] - 2 and inner[2] <= outer[2] + 2 and inner[3] <= outer[3] + 2
+
+
+def _read_tables(grids: list[Grid], clean: np.ndarray, page_number: int, box_out) -> tuple[list[Table], list[float]]:
+    """Every table with its cells read; also the confidences of all words read in cells."""
+    crops, where = [], []
+    for t, grid in enumerate(grids):
+        nested = [g.box for g in grids if g is not grid and _inside(g.box, grid.box)]
+        source = clean
+        if nested:  # a table inside a cell is read as its own table, not as the cell's text
+            source = clean.copy()
+            for x0, y0, x1, y1 in nested:
+                source[int(y0):int(y1) + 1, int(x0):int(x1) + 1] = 255
+        for c, cell in enumerate(grid.cells):
+            x0, y0, x1, y1 = (int(round(v)) for v in cell.box)
+            crop = source[y0 + CELL_INSET:y1 - CELL_INSET, x0 + CELL_INSET:x1 - CELL_INSET]
+            if crop.size and int((crop < 128).sum()) >= MIN_CELL_INK:
+                crops.append(Image.fromarray(_on_white(crop)))
+                where.append((t, c))
+    read = dict(zip(where, tess.read_crops(crops, CELL_PSM))) if crops else {}
+    tables, confs = [], []
+    for t, grid in enumerate(grids):
+        cells = []
+        for c, cell in enumerate(grid.cells):
+            text, cell_confs = read.get((t, c), ("", []))
+            confs.extend(cell_confs)
+            cells.append(Cell(row=cell.row, col=cell.col, row_span=cell.row_span, col_span=cell.col_span,
+                              text=normalise_ocr_number(text), bbox=box_out(cell.box),
+                              confidence=round(sum(cell_confs) / len(cell_confs), 2) if cell_confs else None))
+        tables.append(Table(index=0, page=page_number, bbox=box_out(grid.box), method="ocr", cells=cells,
+                            n_rows=grid.n_rows, n_cols=grid.n_cols))
+    return tables, confs

@@ -1,0 +1,1 @@
+"""Parts of the OCR extractor (extractors/ocr.py): image preparation, ruling lines, Tesseract, numbers."""

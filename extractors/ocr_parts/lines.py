@@ -1,0 +1,291 @@
+"""Ruled tables in a prepared page image, from long dark runs (numpy only).
+
+Threshold the page; pixels in horizontal runs of at least MIN_H (vertical: MIN_V) are line
+candidates; candidates thicker than MAX_THICK across the line are fills or bars, not rulings.
+Lines that cross at least two lines of the other direction are table rulings; crossing lines
+form one table; their positions, clustered, are the grid; a cell spans where an inner line is
+missing along its side. Sizes are in prepared pixels (text normalised to about 300 dpi).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from extractors.ocr_parts.prep import otsu
+from extractors.ocr_parts.runs import close_gaps, long_runs, or_pool, runs
+
+LINE_GRAY = 140  # rulings are darker; tinted cell fills (often lighter) then do not hide them
+MIN_H = 80  # ~7 mm: shorter horizontal runs are text strokes
+MIN_V = 50  # ~4 mm: a one-line row is taller; kept only where it meets two horizontal rulings
+MAX_THICK = 12  # ~1 mm: thicker dark bands are fills, bars or pictures
+GAP = 2  # scan breaks bridged along a line
+TOUCH = 10  # how far a line may stop short of the line it meets
+MERGE = 24  # lines closer than this are one grid line (double rules, too narrow for text)
+OPEN = 25  # rulings reaching this far past the outer line of the other direction: an open side
+FILL_BLOCK = 16  # fills are found in blocks of this size
+FILL_DENSITY = 0.6
+SIDE_INK = 0.5  # most noise has ink on both sides of a "line"; a ruling has it on less than half its length
+POOL = 2  # pages above 4 MP are searched at half resolution
+COVER = 0.5  # share of a cell side a line must cover to separate two cells
+
+
+@dataclass
+class Seg:
+    pos: float  # centre across the line: y of a horizontal line, x of a vertical one
+    lo: int  # extent along the line, end exclusive
+    hi: int
+    a0: int  # extent across the line, end exclusive
+    a1: int
+
+
+@dataclass
+class GridCell:
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    box: tuple[float, float, float, float]  # x0, top, x1, bottom in prepared pixels
+
+
+@dataclass
+class Grid:
+    box: tuple[float, float, float, float]
+    n_rows: int
+    n_cols: int
+    cells: list[GridCell]
+
+
+@dataclass
+class Rulings:
+    tables: list[Grid] = field(default_factory=list)
+    erase: np.ndarray | None = None  # ruling pixels to paint white before OCR
+
+
+def _line_mask(ink: np.ndarray, axis: int, min_len: int, k: int, fill: np.ndarray) -> np.ndarray:
+    """Line candidates along ``axis``, less thicker bands (fills, bars, pictures) and what lies in
+    or next to a fill (the gaps between white letters on a coloured bar look like short rulings)."""
+    candidates = long_runs(close_gaps(ink, max(GAP // k, 1), axis), min_len, axis)
+    return candidates & ~long_runs(candidates, MAX_THICK // k + 1, 1 - axis) & ~fill
+
+
+def _fills(ink: np.ndarray, k: int) -> np.ndarray:
+    """Blocks of about 1.5 mm that are mostly ink, grown by one block."""
+    b = max(FILL_BLOCK // k, 1)
+    h, w = ink.shape[0] // b, ink.shape[1] // b
+    dense = ink[:h * b, :w * b].reshape(h, b, w, b).mean(axis=(1, 3)) > FILL_DENSITY
+    grown = dense.copy()
+    grown[1:, :] |= dense[:-1, :]
+    grown[:-1, :] |= dense[1:, :]
+    grown[:, 1:] |= grown[:, :-1].copy()
+    grown[:, :-1] |= grown[:, 1:].copy()
+    out = np.zeros(ink.shape, bool)
+    out[:h * b, :w * b] = np.repeat(np.repeat(grown, b, axis=0), b, axis=1)
+    return out
+
+
+def segments(mask: np.ndarray, axis: int, min_len: int) -> list[Seg]:
+    """Connected line pieces: runs of at least ``min_len`` along ``axis`` that touch in adjacent rows."""
+    m = mask if axis == 1 else mask.T
+    rows, starts, ends = runs(m)
+    keep = (ends - starts) >= min_len
+    rows, starts, ends = rows[keep].tolist(), starts[keep].tolist(), ends[keep].tolist()
+    parent = list(range(len(rows)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    prev: list[int] = []
+    cur: list[int] = []
+    cur_row = None
+    for i, r in enumerate(rows):
+        if r != cur_row:
+            prev = cur if cur_row is not None and r == cur_row + 1 else []
+            cur, cur_row = [], r
+        for j in prev:
+            if starts[j] < ends[i] and starts[i] < ends[j]:
+                parent[find(i)] = find(j)
+        cur.append(i)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(rows)):
+        groups.setdefault(find(i), []).append(i)
+    segs = []
+    for members in groups.values():
+        lo, hi = min(starts[i] for i in members), max(ends[i] for i in members)
+        a0, a1 = min(rows[i] for i in members), max(rows[i] for i in members) + 1
+        if hi - lo >= min_len:
+            segs.append(Seg(pos=(a0 + a1) / 2.0, lo=lo, hi=hi, a0=a0, a1=a1))
+    return segs
+
+
+def _cluster(values: list[float]) -> tuple[list[float], list[int]]:
+    """Positions closer than MERGE → one line; returns line positions and each value's line index."""
+    order = sorted(range(len(values)), key=values.__getitem__)
+    lines: list[list[float]] = []
+    labels = [0] * len(values)
+    for i in order:
+        if not lines or values[i] - lines[-1][-1] > MERGE:
+            lines.append([])
+        lines[-1].append(values[i])
+        labels[i] = len(lines) - 1
+    return [sum(g) / len(g) for g in lines], labels
+
+
+def _coverage(segs: list[tuple[int, int]], lo: float, hi: float) -> float:
+    """Share of [lo, hi] covered by the union of the given intervals."""
+    covered, end = 0.0, lo
+    for a, b in sorted(segs):
+        a, b = max(a, end), min(b, hi)
+        if b > a:
+            covered += b - a
+            end = b
+    return covered / max(hi - lo, 1e-9)
+
+
+def _grid(hs: list[Seg], vs: list[Seg]) -> Grid | None:
+    ys, hrow = _cluster([s.pos for s in hs])
+    xs, vcol = _cluster([s.pos for s in vs])
+    # Korean tables often have no outer side lines: rulings running past the outer line mark the edge.
+    left, right = min(s.lo for s in hs), max(s.hi for s in hs)
+    top, bottom = min(s.lo for s in vs), max(s.hi for s in vs)
+    if left < xs[0] - OPEN:
+        xs, vcol = [float(left)] + xs, [c + 1 for c in vcol]
+    if right > xs[-1] + OPEN:
+        xs = xs + [float(right)]
+    if top < ys[0] - OPEN:
+        ys, hrow = [float(top)] + ys, [r + 1 for r in hrow]
+    if bottom > ys[-1] + OPEN:
+        ys = ys + [float(bottom)]
+    nr, nc = len(ys) - 1, len(xs) - 1
+    if nr < 1 or nc < 1:
+        return None
+    v_at = [[(s.lo, s.hi) for s, c in zip(vs, vcol) if c == k] for k in range(nc + 1)]
+    h_at = [[(s.lo, s.hi) for s, r in zip(hs, hrow) if r == k] for k in range(nr + 1)]
+    parent = list(range(nr * nc))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for r in range(nr):
+        for c in range(nc):
+            if c + 1 < nc and _coverage(v_at[c + 1], ys[r], ys[r + 1]) < COVER:
+                parent[find(r * nc + c)] = find(r * nc + c + 1)
+            if r + 1 < nr and _coverage(h_at[r + 1], xs[c], xs[c + 1]) < COVER:
+                parent[find(r * nc + c)] = find((r + 1) * nc + c)
+    rects = _rectangles(parent, find, nr, nc)
+    cells = [GridCell(row=r0, col=c0, row_span=r1 - r0 + 1, col_span=c1 - c0 + 1,
+                      box=(xs[c0], ys[r0], xs[c1 + 1], ys[r1 + 1])) for r0, c0, r1, c1 in rects]
+    if len(cells) < 2:
+        return None  # a frame around something, not a table
+    cells.sort(key=lambda g: (g.row, g.col))
+    return Grid(box=(xs[0], ys[0], xs[-1], ys[-1]), n_rows=nr, n_cols=nc, cells=cells)
+
+
+def _rectangles(parent, find, nr: int, nc: int) -> list[tuple[int, int, int, int]]:
+    """Merged grid positions → rectangles (r0, c0, r1, c1); an L-shaped merge becomes its bounding box."""
+    label = [[find(r * nc + c) for c in range(nc)] for r in range(nr)]
+    while True:
+        rects: dict[int, list[int]] = {}
+        for r in range(nr):
+            for c in range(nc):
+                b = rects.setdefault(label[r][c], [r, c, r, c])
+                b[0], b[1], b[2], b[3] = min(b[0], r), min(b[1], c), max(b[2], r), max(b[3], c)
+        changed = False
+        for key, (r0, c0, r1, c1) in rects.items():
+            for r in range(r0, r1 + 1):
+                for c in range(c0, c1 + 1):
+                    if label[r][c] != key:
+                        old = label[r][c]
+                        label = [[key if x == old else x for x in row] for row in label]
+                        changed = True
+            if changed:
+                break
+        if not changed:
+            return sorted(tuple(b) for b in rects.values())
+
+
+def find_tables(gray: np.ndarray) -> Rulings:
+    """Ruled tables of a prepared grayscale page, and the ruling pixels to erase before OCR.
+
+    Rulings are sought at up to three thresholds: a strict one keeps the rulings around tinted
+    cells (which laxer thresholds turn into fills), Otsu's, and a faint one (paper minus 40) for
+    the light grey or coloured rulings of many Korean documents."""
+    k = POOL if gray.size > 4_000_000 else 1  # detect on a k-times smaller (OR-pooled) mask
+    t_otsu = otsu(gray)
+    paper = int(np.median(gray[::4, ::4]))
+    levels = sorted({min(t_otsu, LINE_GRAY), t_otsu} | ({paper - 40} if paper - 40 > t_otsu + 10 else set()))
+    loose = gray < levels[-1]
+    hmask = vmask = None
+    for level in levels:
+        ink = or_pool(gray < level, k)
+        fill = _fills(ink, k)
+        h, v = _line_mask(ink, 1, MIN_H // k, k, fill), _line_mask(ink, 0, MIN_V // k, k, fill)
+        hmask, vmask = (h, v) if hmask is None else (hmask | h, vmask | v)
+    strict = gray < levels[0]  # tinted fills beside a ruling are not noise
+    hs = [s for s in (_scaled(s, k) for s in segments(hmask, 1, MIN_H // k)) if _on_paper(strict, s, 1)]
+    vs = [s for s in (_scaled(s, k) for s in segments(vmask, 0, MIN_V // k)) if _on_paper(strict.T, s, 0)]
+    erase = np.zeros(gray.shape, bool)
+    tables: list[Grid] = []
+    if hs and vs:
+        hy, hlo, hhi = (np.array([getattr(s, a) for s in hs], float) for a in ("pos", "lo", "hi"))
+        vx, vlo, vhi = (np.array([getattr(s, a) for s in vs], float) for a in ("pos", "lo", "hi"))
+        meet = ((vx[None, :] >= hlo[:, None] - TOUCH) & (vx[None, :] <= hhi[:, None] + TOUCH)
+                & (hy[:, None] >= vlo[None, :] - TOUCH) & (hy[:, None] <= vhi[None, :] + TOUCH))
+        hkeep, vkeep = np.ones(len(hs), bool), np.ones(len(vs), bool)
+        for _ in range(6):  # a ruling meets at least two rulings of the other direction
+            new_h = (meet[:, vkeep].sum(axis=1) >= 2) & hkeep
+            new_v = (meet[hkeep, :].sum(axis=0) >= 2) & vkeep
+            if (new_h == hkeep).all() and (new_v == vkeep).all():
+                break
+            hkeep, vkeep = new_h, new_v
+        tables = _components(hs, vs, meet, hkeep, vkeep)
+        for s, keep in zip(hs, hkeep):
+            if keep or s.hi - s.lo >= gray.shape[1] // 4:  # table rulings and page-wide rules
+                erase[max(s.a0 - 1, 0):s.a1 + 1, s.lo:s.hi] = True
+        for s, keep in zip(vs, vkeep):
+            if keep or s.hi - s.lo >= gray.shape[0] // 4:
+                erase[s.lo:s.hi, max(s.a0 - 1, 0):s.a1 + 1] = True
+    return Rulings(tables=tables, erase=erase & loose)
+
+
+def _on_paper(ink: np.ndarray, s: Seg, axis: int) -> bool:
+    """A ruling has paper beside it along most of its length; in noise, halftone and pictures
+    there is ink on both sides almost everywhere. ``ink`` is transposed for vertical segments,
+    so its rows run across the segment."""
+    above = ink[max(s.a0 - 4, 0):max(s.a0 - 1, 0), s.lo:s.hi]
+    below = ink[s.a1 + 1:s.a1 + 4, s.lo:s.hi]
+    if not above.size or not below.size:
+        return True
+    return float((above.any(axis=0) & below.any(axis=0)).mean()) < SIDE_INK
+
+
+def _scaled(s: Seg, k: int) -> Seg:
+    return s if k == 1 else Seg(pos=s.pos * k + (k - 1) / 2.0, lo=s.lo * k, hi=s.hi * k, a0=s.a0 * k, a1=s.a1 * k)
+
+
+def _components(hs, vs, meet, hkeep, vkeep) -> list[Grid]:
+    n_h = len(hs)
+    parent = list(range(n_h + len(vs)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j in zip(*np.nonzero(meet & hkeep[:, None] & vkeep[None, :])):
+        parent[find(int(i))] = find(n_h + int(j))
+    groups: dict[int, tuple[list[Seg], list[Seg]]] = {}
+    for i in np.nonzero(hkeep)[0]:
+        groups.setdefault(find(int(i)), ([], []))[0].append(hs[i])
+    for j in np.nonzero(vkeep)[0]:
+        groups.setdefault(find(n_h + int(j)), ([], []))[1].append(vs[j])
+    grids = [_grid(h, v) for h, v in groups.values() if len(h) >= 2 and len(v) >= 2]
+    return sorted((g for g in grids if g), key=lambda g: (g.box[1], g.box[0]))

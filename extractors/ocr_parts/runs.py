@@ -1,0 +1,64 @@
+"""Run-length primitives on boolean images (numpy only, no morphology library)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Horizontal runs of True in each row: (row, start, end) with ``end`` exclusive, row-major order."""
+    h, w = mask.shape
+    padded = np.zeros((h, w + 2), np.int8)
+    padded[:, 1:-1] = mask
+    step = np.diff(padded, axis=1)
+    rows, starts = np.nonzero(step == 1)
+    _, ends = np.nonzero(step == -1)
+    return rows, starts, ends
+
+
+def _fill(shape: tuple[int, int], rows, starts, ends, values=None) -> np.ndarray:
+    """Paint runs into an array: True (or ``values``) on [start, end) of each row."""
+    if values is None:
+        acc = np.zeros((shape[0], shape[1] + 1), np.int8)  # runs never overlap: stays within 0..1
+        acc[rows, starts] = 1
+        acc[rows, ends] -= 1
+        return np.cumsum(acc, axis=1, dtype=np.int8)[:, :-1] > 0
+    acc = np.zeros((shape[0], shape[1] + 1), np.int32)
+    acc[rows, starts] = values
+    acc[rows, ends] -= values
+    return np.cumsum(acc, axis=1)[:, :-1]
+
+
+def run_length_map(mask: np.ndarray) -> np.ndarray:
+    """Every True pixel gets the length of the horizontal run it belongs to (0 elsewhere)."""
+    rows, starts, ends = runs(mask)
+    return _fill(mask.shape, rows, starts, ends, (ends - starts).astype(np.int32))
+
+
+def long_runs(mask: np.ndarray, min_len: int, axis: int = 1) -> np.ndarray:
+    """Pixels of ``mask`` that lie in a run of at least ``min_len`` along ``axis`` (1 = rows, 0 = columns)."""
+    m = mask if axis == 1 else np.ascontiguousarray(mask.T)
+    rows, starts, ends = runs(m)
+    keep = (ends - starts) >= min_len
+    out = _fill(m.shape, rows[keep], starts[keep], ends[keep])
+    return out if axis == 1 else np.ascontiguousarray(out.T)
+
+
+def close_gaps(mask: np.ndarray, gap: int, axis: int = 1) -> np.ndarray:
+    """Fill pixels that have a True pixel within ``gap`` on both sides along ``axis`` (bridges scan breaks)."""
+    m = mask if axis == 1 else mask.T
+    left = np.zeros_like(m)
+    right = np.zeros_like(m)
+    for k in range(1, gap + 1):
+        left[:, k:] |= m[:, :-k]
+        right[:, :-k] |= m[:, k:]
+    out = m | (left & right)
+    return out if axis == 1 else np.ascontiguousarray(out.T)
+
+
+def or_pool(mask: np.ndarray, k: int) -> np.ndarray:
+    """Downsample by ``k`` keeping a pixel True when any pixel of its k×k block is (thin lines survive)."""
+    if k == 1:
+        return mask
+    h, w = (mask.shape[0] // k) * k, (mask.shape[1] // k) * k
+    return mask[:h, :w].reshape(h // k, k, w // k, k).any(axis=(1, 3))

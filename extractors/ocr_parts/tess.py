@@ -1,0 +1,202 @@
+"""Tesseract through pytesseract: words with confidences, lines, and cells read in one batch."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pytesseract
+from pytesseract.pytesseract import run_tesseract
+from PIL import Image
+
+PAGE_TIMEOUT = 180  # seconds per Tesseract call; a killed call raises RuntimeError
+SPACE_GAP = 0.5  # gap / glyph height: Korean word spaces measure 0.55–0.9, syllable gaps 0–0.45
+_HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
+_HANGUL_OR_DIGIT = re.compile(r"[\uac00-\ud7a3\d]")
+_NOISE = re.compile(r"^[|_~\-—=:;.,'\"`!]+$")
+
+
+@dataclass
+class Word:
+    text: str
+    conf: float
+    box: tuple[float, float, float, float]  # x0, top, x1, bottom in the OCR'd image
+    line: tuple[int, int, int]  # (block, paragraph, line) as Tesseract numbered them
+    space: bool | None = None  # a space before it in Tesseract's text; None when that could not be matched
+
+
+@dataclass
+class Line:
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        """Words spaced as in Tesseract's own text. Where that is unknown, a gap narrower than
+        SPACE_GAP × the line's glyph height is no space between two syllables, after a number or
+        bracket before a syllable (2022년, …)해서) or between a syllable and "(" (인증값(MAC)."""
+        heights = sorted(w.box[3] - w.box[1] for w in self.words)
+        limit = SPACE_GAP * heights[len(heights) // 2]
+        out = self.words[0].text
+        for prev, word in zip(self.words, self.words[1:]):
+            if word.space is None:
+                a, b = prev.text[-1], word.text[0]
+                glued = (_HANGUL.match(a) and (_HANGUL.match(b) or b == "(")) or \
+                        ((a.isdigit() or a == ")") and _HANGUL.match(b))
+                space = not (glued and word.box[0] - prev.box[2] < limit)
+            else:
+                space = word.space
+            out += (" " if space else "") + word.text
+        return out
+
+    @property
+    def box(self) -> tuple[float, float, float, float]:
+        return (min(w.box[0] for w in self.words), min(w.box[1] for w in self.words),
+                max(w.box[2] for w in self.words), max(w.box[3] for w in self.words))
+
+    @property
+    def conf(self) -> float:
+        return sum(w.conf for w in self.words) / len(self.words)
+
+
+@lru_cache(maxsize=1)
+def languages() -> str:
+    """``kor+eng`` when both are installed, else whatever of the two is (``eng`` ships with Tesseract)."""
+    have = set(pytesseract.get_languages(config=""))
+    langs = [lang for lang in ("kor", "eng") if lang in have]
+    return "+".join(langs) or "eng"
+
+
+def words(image: Image.Image, psm: int, timeout: float = PAGE_TIMEOUT, lang: str | None = None) -> list[Word]:
+    """Recognised words with their confidences (0–100), in Tesseract's reading order.
+
+    One Tesseract run writes both its TSV (what ``pytesseract.image_to_data`` parses: boxes and
+    confidences) and its plain text, whose spacing says which TSV words are one word: Tesseract
+    often splits Korean into syllables in the TSV but joins them in the text."""
+    # One thread per Tesseract process: about 3 s per A4 page instead of 12–33 s on two cores.
+    # pytesseract starts Tesseract with os.environ, so this is where the setting has to go.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
+        source, base = os.path.join(tmp, "in.bmp"), os.path.join(tmp, "out")
+        image.save(source, "BMP")  # uncompressed: faster to write than PNG
+        run_tesseract(source, base, extension="tsv", lang=lang or languages(), timeout=timeout,
+                      config=f"--psm {psm} -c tessedit_create_tsv=1 -c tessedit_create_txt=1")
+        with open(base + ".tsv", encoding="utf-8", errors="replace") as f:
+            rows = [line.rstrip("\n").split("\t") for line in f][1:]
+        with open(base + ".txt", encoding="utf-8", errors="replace") as f:
+            plain = f.read()
+    out, at = [], 0
+    for row in rows:
+        if len(row) < 12 or row[0] != "5" or not row[11].strip():
+            continue
+        text, conf = row[11].strip(), float(row[10])
+        found = plain.find(text, at, at + len(text) + 40)  # the same word in the plain text
+        space = None if found < 0 else bool(plain[at:found].strip("\n"))  # newlines: a line's first word
+        at = found + len(text) if found >= 0 else at
+        if conf < 0 or (_NOISE.match(text) and conf < (90 if text[0] in "|_" else 40) and text != "-"):
+            continue  # specks and ruling remnants
+        x, y, w, h = (int(v) for v in row[6:10])
+        out.append(Word(text=text, conf=conf, box=(x, y, x + w, y + h), line=(int(row[2]), int(row[3]), int(row[4])),
+                        space=space))
+    return out
+
+
+def lines(found: list[Word], keep_marks: bool = False) -> list[Line]:
+    """Words grouped into Tesseract's lines; lines without a letter or digit are dropped unless
+    ``keep_marks`` (a table cell's "-" or "○" is a value)."""
+    grouped: dict[tuple[int, int, int], list[Word]] = {}
+    for word in found:
+        grouped.setdefault(word.line, []).append(word)
+    out = [Line(ws) for ws in grouped.values()]
+    return out if keep_marks else [ln for ln in out if any(ch.isalnum() for ch in ln.text)]
+
+
+def join_lines(found: list[Line], right_edge: float) -> str:
+    """A cell's lines as one string. Hangul wraps by syllable (HWP's default): a line that ran up to
+    the cell's right edge continues the word, so it is joined without a space."""
+    out = ""
+    for i, line in enumerate(found):
+        text = line.text
+        if i and out:
+            prev = found[i - 1]
+            char_w = (prev.box[2] - prev.box[0]) / max(len(prev.text), 1)
+            full = right_edge - prev.box[2] < 1.5 * char_w
+            glued = full and _HANGUL_OR_DIGIT.match(out[-1]) and _HANGUL_OR_DIGIT.match(text[0])
+            out += "" if glued else " "
+        out += text
+    return out
+
+
+GAP = 48  # white space between stacked cell crops
+MAX_CANVAS = 8000  # stack height per Tesseract call
+MAX_MARK_HEIGHT = 120  # second chance only for one-line marks
+MAX_MARKS = 40
+
+
+def read_crops(crops: list[Image.Image], psm: int = 6) -> list[tuple[str, list[float]]]:
+    """Text and word confidences of each crop, stacked with white gaps into as few images as
+    possible (one Tesseract start per stack instead of one per cell)."""
+    results: list[tuple[str, list[float]]] = [("", [])] * len(crops)
+    batch: list[int] = []
+    height = GAP
+    for i, crop in enumerate(crops + [None]):
+        if crop is not None and (not batch or height + crop.height + GAP <= MAX_CANVAS):
+            batch.append(i)
+            height += crop.height + GAP
+            continue
+        if batch:
+            _read_stack([crops[j] for j in batch], batch, results, psm)
+        batch, height = ([i], GAP + crop.height + GAP) if crop is not None else ([], GAP)
+    missed = [i for i, (text, _) in enumerate(results) if not text]
+    if missed:
+        _read_strip(crops, missed, results)
+    return results
+
+
+def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> None:
+    """Second chance for crops with ink but no words (a lone "-" or "○" is dropped from a block):
+    their inked parts side by side on one line, read with --psm 7. Crops whose ink reaches their
+    edge (remnants of a ruling or a fill) would spoil the line and are left out."""
+    tight = []
+    for i in index:
+        crop = crops[i]
+        box = crop.point(lambda v: 255 if v < 160 else 0).getbbox()
+        if not box or box[3] - box[1] > MAX_MARK_HEIGHT:
+            continue
+        if box[0] == 0 or box[1] == 0 or box[2] == crop.width or box[3] == crop.height:
+            continue
+        tight.append((i, crop.crop(box)))
+    tight = tight[:MAX_MARKS]
+    if not tight:
+        return
+    height = max(c.height for _, c in tight) + 2 * GAP
+    canvas = Image.new("L", (sum(c.width + 2 * GAP for _, c in tight) + GAP, height), 255)
+    spans, x = [], GAP
+    for _, crop in tight:
+        canvas.paste(crop, (x, (height - crop.height) // 2))
+        spans.append((x - GAP // 2, x + crop.width + GAP // 2))
+        x += crop.width + 2 * GAP
+    found = words(canvas, 7)
+    for (left, right), (i, _) in zip(spans, tight):
+        mine = [w for w in found if left <= (w.box[0] + w.box[2]) / 2 < right]
+        if mine:
+            results[i] = (Line(mine).text, [w.conf for w in mine])
+
+
+def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: int) -> None:
+    width = max(c.width for c in stack) + 2 * GAP
+    canvas = Image.new("L", (width, sum(c.height + GAP for c in stack) + GAP), 255)
+    spans = []
+    y = GAP
+    for crop in stack:
+        canvas.paste(crop, (GAP, y))
+        spans.append((y, y + crop.height))
+        y += crop.height + GAP
+    found = words(canvas, psm)
+    for (top, bottom), i, crop in zip(spans, index, stack):
+        mine = [w for w in found if top <= (w.box[1] + w.box[3]) / 2 < bottom]
+        if mine:
+            text = join_lines(lines(mine, keep_marks=True), GAP + crop.width)
+            results[i] = (text, [w.conf for w in mine])
