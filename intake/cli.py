@@ -13,8 +13,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from intake.queue_cli import queue_app
+
 app = typer.Typer(help="Evidence intake for the smart city certification programmes (스마트도시 인증).",
                   no_args_is_help=True, add_completion=False)
+app.add_typer(queue_app, name="queue")
 console = Console()
 SEVERITIES = ("blocker", "warning", "info")
 ROLE_LABELS = {"application": "신청서", "quantitative_proposal": "정량제안서", "qualitative_self_assessment": "정성자체평가",

@@ -1,7 +1,9 @@
-"""Persistence of bundles, submissions (with versions) and their findings.
+"""Persistence of bundles and submissions (with versions); their findings live in the review queue.
 
 SQLite under ./var by default, PostgreSQL by URL. The schema is managed by Alembic
-(review_queue/migrations); ``engine_for`` brings a database up to date on first use.
+(review_queue/migrations); ``engine_for`` brings a database up to date on first use. The review
+queue's tables (``review_queue/queue/models.py``) share this ``Base``; ``record_submission``
+reconciles a submission's findings with its queue items.
 """
 
 from __future__ import annotations
@@ -12,9 +14,9 @@ import threading
 from datetime import datetime, timezone
 from pathlib import Path
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create_engine, delete, select
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create_engine, func, select
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from schemas.submission import Submission
 
@@ -67,21 +69,6 @@ class SubmissionRecord(Base):
     received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     record: Mapped[dict] = mapped_column(JSON)
-    findings: Mapped[list["FindingRecord"]] = relationship(back_populates="submission", cascade="all, delete-orphan")
-
-
-class FindingRecord(Base):
-    __tablename__ = "findings"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
-    rule: Mapped[str] = mapped_column(String(64), index=True)
-    severity: Mapped[str] = mapped_column(String(16))
-    indicator: Mapped[str | None] = mapped_column(String(32))
-    message_ko: Mapped[str] = mapped_column(Text)
-    source: Mapped[dict | None] = mapped_column(JSON)
-    state: Mapped[str] = mapped_column(String(16), default="open")
-    submission: Mapped[SubmissionRecord] = relationship(back_populates="findings")
 
 
 _engines: dict[str, Engine] = {}
@@ -140,13 +127,18 @@ def set_bundle_state(bundle_id: str, state: str, detail: str | None = None, url:
 
 
 def record_submission(submission: Submission, url: str | None = None) -> int:
-    """Insert or refresh a bundle's submission and its findings; returns the submission id.
+    """Insert or refresh a bundle's submission and reconcile its findings with its review items; returns its id.
 
-    Re-processing the same bundle replaces its findings rather than adding duplicates. A bundle
-    from an applicant who submitted before becomes the next version; earlier ones are superseded.
+    Re-processing the same bundle keeps the review items of problems found again (and the reviewers'
+    decisions on them), closes those no longer found and opens new ones (``review_queue.queue.reconcile``).
+    A bundle from an applicant who submitted before becomes the next version, with its own items;
+    earlier versions are superseded.
     """
+    from review_queue.queue.reconcile import reconcile
+
     with Session(engine_for(url)) as session, session.begin():
-        row = session.scalar(select(SubmissionRecord).where(SubmissionRecord.bundle_id == submission.bundle.id))
+        row = session.scalar(select(SubmissionRecord).where(SubmissionRecord.bundle_id == submission.bundle.id)
+                             .with_for_update())
         key = applicant_key(submission)
         if row is None:
             earlier = session.scalars(select(SubmissionRecord).where(SubmissionRecord.applicant_key == key)
@@ -165,21 +157,22 @@ def record_submission(submission: Submission, url: str | None = None) -> int:
             for older in session.scalars(select(SubmissionRecord).where(
                     SubmissionRecord.applicant_key == key, SubmissionRecord.version < row.version)):
                 older.superseded_by = row.id
-        session.execute(delete(FindingRecord).where(FindingRecord.submission_id == row.id))
-        for f in submission.findings:
-            session.add(FindingRecord(submission_id=row.id, rule=f.rule, severity=f.severity, indicator=f.indicator,
-                                      message_ko=f.message_ko, source=f.source.model_dump(mode="json") if f.source else None))
-        session.flush()
+        reconcile(session, row.id, submission.findings)
         return row.id
 
 
 def list_submissions(url: str | None = None) -> list[dict]:
+    """Submissions with their versions; ``open_findings`` counts review items still needing attention."""
+    from review_queue.queue.models import OPEN_STATES, QueueItem
+
     with Session(engine_for(url)) as session:
         rows = session.scalars(select(SubmissionRecord).order_by(SubmissionRecord.id)).all()
+        open_items = dict(session.execute(select(QueueItem.submission_id, func.count())
+                                          .where(QueueItem.state.in_(OPEN_STATES)).group_by(QueueItem.submission_id)).all())
         return [{"id": r.id, "bundle_id": r.bundle_id, "programme": r.programme, "applicant": r.applicant_name,
                  "version": r.version, "superseded_by": r.superseded_by, "channel": r.channel,
                  "received_at": r.received_at.isoformat() if r.received_at else None,
-                 "open_findings": sum(f.state == "open" for f in r.findings)} for r in rows]
+                 "open_findings": open_items.get(r.id, 0)} for r in rows]
 
 
 def list_bundles(url: str | None = None) -> list[dict]:
@@ -188,3 +181,6 @@ def list_bundles(url: str | None = None) -> list[dict]:
         return [{"id": r.id, "channel": r.channel, "sender": r.sender, "source_path": r.source_path,
                  "received_at": r.received_at.isoformat() if r.received_at else None, "files": r.file_count,
                  "state": r.state, "detail": r.state_detail} for r in rows]
+
+
+import review_queue.queue.models  # noqa: E402,F401  (the review queue's tables share Base.metadata)
