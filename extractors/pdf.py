@@ -1,68 +1,212 @@
-"""Text-layer PDFs through pdfplumber: page text and ruled tables with spans."""
+"""PDFs through pdfplumber: page text, paragraphs with boxes, ruled and borderless tables with spans
+(joined across pages), embedded images as PNG figures, and OCR for pages whose text layer is
+missing (scans) or garbage (fonts without a usable ToUnicode map).
+
+Per page: NUL spaces and (cid:n) placeholders normalised; a page whose text runs sideways read
+through an upright view (pdf_parts/rotation.py); PDFium consulted when pdfminer drops a font's
+text; the garbage score (pdf_parts/garbage.py) decides between the text layer and OCR
+(``extractors.ocr.ocr_page_image`` at OCR_DPI), and every such decision lands in
+``doc.warnings``. Cross-page joining runs once all pages are read (pdf_parts/tables.py).
+
+Encrypted and corrupt files raise; the registry turns that into an unreadable document.
+"""
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from io import BytesIO
 
 import pdfplumber
 
-from extractors.model import Cell, Document, Page, Table
+from extractors.model import Document, Figure, Page, Table, TextBlock
+from extractors.pdf_parts.figures import MAX_FIGURES_PER_PAGE, image_boxes, page_figures
+from extractors.pdf_parts.garbage import garbage_score
+from extractors.pdf_parts.rotation import upright_view
+from extractors.pdf_parts.tables import borderless_tables, join_continued, read_tables
+from extractors.pdf_parts.text import cell_text, text_blocks  # noqa: F401  (cell_text: public helper)
+
+OCR_DPI = 300  # Tesseract reads 10-pt Hangul reliably from about 300 dpi; less loses strokes
+# pdfminer drops the text of some fonts (an embedded CMap stream as /Encoding, some Type3 fonts)
+# without a trace; PDFium reads them. When PDFium finds this many more characters, and half as many
+# again, the page's text is taken from PDFium.
+LOST_TEXT_MIN_CHARS = 20
+LOST_TEXT_RATIO = 1.5
+
+
+@dataclass
+class PageResult:
+    page: Page
+    blocks: list[TextBlock] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    figures: list[Figure] = field(default_factory=list)
+    unmapped: float | None = None  # share of unmapped glyphs on a page whose text layer was kept anyway
 
 
 def extract_pdf(doc: Document, data: bytes) -> Document:
     with pdfplumber.open(BytesIO(data)) as pdf:
-        for number, page in enumerate(pdf.pages, start=1):
-            text = page.extract_text() or ""
-            doc.pages.append(Page(number=number, text=text))
-            for found in page.find_tables():
-                doc.tables.append(_table(page, found, number, len(doc.tables)))
+        pdfium_doc = _open_pdfium(data)
+        results = []
+        try:
+            for number, page in enumerate(pdf.pages, start=1):
+                pdfium_page = pdfium_doc[number - 1] if pdfium_doc is not None and number <= len(pdfium_doc) else None
+                results.append(read_page(page, number, doc.warnings, pdfium_page=pdfium_page, summarise=True))
+                page.close()  # drop the page's cached objects: long documents stay small in memory
+                if pdfium_page is not None:
+                    pdfium_page.close()
+        finally:
+            if pdfium_doc is not None:
+                pdfium_doc.close()
+    unmapped = [r for r in results if r.unmapped is not None]
+    if unmapped:  # one line for what can be a hundred pages of equations
+        shares = [r.unmapped for r in unmapped]
+        doc.warnings.append(f"{len(unmapped)} page(s) ({_page_list([r.page.number for r in unmapped])}) carry "
+                            f"{min(shares):.0%}–{max(shares):.0%} unmapped glyphs (private use area, CID: equations "
+                            "or symbol fonts) among readable text; their text layer was kept")
+    for result in results:
+        doc.pages.append(result.page)
+        doc.blocks.extend(result.blocks)
+        doc.figures.extend(result.figures)
+    doc.tables = join_continued([{"number": r.page.number, "height": r.page.height or 0, "tables": r.tables,
+                                  "blocks": r.blocks} for r in results])
     return doc
 
 
-_HANGUL_OR_DIGIT = re.compile(r"[\uac00-\ud7a3\d]")
+def read_page(page, number: int, warnings: list[str] | None = None, *, pdfium_page=None, ocr: bool = True,
+              figures: bool = True, summarise: bool = False) -> PageResult:
+    """One page: text, blocks, tables (on this page only) and figures; OCR when the text layer fails.
 
-
-def cell_text(page, bbox) -> str:
-    """A cell's text with its wrapped lines joined the way they were written.
-
-    Hangul wraps by syllable (HWP's default), so a line that was full when it broke
-    continues a word; a line that had room for the next line's first character
-    broke at a space. Cell padding is taken as equal on both sides.
+    ``pdfium_page`` (pypdfium2) enables the check for text pdfminer lost; ``summarise`` leaves the
+    warning about a partly unmapped text layer to the caller (``PageResult.unmapped``).
     """
-    words = page.crop(bbox, strict=False).extract_words(keep_blank_chars=True, use_text_flow=True)
-    if not words:
-        return ""
-    lines: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if lines and abs(lines[-1][0]["top"] - word["top"]) < 2:
-            lines[-1].append(word)
+    warnings = warnings if warnings is not None else []
+    for char in page.chars:
+        if char["text"] == "\x00":  # Hancom PDFs write some spaces as NUL
+            char["text"] = " "
+        elif char["text"].startswith("(cid:"):  # a glyph without Unicode: one replacement character
+            char["text"] = "\ufffd"
+    view, to_page = upright_view(page)  # a table set sideways on the page is read turned upright
+    text = view.extract_text() or ""
+    result = PageResult(Page(number=number, text=text, width=float(page.width), height=float(page.height)))
+    lost = _pdfium_lines(pdfium_page, page, text) if pdfium_page is not None else None
+    if lost is not None:
+        result.page.text = "\n".join(line for line, _ in lost)
+        result.blocks = [TextBlock(text=line, page=number, bbox=box, method="text_layer") for line, box in lost]
+        warnings.append(f"page {number}: pdfminer dropped text that PDFium reads (a font it cannot decode); "
+                        "page text taken from PDFium")
+        text = result.page.text
+    boxes = image_boxes(page)
+    score = garbage_score(text)
+    # a scan: pictures and no text at all (a chapter page's title over a full-page picture is text)
+    scanned = bool(boxes) and not text.strip()
+    if score.is_garbage or scanned:
+        reason = (f"text layer looks like garbage (score {score.score:.1f}: {score.reason()})" if score.is_garbage
+                  else "no text layer, only images (a scan)")
+        if not (ocr and _ocr(page, number, result, warnings, reason)):
+            result.page.text, result.page.method, result.blocks = "", "none", []
+            if not ocr:
+                warnings.append(f"page {number}: {reason}; OCR not requested, page left without text")
+    else:
+        if score.partly_garbage:
+            result.unmapped = 1 - score.readable
+            if not summarise:
+                warnings.append(f"page {number}: {score.reason()} (equations or symbol fonts?); "
+                                f"{score.readable:.0%} of the text is readable, text layer kept")
+        result.tables = read_tables(view, "lines", page_number=number) or borderless_tables(view, number)
+        if lost is None:
+            result.blocks = text_blocks(view, number, exclude=[t.bbox for t in result.tables if t.bbox])
+        if view is not page:
+            warnings.append(f"page {number}: text runs sideways; read turned upright")
+            _map_boxes(result, to_page)
+    if figures and boxes:
+        try:
+            ocr_scan = result.page.method == "ocr" and scanned
+            keep = [b for b in boxes if not ocr_scan or _area([b]) < 0.9 * float(page.width) * float(page.height)]
+            if len(keep) > MAX_FIGURES_PER_PAGE:
+                warnings.append(f"page {number}: {len(keep)} images; the first {MAX_FIGURES_PER_PAGE} kept as figures")
+            result.figures = page_figures(page, number, keep)
+        except Exception as exc:  # a rendering failure costs the figures, not the document
+            warnings.append(f"page {number}: figures not rendered ({type(exc).__name__}: {exc})")
+    return result
+
+
+def _ocr(page, number: int, result: PageResult, warnings: list[str], reason: str) -> bool:
+    """Replace the page's text, blocks and tables by OCR; False (with a warning) when OCR cannot run."""
+    try:
+        from extractors.ocr import ocr_page_image
+    except ImportError as exc:
+        warnings.append(f"page {number}: {reason}; OCR is not available ({exc}), page left without text")
+        return False
+    try:
+        image = page.to_image(resolution=OCR_DPI, antialias=True).original
+        read = ocr_page_image(image, number, OCR_DPI / 72)
+    except Exception as exc:  # Tesseract missing or failing must not cost the rest of the document
+        warnings.append(f"page {number}: {reason}; OCR failed ({type(exc).__name__}: {exc}), page left without text")
+        return False
+    result.page.text, result.page.method, result.page.confidence = read.text, "ocr", read.confidence
+    result.blocks = [b.model_copy(update={"page": number, "method": "ocr"}) for b in read.blocks]
+    result.tables = [t.model_copy(update={"page": number, "method": "ocr", "index": i})
+                     for i, t in enumerate(read.tables)]
+    warnings.extend(f"page {number}: {w}" for w in getattr(read, "warnings", []))
+    confidence = f"{read.confidence:.0f}" if read.confidence is not None else "unknown"
+    warnings.append(f"page {number}: {reason}; read by OCR at {OCR_DPI} dpi (mean confidence {confidence})")
+    return True
+
+
+def _map_boxes(result: PageResult, to_page) -> None:
+    """Boxes found on an upright view, back in the page's coordinates."""
+    for block in result.blocks:
+        block.bbox = to_page(block.bbox) if block.bbox else None
+    for table in result.tables:
+        table.bbox = to_page(table.bbox) if table.bbox else None
+        for cell in table.cells:
+            cell.bbox = to_page(cell.bbox) if cell.bbox else None
+
+
+def _page_list(numbers: list[int]) -> str:
+    """1, 2, 3, 5, 7, 8 → "1–3, 5, 7–8"."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
         else:
-            lines.append([word])
-    left = min(w["x0"] for w in words)
-    usable_right = bbox[2] - (left - bbox[0])
-    out = ""
-    for i, line in enumerate(lines):
-        text = " ".join(" ".join(w["text"] for w in line).split())
-        if i and out:
-            prev_end = max(w["x1"] for w in lines[i - 1])
-            first_char_width = (line[0]["x1"] - line[0]["x0"]) / max(len(line[0]["text"]), 1)
-            full = usable_right - prev_end < first_char_width
-            out += "" if full and _HANGUL_OR_DIGIT.match(out[-1]) and _HANGUL_OR_DIGIT.match(text[0]) else " "
-        out += text
-    return out
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs)
 
 
-def _table(page, found, page_number: int, index: int) -> Table:
-    """Turn pdfplumber's cell boxes into a grid with row and column spans."""
-    boxes = found.cells
-    xs = sorted({round(b[0], 1) for b in boxes} | {round(b[2], 1) for b in boxes})
-    ys = sorted({round(b[1], 1) for b in boxes} | {round(b[3], 1) for b in boxes})
-    cells = []
-    for x0, top, x1, bottom in boxes:
-        col, col_end = xs.index(round(x0, 1)), xs.index(round(x1, 1))
-        row, row_end = ys.index(round(top, 1)), ys.index(round(bottom, 1))
-        cells.append(Cell(row=row, col=col, row_span=max(1, row_end - row), col_span=max(1, col_end - col),
-                          text=cell_text(page, (x0, top, x1, bottom)), bbox=(x0, top, x1, bottom)))
-    cells.sort(key=lambda c: (c.row, c.col))
-    return Table(index=index, page=page_number, cells=cells, n_rows=max(len(ys) - 1, 0), n_cols=max(len(xs) - 1, 0))
+def _area(boxes) -> float:
+    return sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes)
+
+
+def _open_pdfium(data: bytes):
+    try:
+        import pypdfium2
+
+        return pypdfium2.PdfDocument(data)
+    except Exception:  # pdfplumber decides whether the file is readable; this is only a cross-check
+        return None
+
+
+def _pdfium_lines(pdfium_page, page, text: str) -> list[tuple[str, tuple]] | None:
+    """PDFium's text lines with boxes, when PDFium reads clearly more than pdfminer did; else None."""
+    textpage = None
+    try:
+        textpage = pdfium_page.get_textpage()
+        theirs = textpage.get_text_range()
+        ours = sum(not ch.isspace() for ch in text)
+        count = sum(not ch.isspace() for ch in theirs)
+        if count < ours + LOST_TEXT_MIN_CHARS or count < LOST_TEXT_RATIO * ours:
+            return None
+        height = float(page.height)
+        lines = []
+        for i in range(textpage.count_rects()):
+            left, bottom, right, top = textpage.get_rect(i)
+            line = " ".join(textpage.get_text_bounded(left, bottom, right, top).split())
+            if line:
+                box = (round(left, 2), round(height - top, 2), round(right, 2), round(height - bottom, 2))
+                lines.append((line, box))
+        return lines or None
+    except Exception:  # PDFium's opinion is optional
+        return None
+    finally:
+        if textpage is not None:
+            textpage.close()

@@ -209,11 +209,59 @@ def verify(store_dir: Path = typer.Option(None, "--store", help="Raw store root;
 
 
 @app.command()
+def export(
+    submission: str = typer.Argument(None, help="Submission id (intake status) or bundle id, for --format json."),
+    fmt: str = typer.Option("json", "--format", help="json (one submission) or xlsx (a programme's cohort)."),
+    programme: str = typer.Option(None, "--programme", help="city-2025 or service-2023, for --format xlsx."),
+    out: Path = typer.Option(..., "--out", help="File to write."),
+    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL"),
+) -> None:
+    """Hand structured data to scoring: a submission's record (JSON) or the committee workbook (XLSX)."""
+    if fmt == "json":
+        if not submission:
+            raise typer.BadParameter("give the SUBMISSION to export as JSON")
+        from handoff.export import export_record
+
+        record = export_record(submission, database_url)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        console.print(f"[green]written[/green] {out} ({len(record['indicators'])} indicators, "
+                      f"{len(record['review_items'])} review items, {len(record['corrections'])} corrections)")
+    elif fmt == "xlsx":
+        if not programme:
+            raise typer.BadParameter("give --programme for the committee workbook")
+        from handoff.workbook import write_workbook
+
+        console.print(f"[green]written[/green] {write_workbook(programme, out, database_url)}")
+    else:
+        raise typer.BadParameter("--format is json or xlsx")
+
+
+@app.command()
+def report(
+    submission: str = typer.Argument(..., help="Submission id (intake status) or bundle id."),
+    out: Path = typer.Option(..., "--out", help="Directory for the PDF and DOCX."),
+    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL"),
+) -> None:
+    """Write the preliminary check report (예비검토 결과) as a Korean PDF and DOCX."""
+    from handoff.export import export_record
+    from handoff.report import write_report
+
+    record = export_record(submission, database_url)
+    items = record["review_items"]
+    pdf, docx_path = write_report(record, items, record["submission_id"], out, record["version"])
+    console.print(f"[green]written[/green] {pdf} and {docx_path}")
+
+
+@app.command()
 def schema(out: Path = typer.Option(None, help="Where to write it; default schemas/submission.schema.json.")) -> None:
-    """Regenerate the submission JSON Schema from the pydantic models."""
+    """Regenerate the JSON Schemas (submission.json and the scoring export) from the pydantic models."""
+    from handoff.export import write_export_schema
     from schemas.submission import SCHEMA_PATH, write_json_schema
 
     console.print(f"written {write_json_schema(out or SCHEMA_PATH)}")
+    if out is None:
+        console.print(f"written {write_export_schema()}")
 
 
 @app.command()

@@ -33,6 +33,17 @@ def _now() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def _utc(value: datetime | None) -> datetime | None:
+    """Stored in UTC: SQLite keeps no offset, so a KST time would otherwise come back shifted."""
+    return value.astimezone(timezone.utc) if value is not None and value.tzinfo else value
+
+
+def _iso(value: datetime | None) -> str | None:
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
+
+
 class Base(DeclarativeBase):
     pass
 
@@ -113,7 +124,7 @@ def record_bundle(bundle_id: str, *, channel: str, source_path: str | None, send
         if session.get(BundleRecord, bundle_id) is not None:
             return False
         session.add(BundleRecord(id=bundle_id, channel=channel, source_path=source_path, sender=sender, subject=subject,
-                                 received_at=received_at, file_count=file_count))
+                                 received_at=_utc(received_at), file_count=file_count))
         return True
 
 
@@ -149,7 +160,7 @@ def record_submission(submission: Submission, url: str | None = None) -> int:
         row.applicant_name = submission.applicant.name
         row.applicant_key = key
         row.channel = submission.bundle.channel
-        row.received_at = submission.bundle.received_at
+        row.received_at = _utc(submission.bundle.received_at)
         row.processed_at = _now()
         row.record = submission.model_dump(mode="json")
         session.flush()
@@ -171,7 +182,7 @@ def list_submissions(url: str | None = None) -> list[dict]:
                                           .where(QueueItem.state.in_(OPEN_STATES)).group_by(QueueItem.submission_id)).all())
         return [{"id": r.id, "bundle_id": r.bundle_id, "programme": r.programme, "applicant": r.applicant_name,
                  "version": r.version, "superseded_by": r.superseded_by, "channel": r.channel,
-                 "received_at": r.received_at.isoformat() if r.received_at else None,
+                 "received_at": _iso(r.received_at),
                  "open_findings": open_items.get(r.id, 0)} for r in rows]
 
 
@@ -179,7 +190,7 @@ def list_bundles(url: str | None = None) -> list[dict]:
     with Session(engine_for(url)) as session:
         rows = session.scalars(select(BundleRecord).order_by(BundleRecord.stored_at)).all()
         return [{"id": r.id, "channel": r.channel, "sender": r.sender, "source_path": r.source_path,
-                 "received_at": r.received_at.isoformat() if r.received_at else None, "files": r.file_count,
+                 "received_at": _iso(r.received_at), "files": r.file_count,
                  "state": r.state, "detail": r.state_detail} for r in rows]
 
 

@@ -1,0 +1,1 @@
+"""Parts of the PDF extractor (extractors/pdf.py): text blocks, tables, figures, garbage detection."""
