@@ -37,6 +37,12 @@ def _where(source: dict | None) -> str:
     return " ".join(p for p in parts if p)
 
 
+def _shown(value) -> str:
+    if isinstance(value, bool):
+        return "O" if value else "X"
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def decision(items: list[dict]) -> tuple[bool, str]:
     """(complete, wording): complete when no blocker is still open."""
     open_blockers = [i for i in items if i["severity"] == "blocker" and i.get("state", "open") in OPEN_STATES]
@@ -83,6 +89,12 @@ def outline(record: dict, items: list[dict], submission_id: int | str, version: 
         sections.append(Section("2. 신청 서비스", paragraphs=[
             f"신청 수준: {service.get('level') or '미확인'}, 신청 분야: {service.get('domain') or '미확인'}, "
             f"자체평가 점수 기재 항목 {len(service.get('self_scores', {}))}개"]))
+    corrections = record.get("corrections") or []
+    if corrections:
+        rows = [["지표", "추출 값", "수정 값", "수정자", "메모"]] + [
+            [c["indicator"] + (f" ({c['component']})" if c.get("component") else ""), _shown(c.get("original_value")),
+             _shown(c.get("value")), c.get("corrected_by") or "", c.get("note") or ""] for c in corrections]
+        sections.append(Section("검토자 수정 값", paragraphs=["심사에는 수정 값이 쓰이며, 추출 값은 함께 보관됩니다."], table=rows))
     open_items = sorted((i for i in items if i.get("state", "open") in OPEN_STATES),
                         key=lambda i: ["blocker", "warning", "info"].index(i["severity"]))
     rows = [["구분", "상태", "내용", "위치"]] + [

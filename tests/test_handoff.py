@@ -74,6 +74,7 @@ def test_correction_reaches_json_workbook_and_report(cohort, tmp_path):
     with pdfplumber.open(pdf) as doc:
         text = "\n".join(page.extract_text() or "" for page in doc.pages)
     assert "한빛시" in text and "서류 완비" in text
+    assert "검토자 수정 값" in text and "A-1-2 4 5 lee 증빙 재확인" in text  # extracted 4 kept beside the corrected 5
 
 
 def test_workbook_matches_the_submissions(cohort, tmp_path):
