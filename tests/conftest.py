@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -46,3 +47,27 @@ def processed(tmp_path_factory) -> dict:
     return {"out": work / "out", "stdout": run.stdout, "status": json.loads(status.stdout),
             "submissions": {p.parent.name: json.loads(p.read_text(encoding="utf-8"))
                             for p in (work / "out").glob("*/submission.json")}}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request, tmp_path):
+    """The review store on SQLite and on the real PostgreSQL that .ci/run starts (INTAKE_TEST_POSTGRES_URL),
+    each test in a schema of its own; without one, PostgreSQL cases skip locally and fail in CI."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'store.db'}"
+        return
+    pg = os.environ.get("INTAKE_TEST_POSTGRES_URL")
+    if not pg:
+        if os.environ.get("CI"):
+            pytest.fail("CI must start PostgreSQL (scripts/services.sh) and set INTAKE_TEST_POSTGRES_URL")
+        pytest.skip("no PostgreSQL here; .ci/run starts one")
+    from sqlalchemy import create_engine, text
+
+    schema = f"t_{uuid.uuid4().hex[:10]}"
+    engine = create_engine(pg)
+    with engine.begin() as conn:
+        conn.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{pg}?options=-csearch_path%3D{schema}"
+    with engine.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()

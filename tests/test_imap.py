@@ -23,7 +23,7 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 from imap_tools import MailBoxUnencrypted
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from intake.imap import ImapTaken, _target, poll_mailbox
@@ -80,25 +80,10 @@ def imap_server(tmp_path_factory):
         proc.wait(timeout=30)
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def state_url(request, tmp_path):
+@pytest.fixture
+def state_url(database_url):
     """The poller's state in the review store's database: SQLite, or PostgreSQL when CI started one."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'intake.db'}"
-        return
-    pg = os.environ.get("INTAKE_TEST_POSTGRES_URL")
-    if not pg:
-        if os.environ.get("CI"):
-            pytest.fail("CI must start PostgreSQL (scripts/services.sh) and set INTAKE_TEST_POSTGRES_URL")
-        pytest.skip("no PostgreSQL here; .ci/run starts one")
-    schema = f"t_{uuid.uuid4().hex[:10]}"
-    engine = create_engine(pg)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{pg}?options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
+    return database_url
 
 
 @pytest.fixture

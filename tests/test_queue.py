@@ -10,7 +10,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -34,25 +33,6 @@ ROOT = Path(__file__).resolve().parents[1]
 DEADLINE = load_programme("city-2025").submission_window.end
 LATE = DEADLINE + timedelta(hours=2)
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'queue.db'}"
-        return
-    pg = os.environ.get("INTAKE_TEST_POSTGRES_URL")
-    if not pg:
-        if os.environ.get("CI"):
-            pytest.fail("CI must start PostgreSQL (scripts/services.sh) and set INTAKE_TEST_POSTGRES_URL")
-        pytest.skip("no PostgreSQL here; .ci/run starts one")
-    schema = f"t_{uuid.uuid4().hex[:10]}"  # each test in its own schema
-    engine = create_engine(pg)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{pg}?options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    engine.dispose()
 
 
 @pytest.fixture(scope="module")

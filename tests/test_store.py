@@ -2,34 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 
-import pytest
-from sqlalchemy import create_engine, text
 
 from review_queue.store import list_submissions, record_submission
 from schemas.submission import Bundle, Finding, Submission
 
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request, tmp_path):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'store.db'}"
-        return
-    pg = os.environ.get("INTAKE_TEST_POSTGRES_URL")
-    if not pg:
-        if os.environ.get("CI"):
-            pytest.fail("CI must start PostgreSQL (scripts/services.sh) and set INTAKE_TEST_POSTGRES_URL")
-        pytest.skip("no PostgreSQL here; .ci/run starts one")
-    schema = f"t_{uuid.uuid4().hex[:10]}"  # each test in its own schema
-    engine = create_engine(pg)
-    with engine.begin() as conn:
-        conn.execute(text(f"CREATE SCHEMA {schema}"))
-    yield f"{pg}?options=-csearch_path%3D{schema}"
-    with engine.begin() as conn:
-        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
 
 
 def _submission(bundle_id: str, n_findings: int) -> Submission:
