@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from intake.mail import MAX_DEPTH, _Names, add_links, decode_bytes, html_to_text
+from intake.mail import MAX_DEPTH, add_links, decode_bytes, html_to_text
+from intake.mail.names import _Names
 from intake.model import ParsedMail, Problem, ReceivedFile
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

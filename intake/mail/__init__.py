@@ -16,7 +16,7 @@ from intake.mail.charsets import codec_for, decode_bytes, decode_header_text
 from intake.mail.eml import MAX_DEPTH, parse_eml
 from intake.mail.html import html_to_text
 from intake.mail.links import LARGE_FILE_HOSTS, add_links, find_large_file_links
-from intake.mail.names import _Names, clean_name  # noqa: F401  (intake.msg uses _Names)
+from intake.mail.names import clean_name
 
 
 def parse_msg(raw: bytes):
