@@ -38,6 +38,7 @@ class Cell(BaseModel):
     confidence: float | None = None  # mean OCR word confidence, when read by OCR
     formula: str | None = None  # an XLSX formula cell's formula; ``text`` holds its cached value
     number_format: str | None = None
+    page: int | None = None  # set for rows of a table continued from an earlier page
 
 
 class Table(BaseModel):
@@ -154,6 +155,7 @@ class Document(BaseModel):
                                   "xlsx_value" if table.sheet else "text_layer")
         if cell is not None and cell.formula:
             method = "xlsx_formula"
-        return Provenance(file=self.file, page=table.page, sheet=table.sheet, table=table.index, row=row, col=col,
+        page = cell.page if cell is not None and cell.page is not None else table.page
+        return Provenance(file=self.file, page=page, sheet=table.sheet, table=table.index, row=row, col=col,
                           bbox=cell.bbox if cell else table.bbox, method=method,
                           confidence=cell.confidence if cell else None)

@@ -554,6 +554,8 @@ def test_table_running_over_pages_is_joined():
     assert grid[0] == header and sum(row == header for row in grid) == 1  # the repeated header once
     assert [row[0] for row in grid[1:]] == [str(i) for i in range(1, 121)]
     assert (joined.n_rows, joined.n_cols) == (121, 4) and joined.bbox and joined.index == 0
+    # provenance: a row continued on a later page names that page
+    assert doc.provenance(joined, 1, 0).page == 1 and doc.provenance(joined, 120, 0).page == joined.pages[-1]
     # a different table after a page break: not joined, though its columns are the same
     assert separate.index == 1 and separate.pages == [] and separate.n_rows == 4
 

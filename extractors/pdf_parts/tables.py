@@ -332,10 +332,10 @@ def _append_rows(head: Table, tail: Table, page_number: int) -> None:
         repeated += 1
     offset = head.n_rows - repeated
     for cell in tail.cells:
-        if cell.row >= repeated:
-            head.cells.append(cell.model_copy(update={"row": cell.row + offset}))
+        if cell.row >= repeated:  # rows from a later page keep that page (their boxes are in its coordinates)
+            head.cells.append(cell.model_copy(update={"row": cell.row + offset, "page": page_number}))
         elif cell.row + cell.row_span > repeated:  # a cell spanning out of the repeated header
-            head.cells.append(cell.model_copy(update={"row": head.n_rows,
+            head.cells.append(cell.model_copy(update={"row": head.n_rows, "page": page_number,
                                                       "row_span": cell.row + cell.row_span - repeated}))
     head.n_rows += tail.n_rows - repeated
     if not head.pages:
