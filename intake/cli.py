@@ -14,10 +14,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from intake.queue_cli import queue_app
+from review_queue.web.user_cli import user_app
 
 app = typer.Typer(help="Evidence intake for the smart city certification programmes (스마트도시 인증).",
                   no_args_is_help=True, add_completion=False)
 app.add_typer(queue_app, name="queue")
+app.add_typer(user_app, name="user")
 console = Console()
 SEVERITIES = ("blocker", "warning", "info")
 ROLE_LABELS = {"application": "신청서", "quantitative_proposal": "정량제안서", "qualitative_self_assessment": "정성자체평가",
@@ -287,6 +289,28 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
         table.add_row(str(r["id"]), r["programme"] or "?", r["applicant"] or "?", str(r["version"]),
                       str(r["superseded_by"] or ""), r["received_at"] or "", str(r["open_findings"]))
     console.print(table)
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (the agency's proxy in front for TLS)."),
+    port: int = typer.Option(8000, "--port"),
+    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL", help="Store; default sqlite:///var/intake.db."),
+    store_dir: Path = typer.Option(None, "--store", envvar="INTAKE_STORE_DIR", help="Raw store root; default var/store."),
+    out: Path = typer.Option(Path("out"), "--out", help="Uploads' results go to OUT/upload-<n>/submission.json."),
+    secure_cookies: str = typer.Option("auto", "--secure-cookies", envvar="INTAKE_WEB_SECURE_COOKIES",
+                                       help="auto (Secure over https), always, never."),
+) -> None:
+    """Run the reviewers' web app (sign-in, intake desk, queue, items, supplement letters)."""
+    import uvicorn
+
+    from review_queue.web.app import create_app
+    from review_queue.web.config import Settings
+
+    settings = Settings.from_env(database_url=database_url, store_root=store_dir, out_root=out,
+                                 secure_cookies=secure_cookies)
+    console.print(f"serving on http://{host}:{port}/ (store {settings.store_root}, database {settings.database_url})")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def main() -> None:

@@ -104,3 +104,18 @@ EOF
   export INTAKE_TEST_IMAP_MAILDIR="$dir/mail/intake/Maildir"
   echo "services: dovecot IMAP on 127.0.0.1:$port (user intake)"
 }
+
+ensure_chromium() {
+  # Debian's Chromium for the browser tests (tests/test_web_browser.py drives /usr/bin/chromium with Playwright;
+  # `playwright install` cannot download browsers here). Installs it when missing (as root).
+  if [ -x /usr/bin/chromium ]; then
+    return 0
+  fi
+  if [ "$(id -u)" != 0 ]; then
+    echo "services: chromium is missing; install it with: sudo apt-get install chromium" >&2
+    return 1
+  fi
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  [ -x /usr/bin/chromium ] || { echo "services: chromium did not install" >&2; return 1; }
+  echo "services: chromium $(/usr/bin/chromium --version 2>/dev/null | awk '{print $2}')"
+}
