@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from review_queue.catalogue import where_ko
 from schemas import load_programme
 from schemas.programme import CityProgramme
 
@@ -24,17 +25,6 @@ class Section:
     title: str
     paragraphs: list[str] = field(default_factory=list)
     table: list[list[str]] | None = None  # first row is the header
-
-
-def _where(source: dict | None) -> str:
-    if not source:
-        return ""
-    parts = [source.get("file") or ""]
-    if source.get("page"):
-        parts.append(f"{source['page']}쪽")
-    if source.get("sheet"):
-        parts.append(f"'{source['sheet']}' 시트")
-    return " ".join(p for p in parts if p)
 
 
 def _shown(value) -> str:
@@ -98,7 +88,7 @@ def outline(record: dict, items: list[dict], submission_id: int | str, version: 
     open_items = sorted((i for i in items if i.get("state", "open") in OPEN_STATES),
                         key=lambda i: ["blocker", "warning", "info"].index(i["severity"]))
     rows = [["구분", "상태", "내용", "위치"]] + [
-        [SEVERITY_KO[i["severity"]], STATE_KO.get(i.get("state", "open"), i.get("state", "")), i["message_ko"], _where(i.get("source"))]
+        [SEVERITY_KO[i["severity"]], STATE_KO.get(i.get("state", "open"), i.get("state", "")), i["message_ko"], where_ko(i.get("source"), unknown="")]
         for i in open_items]
     closed = len(items) - len(open_items)
     sections.append(Section("4. 검토 사항", paragraphs=[

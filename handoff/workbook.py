@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from handoff.export import export_record
 from handoff.scoring import LABEL, score_city_cohort, score_service
 from review_queue import queue
+from review_queue.catalogue import where_ko
 from review_queue.store import list_submissions
 from schemas import load_programme
 from schemas.programme import CityProgramme
@@ -34,19 +35,6 @@ def cohort(programme_id: str, url: str | None = None) -> dict[int, dict]:
     """The current (not superseded) submissions of a programme, as export records."""
     return {row["id"]: export_record(row["id"], url) for row in list_submissions(url)
             if row["programme"] == programme_id and row["superseded_by"] is None}
-
-
-def _where(source: dict | None) -> str:
-    if not source:
-        return "출처 미상"
-    parts = [f"문서: {source.get('file')}"]
-    if source.get("page"):
-        parts.append(f"{source['page']}쪽")
-    if source.get("sheet"):
-        parts.append(f"시트 '{source['sheet']}'")
-    if source.get("row") is not None:
-        parts.append(f"표{(source.get('table') or 0) + 1} {source['row'] + 1}행")
-    return ", ".join(parts)
 
 
 def _cell_value(value):
@@ -95,7 +83,7 @@ def _city_sheets(wb: Workbook, programme: CityProgramme, records: dict[int, dict
                         cell.value, cell.fill = "누락", BLOCKER_FILL
                     continue
                 cell.value = _cell_value(entry.get("value"))
-                note = [_where(entry.get("source"))]
+                note = [where_ko(entry.get("source"), unknown="출처 미상")]
                 if entry.get("evidence_pages"):
                     note.append("증빙: " + ", ".join(f"p.{p}" for p in entry["evidence_pages"]))
                 if entry.get("recomputed") is not None:
@@ -134,7 +122,7 @@ def _findings_sheet(wb: Workbook, records: dict[int, dict]) -> None:
         for item in record["review_items"]:
             if item["state"] in queue.OPEN_STATES:
                 ws.append([record["applicant"].get("name"), sid, SEVERITY_KO[item["severity"]], item["rule"],
-                           item.get("indicator"), item["message_ko"], _where(item.get("source")),
+                           item.get("indicator"), item["message_ko"], where_ko(item.get("source"), unknown=""),
                            queue.STATE_LABELS_KO.get(item["state"], item["state"]), item.get("assignee")])
                 if item["severity"] == "blocker":
                     for cell in ws[ws.max_row]:

@@ -39,17 +39,20 @@ def finding(rule_id: str, *, indicator: str | None = None, source: Source | None
                    message_ko=rule.message_ko.format(**params), source=source, params=params)
 
 
-def where_ko(source: Source | None) -> str:
-    """`파일명 3쪽 표1 5행` for a message."""
+def where_ko(source, *, file: bool = True, col: bool = False, unknown: str = "위치 미상") -> str:
+    """`파일명 3쪽 표1 5행` for a message: from a Source, a provenance-like object or its dict form."""
     if source is None:
-        return "위치 미상"
-    parts = [source.file or ""]
-    if source.page:
-        parts.append(f"{source.page}쪽")
-    if source.sheet:
-        parts.append(f"'{source.sheet}' 시트")
-    if source.table is not None:
-        parts.append(f"표{source.table + 1}")
-    if source.row is not None:
-        parts.append(f"{source.row + 1}행")
-    return " ".join(p for p in parts if p)
+        return unknown
+    get = source.get if isinstance(source, dict) else lambda key: getattr(source, key, None)
+    parts = [get("file") or ""] if file else []
+    if get("page"):
+        parts.append(f"{get('page')}쪽")
+    if get("sheet"):
+        parts.append(f"'{get('sheet')}' 시트")
+    if get("table") is not None:
+        parts.append(f"표{get('table') + 1}")
+    if get("row") is not None:
+        parts.append(f"{get('row') + 1}행")
+    if col and get("col") is not None:
+        parts.append(f"{get('col') + 1}열")
+    return " ".join(p for p in parts if p) or unknown

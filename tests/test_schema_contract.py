@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import jsonschema
-import pytest
 
 from schemas.submission import SCHEMA_PATH, json_schema
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Callable, Iterator
 
 from mapping.submission import Mapped
 from review_queue.catalogue import finding, where_ko
-from schemas.programme import CityProgramme, ServiceProgramme
+from schemas.programme import CityProgramme
 from schemas.submission import Finding, Source
 
 Check = Callable[[Mapped], Iterator[Finding]]

@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from handoff.report import Section, write_docx, write_pdf
+from review_queue.catalogue import where_ko
 from review_queue.queue import Item, list_items
 from review_queue.store import _now, engine_for
 from review_queue.web.models import SupplementLetter
@@ -51,20 +52,10 @@ def letter_rows(items: list[Item], record: dict) -> list[list[str]]:
     rows = [["번호", "보완 요구 사항", "관련 문서", "위치"]]
     for n, item in enumerate(items, 1):
         ref = locate(item, record)
-        where = []
-        if ref is not None:
-            if ref.page:
-                where.append(f"{ref.page}쪽")
-            if ref.sheet:
-                where.append(f"'{ref.sheet}' 시트")
-            if ref.table is not None:
-                where.append(f"표{ref.table + 1}")
-            if ref.row is not None:
-                where.append(f"{ref.row + 1}행")
         what = item.supplement_note or item.message_ko
         if item.indicator and item.indicator not in what:
             what = f"[{item.indicator}] {what}"
-        rows.append([str(n), what, ref.file if ref else "-", " ".join(where) or "-"])
+        rows.append([str(n), what, ref.file if ref else "-", where_ko(ref, file=False, unknown="-")])
     return rows
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from review_queue.catalogue import where_ko
 from review_queue.queue import Item
 
 PDF = "application/pdf"
@@ -58,18 +59,7 @@ class SourceRef:
         return ORIGIN_KO.get(self.origin, self.origin)
 
     def where_ko(self) -> str:
-        parts = [self.file]
-        if self.page:
-            parts.append(f"{self.page}쪽")
-        if self.sheet:
-            parts.append(f"'{self.sheet}' 시트")
-        if self.table is not None:
-            parts.append(f"표{self.table + 1}")
-        if self.row is not None:
-            parts.append(f"{self.row + 1}행")
-        if self.col is not None:
-            parts.append(f"{self.col + 1}열")
-        return " ".join(parts)
+        return where_ko(self, col=True)
 
 
 def _source_of(item: Item, record: dict) -> tuple[str, dict] | None:
