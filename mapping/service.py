@@ -11,7 +11,6 @@ from schemas.programme import ServiceProgramme
 from schemas.submission import ServiceData
 
 SUB_ITEM_KEY = re.compile(r"^\s*(\d\.\d\.\d\.\d{1,2})\b")
-SCORE_HEADERS = ("평가점수", "자체평가점수", "자체점수", "점수")
 
 
 def read_level_and_domain(doc: Document, programme: ServiceProgramme) -> tuple[str | None, str | None]:
@@ -33,11 +32,10 @@ def read_level_and_domain(doc: Document, programme: ServiceProgramme) -> tuple[s
     return level, domain
 
 
-TOTAL_LABELS = {"합계", "총계", "총점", "계"}
-
-
-def read_self_scores(docs: list[Document]) -> tuple[dict[str, float], float | None, str | None]:
+def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> tuple[dict[str, float], float | None, str | None]:
     """Sub-item key -> self-score, and the stated grand total with where it stands."""
+    score_headers = {compact(h) for h in programme.score_headers}
+    total_labels = {compact(t) for t in programme.total_labels}
     scores: dict[str, float] = {}
     total = where = None
     for doc in docs:
@@ -45,12 +43,12 @@ def read_self_scores(docs: list[Document]) -> tuple[dict[str, float], float | No
             score_col = None
             for r, row in enumerate(table.grid()):
                 for c, text in enumerate(row):
-                    if compact(text) in SCORE_HEADERS:
+                    if compact(text) in score_headers:
                         score_col = c
                 if score_col is None or score_col >= len(row):
                     continue
                 found = numbers(row[score_col])
-                if compact(row[0]) in TOTAL_LABELS and found:
+                if compact(row[0]) in total_labels and found:
                     total, where = found[0], f"{doc.file} 표{table.index + 1} {r + 1}행"
                     continue
                 key = next((m.group(1) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
@@ -61,5 +59,5 @@ def read_self_scores(docs: list[Document]) -> tuple[dict[str, float], float | No
 
 def map_service(application: Document | None, self_evaluations: list[Document], programme: ServiceProgramme) -> ServiceData:
     level, domain = read_level_and_domain(application, programme) if application else (None, None)
-    scores, total, where = read_self_scores(self_evaluations)
+    scores, total, where = read_self_scores(self_evaluations, programme)
     return ServiceData(level=level, domain=domain, self_scores=scores, stated_total=total, stated_total_where=where)

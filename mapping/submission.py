@@ -18,9 +18,6 @@ from schemas import load_programme
 from schemas.programme import CityProgramme, ServiceProgramme
 from schemas.submission import Applicant, Bundle, BundleFile, Source, Submission
 
-SIZE_WORDS = {"대도시": "large", "중소도시": "small"}
-
-
 @dataclass
 class Mapped:
     """A submission plus what the checks need to know about how it was read."""
@@ -106,7 +103,7 @@ def _city_size(mapped: Mapped, programme: CityProgramme) -> str | None:
     """The size class the city applied under (대도시/중소도시), else what its name's kind implies."""
     for doc in mapped.by_role("application") + mapped.by_role("quantitative_proposal"):
         text = compact(doc.full_text()[:2000] + " ".join(b.text for b in doc.blocks[:20]))
-        for word, size in SIZE_WORDS.items():
+        for word, size in programme.size_class_words.items():
             if re.search(r"(신청유형|유형|구분)" + word, text):
                 return size
     name = (mapped.submission.applicant.name or "").strip()

@@ -8,13 +8,10 @@ from dataclasses import dataclass, field
 
 from extractors.model import Document, Provenance
 from mapping.values import ValueError_, compact, is_placeholder, normalise, parse_stated
-from schemas.programme import CityProgramme, Indicator
+from schemas.programme import CityProgramme, Indicator, SummaryTableLabels
 from schemas.submission import IndicatorValue, Source
 
 CODE = re.compile(r"\b([A-C])\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\b")
-# Header cells (compared without spaces) naming the stated-value and evidence-page columns.
-STATED_HEADERS = {"작성지표요약", "지표요약", "작성지표", "지표값", "작성값", "작성내용", "실적", "값"}
-PAGES_HEADERS = {"증빙페이지", "증빙쪽", "근거페이지", "증빙", "증빙자료", "페이지", "쪽"}
 NAME_MATCH_CUTOFF = 0.86
 
 
@@ -71,13 +68,15 @@ class IndicatorNames:
         return found[0] if len(found) == 1 else None
 
 
-def _header_columns(row: list[str]) -> tuple[int | None, int | None]:
+def _header_columns(row: list[str], labels: SummaryTableLabels) -> tuple[int | None, int | None]:
+    stated_keys = {compact(h) for h in labels.stated_headers}
+    pages_keys = {compact(h) for h in labels.pages_headers}
     stated = pages = None
     for c, text in enumerate(row):
         key = compact(text)
-        if stated is None and key in STATED_HEADERS:
+        if stated is None and key in stated_keys:
             stated = c
-        elif pages is None and key in PAGES_HEADERS:
+        elif pages is None and key in pages_keys:
             pages = c
     return stated, pages
 
@@ -100,9 +99,10 @@ def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRo
     summary_cols = None
     for table in doc.tables:
         grid = table.grid()
-        header_at = next((r for r, row in enumerate(grid) if _header_columns(row)[0] is not None), None)
+        labels = programme.summary_table
+        header_at = next((r for r, row in enumerate(grid) if _header_columns(row, labels)[0] is not None), None)
         if header_at is not None:
-            stated_col, pages_col = _header_columns(grid[header_at])
+            stated_col, pages_col = _header_columns(grid[header_at], labels)
             summary_cols = table.n_cols
         elif summary_cols is None or table.n_cols != summary_cols or (grid and compact(grid[0][0]) == "지표"):
             summary_cols = None  # not (or no longer) the 요약표

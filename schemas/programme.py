@@ -178,6 +178,13 @@ class Constraint(_Strict):
     description: str
 
 
+class SummaryTableLabels(_Strict):
+    """Header cells of the 정량지표 요약표 (compared without spaces) that name its value and page columns."""
+
+    stated_headers: list[str]
+    pages_headers: list[str]
+
+
 class Grade(_Strict):
     grade: int
     min_points: int | None = None
@@ -219,6 +226,8 @@ class CityProgramme(_ProgrammeBase):
     certification_threshold: int
     city_size: CitySize
     constraints: list[Constraint] = []
+    summary_table: SummaryTableLabels
+    size_class_words: dict[str, Literal["large", "small"]]  # how an application names its size class
 
     def indicator(self, code: str) -> Indicator:
         return self._by_code()[code]
@@ -296,6 +305,8 @@ class PassRule(_Strict):
 class ServiceProgramme(_ProgrammeBase):
     kind: Literal["service"]
     joint_application_terms: list[str] = []  # wording that marks a joint application (공동 신청 …)
+    score_headers: list[str]  # the self-evaluation form's score column (compared without spaces)
+    total_labels: list[str]  # its total row
     total_points: int
     fields: list[ServiceField]
     levels: list[ServiceLevel]
