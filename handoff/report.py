@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from review_queue.catalogue import where_ko
+from review_queue.catalogue import SEVERITY_KO, where_ko
+from review_queue.queue import STATE_LABELS_KO
 from schemas import load_programme
 from schemas.programme import CityProgramme
 
-SEVERITY_KO = {"blocker": "보완 필수", "warning": "확인 필요", "info": "참고"}
-STATE_KO = {"open": "미처리", "in_review": "검토 중", "resolved": "해결", "waived": "면제", "supplement_requested": "보완요구"}
 OPEN_STATES = {"open", "in_review", "supplement_requested"}
 KOREAN_FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 
@@ -88,7 +87,7 @@ def outline(record: dict, items: list[dict], submission_id: int | str, version: 
     open_items = sorted((i for i in items if i.get("state", "open") in OPEN_STATES),
                         key=lambda i: ["blocker", "warning", "info"].index(i["severity"]))
     rows = [["구분", "상태", "내용", "위치"]] + [
-        [SEVERITY_KO[i["severity"]], STATE_KO.get(i.get("state", "open"), i.get("state", "")), i["message_ko"], where_ko(i.get("source"), unknown="")]
+        [SEVERITY_KO[i["severity"]], STATE_LABELS_KO.get(i.get("state", "open"), i.get("state", "")), i["message_ko"], where_ko(i.get("source"), unknown="")]
         for i in open_items]
     closed = len(items) - len(open_items)
     sections.append(Section("4. 검토 사항", paragraphs=[

@@ -18,7 +18,7 @@ from openpyxl.utils import get_column_letter
 from handoff.export import export_record
 from handoff.scoring import LABEL, score_city_cohort, score_service
 from review_queue import queue
-from review_queue.catalogue import where_ko
+from review_queue.catalogue import SEVERITY_KO, where_ko
 from review_queue.store import list_submissions
 from schemas import load_programme
 from schemas.programme import CityProgramme
@@ -27,8 +27,6 @@ HEADER_ROWS = 4  # code, name, points, unit
 BLOCKER_FILL = PatternFill("solid", fgColor="F8CBAD")
 HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 CORRECTED_FONT = Font(color="1F4E79", bold=True)
-SIZE_KO = {"large": "대도시", "small": "중소도시", None: "미확인"}
-SEVERITY_KO = {"blocker": "보완 필수", "warning": "확인 필요", "info": "참고"}
 
 
 def cohort(programme_id: str, url: str | None = None) -> dict[int, dict]:
@@ -73,7 +71,7 @@ def _city_sheets(wb: Workbook, programme: CityProgramme, records: dict[int, dict
         for r, (sid, record) in enumerate(sorted(records.items()), start=HEADER_ROWS + 1):
             blockers = _open_blockers(record)
             ws.cell(r, 1, record["applicant"].get("name"))
-            ws.cell(r, 2, SIZE_KO.get(record["applicant"].get("city_size")))
+            ws.cell(r, 2, programme.size_class_ko(record["applicant"].get("city_size")))
             ws.cell(r, 3, f"{sid} (제{record['version']}판)")
             for c, ind in enumerate(indicators, start=4):
                 entry = record["indicators"].get(ind.code)
@@ -138,10 +136,11 @@ def _scores_sheet(wb: Workbook, programme_id: str, records: dict[int, dict]) -> 
     ws = wb.create_sheet("예비 점수")
     ws.append([LABEL])
     ws["A1"].font = Font(bold=True, color="C00000")
-    if isinstance(load_programme(programme_id), CityProgramme):
+    programme = load_programme(programme_id)
+    if isinstance(programme, CityProgramme):
         ws.append(["신청기관", "규모", "정량 점수", "정성 점수", "합계", "예비 등급", "인증 기준(1,400점) 충족", "비고"])
         for s in score_city_cohort(records, programme_id):
-            ws.append([s.applicant, SIZE_KO.get(s.city_size), s.quantitative_total, s.qualitative_total, s.total,
+            ws.append([s.applicant, programme.size_class_ko(s.city_size), s.quantitative_total, s.qualitative_total, s.total,
                        s.grade, "예" if s.certified else "아니오", "; ".join(s.notes)])
     else:
         ws.append(["신청기관", "수준", "부합성", "구성 및 기능", "운영", "합계", "통과(70점·과락)", "사유"])

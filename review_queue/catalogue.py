@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict
 from schemas.submission import Finding, Severity, Source
 
 CATALOGUE_PATH = Path(__file__).parent / "rules.yaml"
+SEVERITY_KO = {"blocker": "보완 필수", "warning": "확인 필요", "info": "참고"}
 
 
 class Rule(BaseModel):

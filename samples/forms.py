@@ -10,9 +10,6 @@ from schemas import load_programme
 from schemas.programme import CityProgramme, ServiceProgramme
 
 
-SIZE_KO = {"large": "대도시", "small": "중소도시"}
-
-
 def _date_line(spec: dict) -> str:
     when = datetime.fromisoformat(spec["received_at"])
     return f"{when.year}년 {when.month}월 {when.day}일"
@@ -57,7 +54,7 @@ def city_quantitative(spec: dict, doc: dict) -> SampleDocument:
     tables += detail_tables(programme, spec)
     return SampleDocument(
         title=f"2025년 스마트도시 인증 정량지표 평가제안서 ({spec['applicant']['name']})",
-        paragraphs=[f"신청 유형: {SIZE_KO[spec['applicant']['city_size']]}", "● 정량지표 요약표"],
+        paragraphs=[f"신청 유형: {programme.size_class_ko(spec['applicant']['city_size'])}", "● 정량지표 요약표"],
         tables=tables,
         page_break_before=breaks,
     )

@@ -235,6 +235,10 @@ class CityProgramme(_ProgrammeBase):
     def _by_code(self) -> dict[str, Indicator]:
         return {i.code: i for i in self.indicators}
 
+    def size_class_ko(self, size: str | None) -> str:
+        """The call's word for a size class (대도시 / 중소도시), from ``size_class_words``."""
+        return next((word for word, value in self.size_class_words.items() if value == size), "미확인")
+
     def reported_codes(self, selected_domains: list[str]) -> list[str]:
         """Indicator codes a city with these optional domains must report."""
         kinds = {d.code: d.kind for d in self.domain_rules.domains}

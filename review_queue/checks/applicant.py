@@ -12,7 +12,6 @@ from schemas.programme import CityProgramme
 from schemas.submission import Finding
 
 WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
-SIZE_KO = {"large": "대도시", "small": "중소도시"}
 
 
 def registration_no_problem(number: str) -> str | None:
@@ -65,6 +64,6 @@ def check_city_size(m: Mapped) -> Iterator[Finding]:
             reference = next((c.reference for c in programme.indicator(code).components if c.letter == letter), "") or ""
     expected = expected_size(applicant.name.strip(), population, programme)
     if expected and expected != applicant.city_size:
-        yield finding("applicant.city_size_mismatch", name=applicant.name, claimed=SIZE_KO[applicant.city_size],
-                      expected=SIZE_KO[expected], population=population or 0, reference=reference or "미상",
+        yield finding("applicant.city_size_mismatch", name=applicant.name, claimed=programme.size_class_ko(applicant.city_size),
+                      expected=programme.size_class_ko(expected), population=population or 0, reference=reference or "미상",
                       threshold=programme.city_size.city_large_population)

@@ -10,7 +10,6 @@ from review_queue.catalogue import finding
 from schemas.programme import ServiceProgramme
 from schemas.submission import Finding
 
-LEVEL_KO = {"L1": "단위 서비스", "L2": "네트워크 연계 서비스", "L3": "데이터허브 기반 서비스"}
 
 
 def _service(m: Mapped) -> ServiceProgramme | None:
@@ -26,12 +25,13 @@ def check_level_and_domain(m: Mapped) -> Iterator[Finding]:
     if service.level is None:
         yield finding("service.level_invalid", why="신청서에서 신청 서비스 수준(단위 / 네트워크 연계 / 데이터허브 기반)을 확인할 수 없음")
     else:
+        level_ko = {level.key: level.name for level in programme.levels}
         scored_levels = {i.level for f in programme.fields for i in f.items
                          if i.level and any(s.key in service.self_scores for s in i.sub_items)}
         if scored_levels and scored_levels != {service.level}:
-            others = ", ".join(LEVEL_KO[lv] for lv in sorted(scored_levels - {service.level}))
+            others = ", ".join(level_ko[lv] for lv in sorted(scored_levels - {service.level}))
             yield finding("service.level_invalid",
-                          why=f"신청 수준은 {LEVEL_KO[service.level]}이나 자체평가표는 {others} 항목에 점수를 매김")
+                          why=f"신청 수준은 {level_ko[service.level]}이나 자체평가표는 {others} 항목에 점수를 매김")
     eligible = [d.name for d in programme.domains if d.eligible]
     if service.domain is not None and service.domain not in eligible:
         yield finding("service.domain_ineligible", domain=service.domain, eligible=", ".join(eligible))

@@ -11,7 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from handoff.report import SEVERITY_KO
+from review_queue.catalogue import SEVERITY_KO
 from intake.cli import ROLE_LABELS as DOCUMENT_ROLE_KO
 from review_queue.queue import STATE_LABELS_KO
 from review_queue.web.models import DELIVERY_LABELS_KO, ROLE_LABELS_KO
