@@ -1,6 +1,5 @@
-"""One module per format, all producing ``extractors.model.Document``."""
+"""One module per format, all producing ``extractors.model.Document``; ``extractors.registry`` picks by content."""
 
-from extractors.model import Cell, Document, Figure, Page, Provenance, Table, TextBlock
-from extractors.registry import extract
+from extractors.model import Cell, Document, Figure, Page, Table, TextBlock
 
-__all__ = ["Cell", "Document", "Figure", "Page", "Provenance", "Table", "TextBlock", "extract"]
+__all__ = ["Cell", "Document", "Figure", "Page", "Table", "TextBlock"]

@@ -95,7 +95,7 @@ class Figure(BaseModel):
 
 class Flag(BaseModel):
     """Something a reviewer should know about how a document was read; ``rule`` names a
-    rule of the review catalogue (review_queue/rules.yaml), which owns severity and wording."""
+    rule of the review catalogue (checks/rules.yaml), which owns severity and wording."""
 
     rule: str
     page: int | None = None

@@ -15,13 +15,14 @@ import os
 import resource
 import threading
 from concurrent.futures import TimeoutError as FutureTimeout
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 from pebble import ProcessExpired, ProcessPool
 
-from extractors import sniff as media
+import extractors.sniff as media
 from extractors.model import Document
+from schemas.settings import settings
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,8 @@ MEMORY_KO = "파일 처리에 허용된 메모리({gib:.1f}GiB)를 넘어 중단
 
 @dataclass(frozen=True)
 class Limits:
-    seconds: float = float(os.environ.get("INTAKE_EXTRACT_SECONDS", 300))
-    memory_bytes: int = int(os.environ.get("INTAKE_EXTRACT_MEMORY_MB", 3072)) * 1024**2
+    seconds: float = field(default_factory=lambda: settings().extract_seconds)
+    memory_bytes: int = field(default_factory=lambda: settings().extract_memory_mb * 1024**2)
 
 
 def _resolve(media_type: str) -> Callable[[Document, bytes], Document] | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 import json
 import logging
 import re
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -20,8 +21,11 @@ from prefect.cache_policies import NO_CACHE
 from flows.process import process_bundle
 from intake.bundles import open_bundle
 from intake.model import ParsedMail
-from intake.rawstore import RawStore, default_root
+from intake.rawstore import RawStore
 from review_queue import store
+from review_queue.imap_ledger import SqlTakenLedger
+from schemas.settings import settings
+from schemas.submission import Submission
 
 log = logging.getLogger(__name__)
 RECEIPT_SUFFIX = ".receipt.json"  # beside a USB copy: {"received_at": "2025-09-23T11:30+09:00", "channel": "post"}
@@ -32,9 +36,10 @@ class IngestReport:
     processed: list[str] = field(default_factory=list)  # bundle ids
     skipped: list[str] = field(default_factory=list)  # already processed before
     failed: dict[str, str] = field(default_factory=dict)  # path -> reason (English)
+    submissions: dict[str, Submission] = field(default_factory=dict, repr=False)  # entry name -> its submission
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {"processed": self.processed, "skipped": self.skipped, "failed": self.failed}
 
 
 def _slug(name: str) -> str:
@@ -58,20 +63,31 @@ def already_processed(entry: Path, database_url: str | None) -> str | None:
     return bundle_id if states.get(bundle_id) == "processed" else None
 
 
-def _process_each(entries: list[tuple[Path, datetime | None]], out_root: Path, database_url: str | None,
-                  store_root: Path | None) -> IngestReport:
+def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path, database_url: str | None,
+                    store_root: Path | None, on_entry: Callable[[Path, bool], None] | None = None) -> IngestReport:
+    """The one ingest loop (drop folder, mailbox, ``intake ingest``): each bundle not processed before, in order.
+
+    ``on_entry(entry, done)`` is called before (``done`` False) and after (True) each entry, for progress.
+    """
     report = IngestReport()
     for entry, received_at in entries:
+        if on_entry:
+            on_entry(entry, False)
         done = already_processed(entry, database_url)
         if done:
             report.skipped.append(done)
-            continue
-        state = process_bundle(entry, out_root / _slug(entry.stem), received_at, database_url, store_root, return_state=True)
-        if state.is_completed():
-            report.processed.append(state.result().bundle.id)
-        else:  # one broken bundle must not stop the others
-            report.failed[str(entry)] = state.message or state.name
-            log.error("bundle %s failed: %s", entry, state.message)
+        else:
+            state = process_bundle(entry, out_root / _slug(entry.stem), received_at, database_url, store_root,
+                                   return_state=True)
+            if state.is_completed():
+                submission = state.result()
+                report.processed.append(submission.bundle.id)
+                report.submissions[entry.name] = submission
+            else:  # one broken bundle must not stop the others
+                report.failed[str(entry)] = state.message or state.name
+                log.error("bundle %s failed: %s", entry, state.message)
+        if on_entry:
+            on_entry(entry, True)
     return report
 
 
@@ -85,7 +101,7 @@ def drop_entries(drop: Path) -> list[tuple[Path, datetime | None]]:
 def ingest_folder(drop: Path, out_root: Path = Path("out"), database_url: str | None = None,
                   store_root: Path | None = None) -> dict:
     """Every USB copy in ``drop`` (a folder, a .zip/.7z, or an .eml/.msg per bundle)."""
-    return _process_each(drop_entries(drop), Path(out_root), database_url, store_root).as_dict()
+    return process_entries(drop_entries(drop), Path(out_root), database_url, store_root).as_dict()
 
 
 @flow(name="ingest_mailbox")
@@ -94,7 +110,7 @@ def ingest_mailbox(imap_url: str, out_root: Path = Path("out"), database_url: st
     """Take new messages from the mailbox (never twice, none missed), keep each raw, and process it."""
     from intake.imap import poll_mailbox
 
-    inbox = Path(store_root or default_root()).parent / "incoming" / "mail"
+    inbox = (Path(store_root).parent / "incoming" if store_root else settings().incoming_dir) / "mail"
     inbox.mkdir(parents=True, exist_ok=True)
     taken: list[Path] = []
 
@@ -105,8 +121,8 @@ def ingest_mailbox(imap_url: str, out_root: Path = Path("out"), database_url: st
             path.write_bytes(raw)
         taken.append(path)
 
-    result = poll_mailbox(imap_url, state_url=database_url, store=keep, limit=limit)
-    report = _process_each([(p, None) for p in taken], Path(out_root), database_url, store_root)
+    result = poll_mailbox(imap_url, SqlTakenLedger(database_url), store=keep, limit=limit)
+    report = process_entries([(p, None) for p in taken], Path(out_root), database_url, store_root)
     log.info("mailbox %s: %d taken, %d duplicates", result.mailbox, len(result.taken), len(result.duplicates))
     return {**report.as_dict(), "taken_uids": result.taken, "duplicate_uids": result.duplicates,
             "polled_at": datetime.now(timezone.utc).isoformat()}

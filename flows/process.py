@@ -17,16 +17,15 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
-from extractors import Document
-from flows.runners import task_runner_from_env
+from checks.pipeline import assess_bundle, extractable_files
+from extractors.model import Document
 from extractors.registry import extract_bounded
+from flows.runners import task_runner_from_env
 from intake.bundles import open_bundle
 from intake.model import ReceivedBundle
 from intake.rawstore import RawStore
-from mapping.submission import Mapped, map_bundle
 from review_queue import store
-from review_queue.checks import problem_findings, run_checks
-from schemas.submission import Bundle, Submission
+from schemas.submission import Submission
 
 log = logging.getLogger(__name__)
 
@@ -74,15 +73,9 @@ def extract_file_task(name: str, sha256: str, store_root: Path | None) -> Docume
 
 
 @task(cache_policy=NO_CACHE)
-def map_task(bundle: ReceivedBundle, documents: list[Document]) -> Mapped:
-    header = Bundle(id=bundle.id, channel=bundle.channel, received_at=bundle.received_at, sender=bundle.sender)
-    return map_bundle(header, documents, sizes={f.name: len(f.data) for f in bundle.files})
-
-
-@task(cache_policy=NO_CACHE)
-def check_task(mapped: Mapped, bundle: ReceivedBundle) -> Submission:
-    mapped.submission.findings = problem_findings(bundle.problems) + run_checks(mapped)
-    return mapped.submission
+def assess_task(bundle: ReceivedBundle, documents: list[Document], cached: int) -> Submission:
+    """Map the documents onto the programme and run every check (``checks.pipeline.assess_bundle``)."""
+    return assess_bundle(bundle, documents, extraction_cached=cached)
 
 
 @task(cache_policy=NO_CACHE)
@@ -100,7 +93,7 @@ def record_task(submission: Submission, database_url: str | None) -> int:
 
 def _extract_all(bundle: ReceivedBundle, store_root: Path | None) -> tuple[list[Document], int]:
     """Documents in bundle order (extracted concurrently by the flow's task runner), and how many came from the cache."""
-    futures = [extract_file_task.submit(f.name, f.sha256, store_root) for f in bundle.files if not f.expanded]
+    futures = [extract_file_task.submit(f.name, f.sha256, store_root) for f in extractable_files(bundle)]
     states: list[State] = [future.wait() or future.state for future in futures]
     return [s.result() for s in states], sum(s.name == "Cached" for s in states)
 
@@ -113,8 +106,7 @@ def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = Non
     store.set_bundle_state(bundle.id, "processing", url=database_url)
     try:
         documents, cached = _extract_all(bundle, store_root)
-        submission = check_task(map_task(bundle, documents), bundle)
-        submission.bundle.extraction_cached = cached
+        submission = assess_task(bundle, documents, cached)
         write_task(submission, Path(out_dir))
         record_task(submission, database_url)
     except Exception as exc:
@@ -124,3 +116,11 @@ def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = Non
     store.set_bundle_state(bundle.id, "processed", f"{len(documents)} documents, {blockers} blockers, {cached} from cache",
                            url=database_url)
     return submission
+
+
+def process_saved_upload(entry: Path, out_dir: Path, received_at: datetime | None, database_url: str,
+                         store_root: Path) -> None:
+    """What the web app is handed to process an upload: this flow, raising when the bundle failed."""
+    state = process_bundle(entry, out_dir, received_at, database_url, store_root, return_state=True)
+    if not state.is_completed():
+        raise RuntimeError(state.message or state.name)

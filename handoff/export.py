@@ -1,6 +1,6 @@
 """The per-submission record for the scoring step: the reviewers' view of a submission, versioned and validated.
 
-The record is ``review_queue.queue.effective_record`` (corrections applied, extracted values kept)
+The record is ``review_queue.worklist.effective_record`` (corrections applied, extracted values kept)
 plus every review item, open and closed, and is valid against ``schemas/export.schema.json``
 (generated from the models below by ``intake schema``; a test keeps them in step).
 """
@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from review_queue import queue
+from review_queue import worklist
 from schemas.submission import IndicatorValue, Scalar, Source, Submission
 
 EXPORT_VERSION = "1.0.0"
@@ -87,9 +87,9 @@ def write_export_schema(path: Path = EXPORT_SCHEMA_PATH) -> Path:
 
 def export_record(submission: int | str, url: str | None = None) -> dict:
     """The record as JSON-ready data, validated by the export model."""
-    record = queue.effective_record(submission, url=url)
+    record = worklist.effective_record(submission, url=url)
     review = record.pop("review")
-    items = queue.list_items(submission=review["submission_id"], include_superseded=True, limit=100_000, url=url)
+    items = worklist.list_items(submission=review["submission_id"], include_superseded=True, limit=100_000, url=url)
     record.update(exported_at=datetime.now(timezone.utc), submission_id=review["submission_id"],
                   version=review["version"], superseded_by=review["superseded_by"],
                   review_items=[item.model_dump(mode="json") for item in items])

@@ -10,12 +10,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from review_queue.catalogue import SEVERITY_KO, where_ko
-from review_queue.queue import STATE_LABELS_KO
+from checks.catalogue import where_ko
+from schemas.vocabulary import CHANNEL_KO, OPEN_STATES, SEVERITIES, SEVERITY_KO, STATE_KO
 from schemas import load_programme
 from schemas.programme import CityProgramme
 
-OPEN_STATES = {"open", "in_review", "supplement_requested"}
 KOREAN_FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 
 
@@ -51,7 +50,7 @@ def outline(record: dict, items: list[dict], submission_id: int | str, version: 
         ["신청기관", applicant.get("name") or "미확인"],
         ["사업자(법인)등록번호", applicant.get("registration_no") or "미확인"],
         ["제출 번호", f"{submission_id} (제{version}판, 번들 {bundle.get('id', '')})"],
-        ["접수 경로·시각", f"{ {'email': '전자우편', 'usb': 'USB(우편·인편)', 'folder': '폴더'}.get(bundle.get('channel'), '')} "
+        ["접수 경로·시각", f"{CHANNEL_KO.get(bundle.get('channel'), '')} "
                         f"{bundle.get('received_at') or '시각 미기록'}"],
         ["판정", verdict],
     ])]
@@ -85,9 +84,9 @@ def outline(record: dict, items: list[dict], submission_id: int | str, version: 
              _shown(c.get("value")), c.get("corrected_by") or "", c.get("note") or ""] for c in corrections]
         sections.append(Section("검토자 수정 값", paragraphs=["심사에는 수정 값이 쓰이며, 추출 값은 함께 보관됩니다."], table=rows))
     open_items = sorted((i for i in items if i.get("state", "open") in OPEN_STATES),
-                        key=lambda i: ["blocker", "warning", "info"].index(i["severity"]))
+                        key=lambda i: SEVERITIES.index(i["severity"]))
     rows = [["구분", "상태", "내용", "위치"]] + [
-        [SEVERITY_KO[i["severity"]], STATE_LABELS_KO.get(i.get("state", "open"), i.get("state", "")), i["message_ko"], where_ko(i.get("source"), unknown="")]
+        [SEVERITY_KO[i["severity"]], STATE_KO.get(i.get("state", "open"), i.get("state", "")), i["message_ko"], where_ko(i.get("source"), unknown="")]
         for i in open_items]
     closed = len(items) - len(open_items)
     sections.append(Section("4. 검토 사항", paragraphs=[

@@ -17,8 +17,9 @@ from openpyxl.utils import get_column_letter
 
 from handoff.export import export_record
 from handoff.scoring import LABEL, score_city_cohort, score_service
-from review_queue import queue
-from review_queue.catalogue import SEVERITY_KO, where_ko
+from schemas import vocabulary
+from checks.catalogue import where_ko
+from schemas.vocabulary import NO_KO, SEVERITY_KO, YES_KO
 from review_queue.store import list_submissions
 from schemas import load_programme
 from schemas.programme import CityProgramme
@@ -43,7 +44,7 @@ def _cell_value(value):
 
 def _open_blockers(record: dict) -> set[str]:
     return {i["indicator"] for i in record["review_items"]
-            if i["severity"] == "blocker" and i["state"] in queue.OPEN_STATES and i.get("indicator")}
+            if i["severity"] == "blocker" and i["state"] in vocabulary.OPEN_STATES and i.get("indicator")}
 
 
 def _header(ws, columns: list[tuple[str, str, str, str]], fixed: list[str]) -> None:
@@ -118,10 +119,10 @@ def _findings_sheet(wb: Workbook, records: dict[int, dict]) -> None:
     ws.append(header)
     for sid, record in sorted(records.items()):
         for item in record["review_items"]:
-            if item["state"] in queue.OPEN_STATES:
+            if item["state"] in vocabulary.OPEN_STATES:
                 ws.append([record["applicant"].get("name"), sid, SEVERITY_KO[item["severity"]], item["rule"],
                            item.get("indicator"), item["message_ko"], where_ko(item.get("source"), unknown=""),
-                           queue.STATE_LABELS_KO.get(item["state"], item["state"]), item.get("assignee")])
+                           vocabulary.STATE_KO.get(item["state"], item["state"]), item.get("assignee")])
                 if item["severity"] == "blocker":
                     for cell in ws[ws.max_row]:
                         cell.fill = BLOCKER_FILL
@@ -141,13 +142,13 @@ def _scores_sheet(wb: Workbook, programme_id: str, records: dict[int, dict]) -> 
         ws.append(["신청기관", "규모", "정량 점수", "정성 점수", "합계", "예비 등급", "인증 기준(1,400점) 충족", "비고"])
         for s in score_city_cohort(records, programme_id):
             ws.append([s.applicant, programme.size_class_ko(s.city_size), s.quantitative_total, s.qualitative_total, s.total,
-                       s.grade, "예" if s.certified else "아니오", "; ".join(s.notes)])
+                       s.grade, YES_KO if s.certified else NO_KO, "; ".join(s.notes)])
     else:
         ws.append(["신청기관", "수준", "부합성", "구성 및 기능", "운영", "합계", "통과(70점·과락)", "사유"])
         for sid, record in sorted(records.items()):
             s = score_service(sid, record, programme_id)
             ws.append([s.applicant, s.level, *[s.field_totals.get(k) for k in ("1", "2", "3")], s.total,
-                       "예" if s.passed else "아니오", "; ".join(s.reasons)])
+                       YES_KO if s.passed else NO_KO, "; ".join(s.reasons)])
     ws.freeze_panes = "A3"
 
 

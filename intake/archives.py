@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
-from extractors import sniff as media
+import extractors.sniff as media
 from intake.model import Problem, ReceivedFile
 
 JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}

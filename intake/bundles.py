@@ -36,7 +36,7 @@ def open_bundle(path: Path, received_at: datetime | None = None, limits: Archive
         if path.suffix.lower() == ".eml" or kind == EML:
             bundle = _mail_bundle(path, data, parse_eml, limits)
         elif kind == MSG or path.suffix.lower() == ".msg" and kind == OLE:
-            from intake.msg import parse_msg
+            from intake.mail.msg import parse_msg
 
             bundle = _mail_bundle(path, data, parse_msg, limits)
         elif is_archive(data):

@@ -1,7 +1,7 @@
 """Poll an IMAP mailbox: take every message exactly once, even across crashes and mailbox rebuilds.
 
-What has been taken is remembered per message in the table ``imap_taken`` (in the review store's
-database): the mailbox (host/user/folder), its UIDVALIDITY, the message's UID and the SHA-256 of its
+What has been taken is remembered per message by a ``TakenLedger`` (the review store's table
+``imap_taken``, handed in by the flow): the mailbox (host/user/folder), its UIDVALIDITY, the message's UID and the SHA-256 of its
 raw bytes. For each new message, in ascending UID order:
 
 1. fetch its RFC822 bytes with ``BODY.PEEK[]`` on a read-only (EXAMINE) folder: nothing is marked
@@ -25,19 +25,14 @@ import re
 import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from imap_tools import MailBox, MailBoxUnencrypted
 from imap_tools.mailbox import BaseMailBox
-from sqlalchemy import BigInteger, Boolean, DateTime, Index, Integer, String, Text, UniqueConstraint, func, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from intake.mail import parse_eml
 from intake.model import ParsedMail
-from review_queue.store import Base, engine_for
 
 log = logging.getLogger(__name__)
 
@@ -45,24 +40,19 @@ Store = Callable[[ParsedMail, bytes, int], None]
 TIMEOUT_S = 60.0
 
 
-class ImapTaken(Base):
-    """One message taken from a mailbox (or recognised by its SHA-256 as taken before a rebuild)."""
+class TakenLedger(Protocol):
+    """What the poller remembers per mailbox; the review store keeps it (``review_queue.imap_ledger``)."""
 
-    __tablename__ = "imap_taken"
+    def last_uidvalidity(self, mailbox: str) -> int | None: ...
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    mailbox: Mapped[str] = mapped_column(String(512))  # host/user/folder
-    uidvalidity: Mapped[int] = mapped_column(BigInteger)  # IMAP: 32-bit unsigned
-    uid: Mapped[int] = mapped_column(BigInteger)
-    sha256: Mapped[str] = mapped_column(String(64))
-    stored: Mapped[bool] = mapped_column(Boolean)  # False: already taken under an earlier UIDVALIDITY, store not called
-    message_id: Mapped[str | None] = mapped_column(Text)
-    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    def highest_uid(self, mailbox: str, uidvalidity: int) -> int: ...
 
-    __table_args__ = (
-        UniqueConstraint("mailbox", "uidvalidity", "uid", name="uq_imap_taken_uid"),
-        Index("ix_imap_taken_sha256", "mailbox", "sha256"),
-    )
+    def taken_before(self, mailbox: str, sha256: str) -> tuple[int, int] | None:
+        """(uidvalidity, uid) of the first message with these bytes taken from this mailbox."""
+
+    def record(self, mailbox: str, uidvalidity: int, uid: int, sha256: str, stored: bool,
+               message_id: str | None) -> bool:
+        """Record one message as taken, in its own transaction; False if it was already recorded."""
 
 
 @dataclass
@@ -147,20 +137,19 @@ def _fetch_raw(box: BaseMailBox, uid: int) -> bytes | None:
     return None  # expunged by another client in the meantime
 
 
-def poll_mailbox(url: str, state_url: str | None = None, store: Store | None = None, folder: str | None = None,
+def poll_mailbox(url: str, ledger: TakenLedger, store: Store | None = None, folder: str | None = None,
                  limit: int | None = None) -> PollResult:
     """Take the mailbox's new messages: ``store(mail, raw, uid)`` for each, then record it as taken.
 
     ``url``: ``imap://user:password@host:port/FOLDER`` (or ``imaps://``); ``folder`` overrides the URL's
-    folder, which defaults to INBOX. ``state_url``: the SQLAlchemy URL of the review store's database
-    (default: ``review_queue.store.default_url()``). ``limit``: take at most this many messages now.
+    folder, which defaults to INBOX. ``ledger``: what was taken before (``review_queue.imap_ledger``).
+    ``limit``: take at most this many messages now.
     Without a store nothing is fetched or recorded: ``pending`` lists what is waiting.
     """
     t = _target(url, folder)
-    engine = engine_for(state_url)  # migrated by Alembic, imap_taken included
     box = _connect(t)
     try:
-        return _poll(box, t, engine, store, limit)
+        return _poll(box, t, ledger, store, limit)
     finally:
         try:
             box.logout()
@@ -168,13 +157,10 @@ def poll_mailbox(url: str, state_url: str | None = None, store: Store | None = N
             log.debug("IMAP logout from %s failed", t.key, exc_info=True)
 
 
-def _poll(box: BaseMailBox, t: _Target, engine: Engine, store: Store | None, limit: int | None) -> PollResult:
+def _poll(box: BaseMailBox, t: _Target, ledger: TakenLedger, store: Store | None, limit: int | None) -> PollResult:
     uidvalidity = _uidvalidity(box, t.folder)
-    with Session(engine) as session:
-        last_seen = session.scalar(select(ImapTaken.uidvalidity).where(ImapTaken.mailbox == t.key)
-                                   .order_by(ImapTaken.id.desc()).limit(1))
-        last_uid = session.scalar(select(func.max(ImapTaken.uid)).where(
-            ImapTaken.mailbox == t.key, ImapTaken.uidvalidity == uidvalidity)) or 0
+    last_seen = ledger.last_uidvalidity(t.key)
+    last_uid = ledger.highest_uid(t.key, uidvalidity)
     result = PollResult(t.key, uidvalidity, rebuilt=last_seen is not None and last_seen != uidvalidity)
     if result.rebuilt:
         log.warning("imap %s: UIDVALIDITY changed from %s to %s, so the mailbox was rebuilt; reading every message "
@@ -195,9 +181,7 @@ def _poll(box: BaseMailBox, t: _Target, engine: Engine, store: Store | None, lim
             log.warning("imap %s: UID %d was expunged before it could be fetched; nothing to take", t.key, uid)
             continue
         digest = hashlib.sha256(raw).hexdigest()
-        with Session(engine) as session:
-            earlier = session.execute(select(ImapTaken.uidvalidity, ImapTaken.uid).where(
-                ImapTaken.mailbox == t.key, ImapTaken.sha256 == digest).order_by(ImapTaken.id).limit(1)).first()
+        earlier = ledger.taken_before(t.key, digest)
         mail: ParsedMail | None = None
         if earlier is None:
             try:
@@ -208,7 +192,7 @@ def _poll(box: BaseMailBox, t: _Target, engine: Engine, store: Store | None, lim
                           "%d message(s) after it are taken on the next poll", t.key, uid, digest[:12],
                           len(batch) - batch.index(uid) - 1)
                 raise
-        if not _record(engine, t.key, uidvalidity, uid, digest, mail):
+        if not ledger.record(t.key, uidvalidity, uid, digest, mail is not None, mail.message_id if mail else None):
             log.warning("imap %s: UID %d was recorded by another poller meanwhile", t.key, uid)
         elif earlier is None:
             result.taken.append(uid)
@@ -217,18 +201,7 @@ def _poll(box: BaseMailBox, t: _Target, engine: Engine, store: Store | None, lim
         else:
             result.duplicates.append(uid)
             log.info("imap %s: UID %d skipped, the same message (sha256 %s) was taken before as UID %d "
-                     "under UIDVALIDITY %d", t.key, uid, digest[:12], earlier.uid, earlier.uidvalidity)
+                     "under UIDVALIDITY %d", t.key, uid, digest[:12], earlier[1], earlier[0])
     if result.pending:
         log.info("imap %s: limit of %d reached, %d message(s) left for the next poll", t.key, limit, len(result.pending))
     return result
-
-
-def _record(engine: Engine, key: str, uidvalidity: int, uid: int, digest: str, mail: ParsedMail | None) -> bool:
-    """Record one message as taken, in its own transaction; False if it was already recorded."""
-    try:
-        with Session(engine) as session, session.begin():
-            session.add(ImapTaken(mailbox=key, uidvalidity=uidvalidity, uid=uid, sha256=digest, stored=mail is not None,
-                                  message_id=mail.message_id if mail else None, taken_at=datetime.now(timezone.utc)))
-        return True
-    except IntegrityError:
-        return False

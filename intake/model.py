@@ -20,7 +20,7 @@ class ReceivedFile:
 
 @dataclass
 class Problem:
-    """Something wrong with how a bundle arrived. ``rule`` names a rule of review_queue/rules.yaml;
+    """Something wrong with how a bundle arrived. ``rule`` names a rule of checks/rules.yaml;
     ``detail`` is shown to the clerk (Korean or a file name), ``log`` is the operator's English line."""
 
     rule: str

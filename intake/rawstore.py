@@ -29,15 +29,15 @@ from pathlib import Path, PurePosixPath
 import bagit
 
 from intake.model import ReceivedBundle
+from schemas.settings import settings
 
 log = logging.getLogger(__name__)
 
-DEFAULT_ROOT = Path("var") / "store"
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
 
 
 def default_root() -> Path:
-    return Path(os.environ.get("INTAKE_STORE_DIR", DEFAULT_ROOT))
+    return settings().store_dir
 
 
 @dataclass

@@ -19,7 +19,7 @@ from schemas.programme import CityProgramme, ServiceProgramme
 from schemas.submission import Applicant, Bundle, BundleFile, Source, Submission
 
 @dataclass
-class Mapped:
+class MappedBundle:
     """A submission plus what the checks need to know about how it was read."""
 
     submission: Submission
@@ -35,14 +35,14 @@ class Mapped:
         return [d for d in self.documents if self.roles.get(d.file) == role]
 
 
-def map_bundle(bundle: Bundle, documents: list[Document], sizes: dict[str, int] | None = None) -> Mapped:
+def map_bundle(bundle: Bundle, documents: list[Document], sizes: dict[str, int] | None = None) -> MappedBundle:
     programme_id = detect_programme(documents)
     programme = load_programme(programme_id) if programme_id else None
     roles = {d.file: classify_role(d, programme) for d in documents}
     bundle.files = [BundleFile(name=d.file, sha256=d.sha256, role=roles[d.file], media_type=d.media_type,
                                pages=d.page_count, readable=d.readable, size=(sizes or {}).get(d.file))
                     for d in documents]
-    mapped = Mapped(Submission(programme=programme_id, bundle=bundle), programme, documents, roles)
+    mapped = MappedBundle(Submission(programme=programme_id, bundle=bundle), programme, documents, roles)
     if programme is None:
         return mapped
     _map_applicant(mapped)
@@ -53,7 +53,7 @@ def map_bundle(bundle: Bundle, documents: list[Document], sizes: dict[str, int] 
     return mapped
 
 
-def _map_applicant(mapped: Mapped) -> None:
+def _map_applicant(mapped: MappedBundle) -> None:
     fields = {}
     for doc in mapped.by_role("application"):
         for key, (value, provenance) in read_fields(doc, mapped.programme.application_fields).items():
@@ -65,7 +65,7 @@ def _map_applicant(mapped: Mapped) -> None:
     mapped.submission.applicant = Applicant(**known, **extra)
 
 
-def _map_city(mapped: Mapped, programme: CityProgramme) -> None:
+def _map_city(mapped: MappedBundle, programme: CityProgramme) -> None:
     submission = mapped.submission
     proposals = mapped.by_role("quantitative_proposal")
     summary = map_summary(proposals, programme)
@@ -99,7 +99,7 @@ def _plain(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
 
 
-def _city_size(mapped: Mapped, programme: CityProgramme) -> str | None:
+def _city_size(mapped: MappedBundle, programme: CityProgramme) -> str | None:
     """The size class the city applied under (대도시/중소도시), else what its name's kind implies."""
     for doc in mapped.by_role("application") + mapped.by_role("quantitative_proposal"):
         text = compact(doc.full_text()[:2000] + " ".join(b.text for b in doc.blocks[:20]))
@@ -114,7 +114,7 @@ def _city_size(mapped: Mapped, programme: CityProgramme) -> str | None:
     return None  # a 시: depends on its population
 
 
-def _map_service(mapped: Mapped, programme: ServiceProgramme) -> None:
+def _map_service(mapped: MappedBundle, programme: ServiceProgramme) -> None:
     applications = mapped.by_role("application")
     mapped.submission.service = map_service(applications[0] if applications else None,
                                             mapped.by_role("self_evaluation"), programme)

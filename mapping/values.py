@@ -6,10 +6,9 @@ import re
 import unicodedata
 
 from schemas.programme import Indicator
+from schemas.vocabulary import NO_WORDS, YES_WORDS
 
 _NUMBER = re.compile(r"[-−]?\d[\d,]*(?:\.\d+)?")
-_TRUE = {"o", "○", "◯", "●", "예", "있음", "유", "y", "yes", "true", "도입", "수립", "v", "✓", "✔", "■", "☑"}
-_FALSE = {"x", "×", "✕", "아니오", "없음", "무", "n", "no", "false", "미도입", "미수립", "-"}
 _MARK = re.compile(r"(?<![A-Za-z])([OX○◯●×✕])(?![A-Za-z])", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"^0{2,}(?:\.0+)?$")
 
@@ -41,9 +40,9 @@ def parse_boolean(text: str) -> bool | None:
     t = normalise(text).lower()
     if not t:
         return None
-    if t in _TRUE:
+    if t in YES_WORDS:
         return True
-    if t in _FALSE:
+    if t in NO_WORDS:
         return False
     marks = [m.group(1).lower() for m in _MARK.finditer(t)]
     if marks:

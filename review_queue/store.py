@@ -1,113 +1,22 @@
 """Persistence of bundles and submissions (with versions); their findings live in the review queue.
 
-SQLite under ./var by default, PostgreSQL by URL. The schema is managed by Alembic
-(review_queue/migrations); ``engine_for`` brings a database up to date on first use. The review
-queue's tables (``review_queue/queue/models.py``) share this ``Base``; ``record_submission``
-reconciles a submission's findings with its queue items.
+``record_submission`` reconciles a submission's findings with its queue items (``worklist.reconcile``).
 """
 
 from __future__ import annotations
 
-import os
 import re
-import threading
-from datetime import datetime, timezone
-from pathlib import Path
+from datetime import datetime
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create_engine, func, select
-from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from review_queue.database import as_utc, engine_for, iso_utc, now_utc
+from review_queue.records import BundleRecord, SubmissionRecord
+from review_queue.worklist.models import QueueItem
+from review_queue.worklist.reconcile import reconcile
 from schemas.submission import Submission
-
-DEFAULT_DB_PATH = Path("var") / "intake.db"
-MIGRATIONS = Path(__file__).parent / "migrations"
-BUNDLE_STATES = ("received", "processing", "processed", "failed")
-
-
-def default_url() -> str:
-    return os.environ.get("INTAKE_DATABASE_URL") or f"sqlite:///{DEFAULT_DB_PATH}"
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
-def _utc(value: datetime | None) -> datetime | None:
-    """Stored in UTC: SQLite keeps no offset, so a KST time would otherwise come back shifted."""
-    return value.astimezone(timezone.utc) if value is not None and value.tzinfo else value
-
-
-def _iso(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class BundleRecord(Base):
-    """A bundle as received: where from, when, and how far processing got."""
-
-    __tablename__ = "bundles"
-
-    id: Mapped[str] = mapped_column(String(128), primary_key=True)
-    channel: Mapped[str] = mapped_column(String(16))
-    source_path: Mapped[str | None] = mapped_column(Text)
-    sender: Mapped[str | None] = mapped_column(Text)
-    subject: Mapped[str | None] = mapped_column(Text)
-    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    stored_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now)
-    file_count: Mapped[int] = mapped_column(Integer, default=0)
-    state: Mapped[str] = mapped_column(String(16), default="received")
-    state_detail: Mapped[str | None] = mapped_column(Text)
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=_now, onupdate=_now)
-
-
-class SubmissionRecord(Base):
-    __tablename__ = "submissions"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    bundle_id: Mapped[str] = mapped_column(String(128), unique=True, index=True)
-    programme: Mapped[str | None] = mapped_column(String(32))
-    applicant_name: Mapped[str | None] = mapped_column(String(200))
-    applicant_key: Mapped[str | None] = mapped_column(String(200), index=True)
-    version: Mapped[int] = mapped_column(Integer, default=1)
-    superseded_by: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
-    channel: Mapped[str] = mapped_column(String(16))
-    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
-    processed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    record: Mapped[dict] = mapped_column(JSON)
-
-
-_engines: dict[str, Engine] = {}
-_engines_lock = threading.Lock()
-
-
-def engine_for(url: str | None = None) -> Engine:
-    """An engine for ``url`` with the schema migrated to the newest revision (once per process)."""
-    url = url or default_url()
-    with _engines_lock:
-        if url not in _engines:
-            if url.startswith("sqlite:///"):
-                Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-            engine = create_engine(url)
-            migrate(engine)
-            _engines[url] = engine
-        return _engines[url]
-
-
-def migrate(engine: Engine) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+from schemas.vocabulary import BUNDLE_STATES, OPEN_STATES
 
 
 def applicant_key(submission: Submission) -> str | None:
@@ -124,7 +33,7 @@ def record_bundle(bundle_id: str, *, channel: str, source_path: str | None, send
         if session.get(BundleRecord, bundle_id) is not None:
             return False
         session.add(BundleRecord(id=bundle_id, channel=channel, source_path=source_path, sender=sender, subject=subject,
-                                 received_at=_utc(received_at), file_count=file_count))
+                                 received_at=as_utc(received_at), file_count=file_count))
         return True
 
 
@@ -141,12 +50,10 @@ def record_submission(submission: Submission, url: str | None = None) -> int:
     """Insert or refresh a bundle's submission and reconcile its findings with its review items; returns its id.
 
     Re-processing the same bundle keeps the review items of problems found again (and the reviewers'
-    decisions on them), closes those no longer found and opens new ones (``review_queue.queue.reconcile``).
+    decisions on them), closes those no longer found and opens new ones (``review_queue.worklist.reconcile``).
     A bundle from an applicant who submitted before becomes the next version, with its own items;
     earlier versions are superseded.
     """
-    from review_queue.queue.reconcile import reconcile
-
     with Session(engine_for(url)) as session, session.begin():
         row = session.scalar(select(SubmissionRecord).where(SubmissionRecord.bundle_id == submission.bundle.id)
                              .with_for_update())
@@ -160,8 +67,8 @@ def record_submission(submission: Submission, url: str | None = None) -> int:
         row.applicant_name = submission.applicant.name
         row.applicant_key = key
         row.channel = submission.bundle.channel
-        row.received_at = _utc(submission.bundle.received_at)
-        row.processed_at = _now()
+        row.received_at = as_utc(submission.bundle.received_at)
+        row.processed_at = now_utc()
         row.record = submission.model_dump(mode="json")
         session.flush()
         if key:
@@ -174,15 +81,13 @@ def record_submission(submission: Submission, url: str | None = None) -> int:
 
 def list_submissions(url: str | None = None) -> list[dict]:
     """Submissions with their versions; ``open_findings`` counts review items still needing attention."""
-    from review_queue.queue.models import OPEN_STATES, QueueItem
-
     with Session(engine_for(url)) as session:
         rows = session.scalars(select(SubmissionRecord).order_by(SubmissionRecord.id)).all()
         open_items = dict(session.execute(select(QueueItem.submission_id, func.count())
                                           .where(QueueItem.state.in_(OPEN_STATES)).group_by(QueueItem.submission_id)).all())
         return [{"id": r.id, "bundle_id": r.bundle_id, "programme": r.programme, "applicant": r.applicant_name,
                  "version": r.version, "superseded_by": r.superseded_by, "channel": r.channel,
-                 "received_at": _iso(r.received_at),
+                 "received_at": iso_utc(r.received_at),
                  "open_findings": open_items.get(r.id, 0)} for r in rows]
 
 
@@ -190,8 +95,5 @@ def list_bundles(url: str | None = None) -> list[dict]:
     with Session(engine_for(url)) as session:
         rows = session.scalars(select(BundleRecord).order_by(BundleRecord.stored_at)).all()
         return [{"id": r.id, "channel": r.channel, "sender": r.sender, "source_path": r.source_path,
-                 "received_at": _iso(r.received_at), "files": r.file_count,
+                 "received_at": iso_utc(r.received_at), "files": r.file_count,
                  "state": r.state, "detail": r.state_detail} for r in rows]
-
-
-import review_queue.queue.models  # noqa: E402,F401  (the review queue's tables share Base.metadata)

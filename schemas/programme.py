@@ -11,17 +11,8 @@ from typing import Annotated, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-DocumentRole = Literal[
-    "application",
-    "quantitative_proposal",
-    "qualitative_self_assessment",
-    "service_proposal",
-    "self_evaluation",
-    "joint_applicant_confirmation",
-    "privacy_consent",
-    "evidence",
-    "other",
-]
+from schemas.vocabulary import DocumentRole
+
 
 ValueKind = Literal["count", "ratio", "per_capita", "percent", "boolean", "amount", "custom"]
 

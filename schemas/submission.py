@@ -13,12 +13,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from schemas.programme import DocumentRole
+from schemas.vocabulary import Channel, DocumentRole, Severity
 
 SCHEMA_VERSION = "1.0.0"
 SCHEMA_PATH = Path(__file__).parent / "submission.schema.json"
 
-Severity = Literal["blocker", "warning", "info"]
 Scalar = float | int | bool | str | None
 
 
@@ -53,7 +52,7 @@ class Bundle(BaseModel):
     model_config = ConfigDict(extra="allow")
 
     id: str
-    channel: Literal["email", "usb", "folder"]
+    channel: Channel
     received_at: datetime | None = None
     sender: str | None = None
     files: list[BundleFile] = []

@@ -1,7 +1,7 @@
-"""The pipeline's steps without Prefect, for tests that need many processed submissions quickly.
+"""The pipeline without Prefect, for tests that need many processed submissions quickly.
 
-Same functions the `process_bundle` flow's tasks call; each distinct file is extracted once per session
-(by content hash, as the flow's cache does).
+The same ``checks.pipeline.assess_bundle`` the ``process_bundle`` flow calls; each distinct file is
+extracted once per test session (by content hash, as the flow's cache does).
 """
 
 from __future__ import annotations
@@ -9,15 +9,15 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+from checks.pipeline import assess_bundle, extractable_files
+from extractors.model import Document
 from extractors.registry import extract
 from intake.bundles import open_bundle
 from intake.rawstore import RawStore
-from mapping.submission import map_bundle
-from review_queue.checks import problem_findings, run_checks
 from review_queue.store import record_submission
-from schemas.submission import Bundle, Submission
+from schemas.submission import Submission
 
-_extracted: dict[str, object] = {}
+_extracted: dict[str, Document] = {}
 
 
 def process_plain(path: Path, received_at: datetime | None = None, url: str | None = None,
@@ -26,14 +26,10 @@ def process_plain(path: Path, received_at: datetime | None = None, url: str | No
     if store_root is not None:
         RawStore(store_root).store_bundle(bundle, container=path if path.is_file() else None)
     documents = []
-    for f in bundle.files:
-        if f.expanded:
-            continue
+    for f in extractable_files(bundle):
         if f.sha256 not in _extracted:
             _extracted[f.sha256] = extract(f.name, f.data)
-        documents.append(_extracted[f.sha256].model_copy(deep=True, update={"file": f.name}))
-    header = Bundle(id=bundle.id, channel=bundle.channel, received_at=bundle.received_at, sender=bundle.sender)
-    mapped = map_bundle(header, documents, sizes={f.name: len(f.data) for f in bundle.files})
-    mapped.submission.findings = problem_findings(bundle.problems) + run_checks(mapped)
-    submission_id = record_submission(mapped.submission, url) if url else None
-    return mapped.submission, submission_id
+        documents.append(_extracted[f.sha256])
+    submission = assess_bundle(bundle, documents)
+    submission_id = record_submission(submission, url) if url else None
+    return submission, submission_id

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from extractors import extract
+from extractors.registry import extract
 from extractors.sniff import DOCX, PDF, XLSX
 
 

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from extractors import extract
+from extractors.registry import extract
 
 SPAN_SHARE_MIN = 0.95
 

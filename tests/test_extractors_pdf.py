@@ -20,7 +20,7 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from extractors import extract
+from extractors.registry import extract
 from extractors.model import Document
 from extractors.pdf import extract_pdf, read_page
 from extractors.pdf_parts.garbage import garbage_score, hangul_share

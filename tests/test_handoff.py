@@ -14,7 +14,8 @@ from handoff.export import EXPORT_SCHEMA_PATH, export_record, export_schema
 from handoff.report import write_report
 from handoff.scoring import score_city_cohort, score_service
 from handoff.workbook import write_workbook
-from review_queue import queue
+from review_queue import worklist
+from schemas import vocabulary
 from samples.make_samples import load_specs, write_bundle
 from samples.variants import apply_defect
 from tests.pipeline import process_plain
@@ -57,7 +58,7 @@ def test_export_record_is_valid_and_complete(cohort):
 def test_correction_reaches_json_workbook_and_report(cohort, tmp_path):
     url, ids, _ = cohort
     sid = ids["한빛시"]
-    queue.correct_value(sid, "A-1-2", 5, actor="lee", note="증빙 재확인", url=url)
+    worklist.correct_value(sid, "A-1-2", 5, actor="lee", note="증빙 재확인", url=url)
     record = export_record(sid, url)
     entry = record["indicators"]["A-1-2"]
     assert (entry["value"], entry["original_value"], entry["corrected_by"]) == (5, 4, "lee")
@@ -96,7 +97,7 @@ def test_workbook_matches_the_submissions(cohort, tmp_path):
     assert missing.value == "누락" and missing.fill.fgColor.rgb.endswith("F8CBAD")  # an open blocker, highlighted
     findings = book["미처리 검토사항"]
     open_items = sum(1 for sid in ids.values() for i in export_record(sid, url)["review_items"]
-                     if i["state"] in queue.OPEN_STATES and export_record(sid, url)["programme"] == "city-2025")
+                     if i["state"] in vocabulary.OPEN_STATES and export_record(sid, url)["programme"] == "city-2025")
     assert findings.max_row - 1 == open_items
     assert "예비 점수" in book["예비 점수"]["A1"].value
 

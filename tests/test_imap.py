@@ -26,7 +26,8 @@ from imap_tools import MailBoxUnencrypted
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from intake.imap import ImapTaken, _target, poll_mailbox
+from intake.imap import _target, poll_mailbox
+from review_queue.imap_ledger import ImapTaken, SqlTakenLedger
 from intake.model import ParsedMail
 from intake.rawstore import RawStore
 
@@ -253,9 +254,9 @@ def test_every_attachment_taken_once_with_its_korean_name(imap_server, folder, s
     url = imap_server.rsplit("/", 1)[0] + "/" + quote(folder)  # the folder in the URL, percent-encoded UTF-8
     store = Recorder(tmp_path)
 
-    first = poll_mailbox(url, state_url, store, limit=2)
+    first = poll_mailbox(url, SqlTakenLedger(state_url), store, limit=2)
     assert (first.uidvalidity, first.taken, first.pending, first.rebuilt) == (validity, uids[:2], uids[2:], False)
-    rest = poll_mailbox(url, state_url, store)
+    rest = poll_mailbox(url, SqlTakenLedger(state_url), store)
     assert rest.taken == uids[2:] and rest.pending == []
 
     for uid, (raw, expected) in zip(uids, messages):
@@ -266,7 +267,7 @@ def test_every_attachment_taken_once_with_its_korean_name(imap_server, folder, s
     assert _calls(tmp_path) == [(uid, _sha(raw)) for uid, (raw, _) in zip(uids, messages)]
     assert _stored_hashes(tmp_path) == {_sha(raw) for raw, _ in messages}  # the server kept the bytes as sent
 
-    again = poll_mailbox(url, state_url, store)
+    again = poll_mailbox(url, SqlTakenLedger(state_url), store)
     assert (again.taken, again.duplicates, again.pending) == ([], [], [])
     assert len(_calls(tmp_path)) == 3
     assert _recorded(state_url, first.mailbox) == [(validity, uid, _sha(raw), True) for uid, (raw, _) in zip(uids, messages)]
@@ -276,9 +277,10 @@ def test_every_attachment_taken_once_with_its_korean_name(imap_server, folder, s
 CRASHING_POLL = STORE_CODE + '''
 import logging, sys
 from intake.imap import poll_mailbox
+from review_queue.imap_ledger import SqlTakenLedger
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 url, state_url, folder, out = sys.argv[1:]
-poll_mailbox(url, state_url, file_store(out, crash_after=3), folder=folder)
+poll_mailbox(url, SqlTakenLedger(state_url), file_store(out, crash_after=3), folder=folder)
 print("not reached")
 '''
 
@@ -296,7 +298,7 @@ def test_crash_between_store_and_record_loses_nothing_and_takes_nothing_twice(im
     key = _target(imap_server, folder).key
     assert [r[1] for r in _recorded(state_url, key)] == uids[:2]  # ... but never recorded
 
-    restarted = poll_mailbox(imap_server, state_url, Recorder(tmp_path), folder=folder)
+    restarted = poll_mailbox(imap_server, SqlTakenLedger(state_url), Recorder(tmp_path), folder=folder)
     assert restarted.taken == uids[2:]  # the 3rd again (the store is idempotent), then the rest
     calls = _calls(tmp_path)
     assert [c[0] for c in calls] == uids[:3] + uids[2:]
@@ -305,7 +307,7 @@ def test_crash_between_store_and_record_loses_nothing_and_takes_nothing_twice(im
     assert [(r[0], r[1]) for r in recorded] == [(validity, uid) for uid in uids]  # exactly the delivered UIDs, once
     assert [r[2] for r in recorded] == [_sha(raw) for raw in raws]
 
-    assert poll_mailbox(imap_server, state_url, Recorder(tmp_path), folder=folder).taken == []
+    assert poll_mailbox(imap_server, SqlTakenLedger(state_url), Recorder(tmp_path), folder=folder).taken == []
     assert len(_calls(tmp_path)) == 7
     _assert_nothing_seen(imap_server, folder, 6)
 
@@ -316,7 +318,7 @@ def test_uidvalidity_change_takes_nothing_twice(imap_server, folder, tmp_path):
     raws = [raw for raw, _ in messages]
     old_validity, old_uids = _append(imap_server, folder, raws[:3])
     store = Recorder(tmp_path)
-    assert poll_mailbox(imap_server, state_url, store, folder=folder).taken == old_uids
+    assert poll_mailbox(imap_server, SqlTakenLedger(state_url), store, folder=folder).taken == old_uids
 
     with _login(imap_server) as box:  # the mailbox is rebuilt: same messages, new UIDVALIDITY, plus one new
         box.folder.delete(folder)
@@ -324,7 +326,7 @@ def test_uidvalidity_change_takes_nothing_twice(imap_server, folder, tmp_path):
     new_validity, new_uids = _append(imap_server, folder, raws)
     assert new_validity != old_validity
 
-    rebuilt = poll_mailbox(imap_server, state_url, store, folder=folder)
+    rebuilt = poll_mailbox(imap_server, SqlTakenLedger(state_url), store, folder=folder)
     assert rebuilt.rebuilt and rebuilt.uidvalidity == new_validity
     assert rebuilt.duplicates == new_uids[:3] and rebuilt.taken == new_uids[3:]
     calls = _calls(tmp_path)
@@ -334,7 +336,7 @@ def test_uidvalidity_change_takes_nothing_twice(imap_server, folder, tmp_path):
                                                       + [(new_validity, uid, False) for uid in new_uids[:3]]
                                                       + [(new_validity, new_uids[3], True)])
 
-    again = poll_mailbox(imap_server, state_url, store, folder=folder)
+    again = poll_mailbox(imap_server, SqlTakenLedger(state_url), store, folder=folder)
     assert (again.rebuilt, again.taken, again.duplicates) == (False, [], [])
     assert len(_calls(tmp_path)) == 4
     _assert_nothing_seen(imap_server, folder, 4)
@@ -343,9 +345,9 @@ def test_uidvalidity_change_takes_nothing_twice(imap_server, folder, tmp_path):
 def test_without_a_store_nothing_is_taken(imap_server, folder, tmp_path):
     state_url = f"sqlite:///{tmp_path / 'intake.db'}"
     _, uids = _append(imap_server, folder, [raw for raw, _ in _messages(2)])
-    dry = poll_mailbox(imap_server, state_url, None, folder=folder)
+    dry = poll_mailbox(imap_server, SqlTakenLedger(state_url), None, folder=folder)
     assert (dry.taken, dry.pending) == ([], uids)
-    assert poll_mailbox(imap_server, state_url, Recorder(tmp_path), folder=folder).taken == uids
+    assert poll_mailbox(imap_server, SqlTakenLedger(state_url), Recorder(tmp_path), folder=folder).taken == uids
 
 
 def test_ingest_mailbox_flow_processes_a_real_submission_once(imap_server, folder, tmp_path):

@@ -5,8 +5,8 @@ from __future__ import annotations
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-import intake.imap  # noqa: F401  (registers imap_taken)
-from review_queue.store import Base, engine_for
+import review_queue.imap_ledger  # noqa: F401  (registers imap_taken)
+from review_queue.database import Base, engine_for
 
 
 def test_migrated_database_matches_models(tmp_path):

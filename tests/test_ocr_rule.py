@@ -9,7 +9,7 @@ import pytest
 
 from extractors.registry import extract
 from mapping.submission import map_bundle
-from review_queue.checks import indicators, run_checks
+from checks import indicators, run_checks
 from samples.make_samples import load_specs, render_documents
 from schemas.submission import Bundle
 

@@ -21,11 +21,14 @@ from sqlalchemy import create_engine, insert, text
 from extractors.registry import extract
 from intake.bundles import open_bundle
 from mapping.submission import map_bundle
-from review_queue import queue
-from review_queue.checks import problem_findings, run_checks
-from review_queue.queue import InvalidInput, InvalidTransition, NotFound
-from review_queue.queue.identity import identities
-from review_queue.store import MIGRATIONS, SubmissionRecord, engine_for, list_submissions, record_submission
+from review_queue import worklist
+from schemas import vocabulary
+from checks import problem_findings, run_checks
+from review_queue.worklist import InvalidInput, InvalidTransition, NotFound
+from review_queue.worklist.identity import identities
+from review_queue.database import MIGRATIONS, engine_for
+from review_queue.records import SubmissionRecord
+from review_queue.store import list_submissions, record_submission
 from schemas.loader import load_programme
 from schemas.submission import Bundle, Submission
 
@@ -59,20 +62,20 @@ def process(path: Path, received_at: datetime | None = None) -> Submission:
     return mapped.submission
 
 
-def only(url: str, submission: int, rule: str, indicator: str | None = None) -> queue.Item:
-    items = queue.list_items(submission=submission, rule=rule, indicator=indicator, url=url)
+def only(url: str, submission: int, rule: str, indicator: str | None = None) -> worklist.Item:
+    items = worklist.list_items(submission=submission, rule=rule, indicator=indicator, url=url)
     assert len(items) == 1, [(i.rule, i.indicator) for i in items]
     return items[0]
 
 
 def trail(url: str, item_id: int) -> list[tuple]:
-    return [(a.actor, a.field, a.before, a.after, a.note) for a in queue.get_item(item_id, url=url).audit]
+    return [(a.actor, a.field, a.before, a.after, a.note) for a in worklist.get_item(item_id, url=url).audit]
 
 
 def test_first_processing_opens_an_item_per_finding(database_url, bundles):
     submission = process(bundles["city-pureun"])
     sid = record_submission(submission, database_url)
-    items = queue.list_items(submission=sid, url=database_url)
+    items = worklist.list_items(submission=sid, url=database_url)
     assert len(items) == len(submission.findings) > 0
     assert {i.state for i in items} == {"open"} and all(i.detected for i in items)
     assert sorted((i.rule, i.indicator, i.message_ko) for i in items) == sorted(
@@ -88,28 +91,28 @@ def test_reviewer_decisions_survive_reprocessing(database_url, bundles):
     resolved = only(database_url, sid, "indicator.missing", "C-9-2")
     waived = only(database_url, sid, "document.unreadable")
     reviewing = only(database_url, sid, "document.missing")
-    queue.resolve(resolved.id, actor="kim", note="근거자료 12쪽에서 값 확인, 보정함", url=database_url)
-    queue.waive(waived.id, actor="lee", reason="동일 내용의 통계표(xlsx)가 제출되어 대체 인정", url=database_url)
-    queue.assign(reviewing.id, actor="lee", assignee="park", url=database_url)
-    queue.start_review(reviewing.id, actor="park", url=database_url)
-    queue.comment(reviewing.id, actor="park", text="신청기관에 자체평가표 제출 여부 확인 중", url=database_url)
-    queue.correct_value(sid, "A-1-2", "2", actor="kim", note="근거자료 3쪽: 2건", url=database_url)
-    before = {i.id: i for i in queue.list_items(submission=sid, url=database_url)}
+    worklist.resolve(resolved.id, actor="kim", note="근거자료 12쪽에서 값 확인, 보정함", url=database_url)
+    worklist.waive(waived.id, actor="lee", reason="동일 내용의 통계표(xlsx)가 제출되어 대체 인정", url=database_url)
+    worklist.assign(reviewing.id, actor="lee", assignee="park", url=database_url)
+    worklist.start_review(reviewing.id, actor="park", url=database_url)
+    worklist.comment(reviewing.id, actor="park", text="신청기관에 자체평가표 제출 여부 확인 중", url=database_url)
+    worklist.correct_value(sid, "A-1-2", "2", actor="kim", note="근거자료 3쪽: 2건", url=database_url)
+    before = {i.id: i for i in worklist.list_items(submission=sid, url=database_url)}
     trails = {item_id: trail(database_url, item_id) for item_id in before}
 
     again = process(path)  # the same bundle processed again: the same problems are found
     assert record_submission(again, database_url) == sid
-    after = {i.id: i for i in queue.list_items(submission=sid, url=database_url)}
+    after = {i.id: i for i in worklist.list_items(submission=sid, url=database_url)}
     assert after.keys() == before.keys()
     assert after[resolved.id].state == "resolved" and after[resolved.id].closed_by == "kim"
     assert after[resolved.id].resolution_note == "근거자료 12쪽에서 값 확인, 보정함" and after[resolved.id].detected
     assert after[waived.id].state == "waived" and after[waived.id].closed_by == "lee"
     assert (after[reviewing.id].state, after[reviewing.id].assignee) == ("in_review", "park")
     assert {item_id: trail(database_url, item_id) for item_id in after} == trails  # nothing changed, nothing audited
-    assert [c.text for c in queue.get_item(reviewing.id, url=database_url).comments] == ["신청기관에 자체평가표 제출 여부 확인 중"]
-    a12 = queue.effective_record(sid, url=database_url)["indicators"]["A-1-2"]
+    assert [c.text for c in worklist.get_item(reviewing.id, url=database_url).comments] == ["신청기관에 자체평가표 제출 여부 확인 중"]
+    a12 = worklist.effective_record(sid, url=database_url)["indicators"]["A-1-2"]
     assert (a12["value"], a12["original_value"], a12["corrected_by"]) == (2, 1, "kim")
-    counts = queue.count_items(submission=sid, url=database_url)
+    counts = worklist.count_items(submission=sid, url=database_url)
     assert (counts.by_state["resolved"], counts.by_state["waived"], counts.by_state["in_review"]) == (1, 1, 1)
     assert list_submissions(database_url)[0]["open_findings"] == len(after) - 2
 
@@ -118,13 +121,13 @@ def test_fixed_problem_closes_new_problem_opens(database_url, bundles):
     path = bundles["city-pureun"]
     sid = record_submission(process(path), database_url)  # USB without the clerk's receipt time
     missing_time = only(database_url, sid, "submission.receipt_time_missing")
-    assert not queue.list_items(submission=sid, rule="submission.late", url=database_url)
+    assert not worklist.list_items(submission=sid, rule="submission.late", url=database_url)
 
     record_submission(process(path, LATE), database_url)  # the clerk enters it: after the deadline
-    closed = queue.get_item(missing_time.id, url=database_url)
+    closed = worklist.get_item(missing_time.id, url=database_url)
     assert (closed.state, closed.closed_by, closed.detected) == ("resolved", "pipeline", False)
-    assert closed.resolution_note == queue.NOTE_GONE == "재처리 결과 더 이상 발견되지 않음"
-    assert ("pipeline", "state", "open", "resolved", queue.NOTE_GONE) in trail(database_url, closed.id)
+    assert closed.resolution_note == worklist.NOTE_GONE == "재처리 결과 더 이상 발견되지 않음"
+    assert ("pipeline", "state", "open", "resolved", worklist.NOTE_GONE) in trail(database_url, closed.id)
     late = only(database_url, sid, "submission.late")
     assert late.state == "open" and "2025-09-23 20:00" in late.message_ko
 
@@ -132,13 +135,13 @@ def test_fixed_problem_closes_new_problem_opens(database_url, bundles):
     refreshed = only(database_url, sid, "submission.late")
     assert refreshed.id == late.id and "2025-09-23 21:00" in refreshed.message_ko  # the same item, re-worded
     assert ("pipeline", "message_ko", late.message_ko, refreshed.message_ko, None) in trail(database_url, late.id)
-    queue.resolve(late.id, actor="kim", note="우체국 소인 확인: 기한 내 발송", url=database_url)
+    worklist.resolve(late.id, actor="kim", note="우체국 소인 확인: 기한 내 발송", url=database_url)
 
     record_submission(process(path), database_url)  # the receipt time is gone again
-    back = queue.get_item(missing_time.id, url=database_url)  # closed by the pipeline, so it reopens
+    back = worklist.get_item(missing_time.id, url=database_url)  # closed by the pipeline, so it reopens
     assert (back.state, back.detected, back.closed_by, back.resolution_note) == ("open", True, None, None)
-    assert ("pipeline", "state", "resolved", "open", queue.NOTE_BACK) in trail(database_url, back.id)
-    kept = queue.get_item(late.id, url=database_url)  # a reviewer's decision stays, only marked not detected
+    assert ("pipeline", "state", "resolved", "open", worklist.NOTE_BACK) in trail(database_url, back.id)
+    kept = worklist.get_item(late.id, url=database_url)  # a reviewer's decision stays, only marked not detected
     assert (kept.state, kept.closed_by, kept.resolution_note, kept.detected) == (
         "resolved", "kim", "우체국 소인 확인: 기한 내 발송", False)
 
@@ -147,14 +150,14 @@ def test_audit_trail_records_who_when_before_after(database_url, bundles):
     sid = record_submission(process(bundles["city-pureun"]), database_url)
     item = only(database_url, sid, "indicator.missing", "C-9-3")
     start = datetime.now(timezone.utc)
-    queue.assign(item.id, actor="lee", assignee="kim", url=database_url)
-    queue.start_review(item.id, actor="kim", url=database_url)
-    queue.request_supplement(item.id, actor="kim", note="C-9-3 자체 설정 지표 산식과 값을 제출하십시오.", url=database_url)
-    queue.start_review(item.id, actor="kim", url=database_url)
-    queue.resolve(item.id, actor="kim", note="보완자료 확인", url=database_url)
-    queue.reopen(item.id, actor="lee", note="산식 재확인 필요", url=database_url)
-    queue.assign(item.id, actor="lee", assignee=None, url=database_url)
-    detail = queue.get_item(item.id, url=database_url)
+    worklist.assign(item.id, actor="lee", assignee="kim", url=database_url)
+    worklist.start_review(item.id, actor="kim", url=database_url)
+    worklist.request_supplement(item.id, actor="kim", note="C-9-3 자체 설정 지표 산식과 값을 제출하십시오.", url=database_url)
+    worklist.start_review(item.id, actor="kim", url=database_url)
+    worklist.resolve(item.id, actor="kim", note="보완자료 확인", url=database_url)
+    worklist.reopen(item.id, actor="lee", note="산식 재확인 필요", url=database_url)
+    worklist.assign(item.id, actor="lee", assignee=None, url=database_url)
+    detail = worklist.get_item(item.id, url=database_url)
     assert [(a.actor, a.field, a.before, a.after, a.note) for a in detail.audit[1:]] == [
         ("lee", "assignee", None, "kim", None),
         ("kim", "state", "open", "in_review", None),
@@ -169,24 +172,24 @@ def test_audit_trail_records_who_when_before_after(database_url, bundles):
     ]
     assert all(start <= a.at <= datetime.now(timezone.utc) for a in detail.audit[1:])
     assert detail.state == "open" and detail.supplement_note.startswith("C-9-3")
-    queue.correct_value(sid, "C-9-3", "4.5", actor="kim", note="보완자료 2쪽", url=database_url)
-    value_changes = [a for a in queue.audit_trail(sid, url=database_url) if a.item_id is None]
+    worklist.correct_value(sid, "C-9-3", "4.5", actor="kim", note="보완자료 2쪽", url=database_url)
+    value_changes = [a for a in worklist.audit_trail(sid, url=database_url) if a.item_id is None]
     assert [(a.actor, a.field, a.before, a.after, a.note) for a in value_changes] == [
         ("kim", "value:C-9-3", None, 4.5, "보완자료 2쪽")]
-    assert [(c.actor, c.value, c.original_value) for c in queue.get_item(item.id, url=database_url).corrections] == [
+    assert [(c.actor, c.value, c.original_value) for c in worklist.get_item(item.id, url=database_url).corrections] == [
         ("kim", 4.5, None)]
 
 
 def test_effective_record_applies_corrections_and_keeps_originals(database_url, bundles):
     sid = record_submission(process(bundles["city-pureun"]), database_url)
-    stored = queue.effective_record(sid, url=database_url)
-    queue.correct_value(sid, "A-1-2", 3, actor="kim", url=database_url)
-    queue.correct_value(sid, "A-1-2", "2", actor="lee", note="근거자료 3쪽 재확인", url=database_url)  # the latest counts
-    queue.correct_value(sid, "A-1-3", "예", actor="kim", url=database_url)
-    queue.correct_value(sid, "A-2-1", "48,210", component="a", actor="kim", url=database_url)
-    queue.correct_value(sid, "B-3-2", "99.5%", actor="kim", url=database_url)
-    queue.correct_value(sid, "C-9-2", 12.5, actor="kim", note="요약표 누락분, 제안서 본문에서", url=database_url)
-    record = queue.effective_record(sid, url=database_url)
+    stored = worklist.effective_record(sid, url=database_url)
+    worklist.correct_value(sid, "A-1-2", 3, actor="kim", url=database_url)
+    worklist.correct_value(sid, "A-1-2", "2", actor="lee", note="근거자료 3쪽 재확인", url=database_url)  # the latest counts
+    worklist.correct_value(sid, "A-1-3", "예", actor="kim", url=database_url)
+    worklist.correct_value(sid, "A-2-1", "48,210", component="a", actor="kim", url=database_url)
+    worklist.correct_value(sid, "B-3-2", "99.5%", actor="kim", url=database_url)
+    worklist.correct_value(sid, "C-9-2", 12.5, actor="kim", note="요약표 누락분, 제안서 본문에서", url=database_url)
+    record = worklist.effective_record(sid, url=database_url)
     ind = record["indicators"]
     assert {k: ind["A-1-2"][k] for k in ("value", "original_value", "corrected_by", "correction_note")} == {
         "value": 2, "original_value": 1, "corrected_by": "lee", "correction_note": "근거자료 3쪽 재확인"}
@@ -201,11 +204,11 @@ def test_effective_record_applies_corrections_and_keeps_originals(database_url, 
     assert all(f["review"]["state"] == "open" for f in record["findings"])
     Submission.model_validate(record)  # still a valid submission
 
-    queue.withdraw_correction(sid, "A-1-3", actor="kim", note="원래 값이 맞음", url=database_url)
-    record = queue.effective_record(sid, url=database_url)
+    worklist.withdraw_correction(sid, "A-1-3", actor="kim", note="원래 값이 맞음", url=database_url)
+    record = worklist.effective_record(sid, url=database_url)
     assert record["indicators"]["A-1-3"] == stored["indicators"]["A-1-3"]
     with pytest.raises(InvalidInput):
-        queue.withdraw_correction(sid, "A-1-3", actor="kim", url=database_url)
+        worklist.withdraw_correction(sid, "A-1-3", actor="kim", url=database_url)
     # the stored submission itself never changes
     with engine_for(database_url).connect() as conn:
         raw = conn.execute(SubmissionRecord.__table__.select().where(SubmissionRecord.id == sid)).one().record
@@ -214,25 +217,25 @@ def test_effective_record_applies_corrections_and_keeps_originals(database_url, 
     for indicator, value, component in (("Z-9-9", 1, None), ("A-1-3", "아마도", None), ("A-1-2", -1, None),
                                         ("A-1-2", 1.5, None), ("A-2-1", 1, "Z"), ("A-1-2", "", None)):
         with pytest.raises(InvalidInput):
-            queue.correct_value(sid, indicator, value, component=component, actor="kim", url=database_url)
+            worklist.correct_value(sid, indicator, value, component=component, actor="kim", url=database_url)
     with pytest.raises(NotFound):
-        queue.correct_value(99999, "A-1-2", 1, actor="kim", url=database_url)
+        worklist.correct_value(99999, "A-1-2", 1, actor="kim", url=database_url)
 
 
 def test_corrections_of_stages_and_self_scores(database_url, bundles):
     city = record_submission(process(bundles["city-hanbit"]), database_url)
     service = record_submission(process(bundles["service-mobility"]), database_url)
-    queue.correct_value(city, "A1.1", "발전 단계", actor="kim", url=database_url)
-    stage = queue.effective_record(city, url=database_url)["qualitative"]["A1.1"]
+    worklist.correct_value(city, "A1.1", "발전 단계", actor="kim", url=database_url)
+    stage = worklist.effective_record(city, url=database_url)["qualitative"]["A1.1"]
     assert (stage["stage"], stage["original_value"], stage["corrected_by"]) == (4, 3, "kim")
     with pytest.raises(InvalidInput):
-        queue.correct_value(city, "A1.1", 6, actor="kim", url=database_url)
+        worklist.correct_value(city, "A1.1", 6, actor="kim", url=database_url)
     item = only(database_url, service, "service.self_score_exceeds_max", "2.2.4.2")
     with pytest.raises(InvalidInput):  # above the sub-item's 4 points
-        queue.correct_value(service, "2.2.4.2", 5, actor="kim", url=database_url)
-    queue.correct_value(service, "2.2.4.2", "4", actor="kim", note="배점 초과분 조정", url=database_url)
-    queue.resolve(item.id, actor="kim", note="자체평가 점수를 배점으로 보정", url=database_url)
-    record = queue.effective_record(service, url=database_url)
+        worklist.correct_value(service, "2.2.4.2", 5, actor="kim", url=database_url)
+    worklist.correct_value(service, "2.2.4.2", "4", actor="kim", note="배점 초과분 조정", url=database_url)
+    worklist.resolve(item.id, actor="kim", note="자체평가 점수를 배점으로 보정", url=database_url)
+    record = worklist.effective_record(service, url=database_url)
     assert record["service"]["self_scores"]["2.2.4.2"] == 4
     assert record["service"]["corrected"]["2.2.4.2"]["original_value"] == 5
     assert [f["review"]["state"] for f in record["findings"] if f["rule"] == "service.self_score_exceeds_max"] == ["resolved"]
@@ -242,35 +245,35 @@ def test_filters_counts_and_versions(database_url, bundles):
     pureun = process(bundles["city-pureun"])
     sid = record_submission(pureun, database_url)
     service = record_submission(process(bundles["service-mobility"]), database_url)
-    total = len(pureun.findings) + len(queue.list_items(submission=service, url=database_url))
-    assert queue.count_items(url=database_url).total == total == len(queue.list_items(url=database_url))
-    counts = queue.count_items(submission=sid, url=database_url)
+    total = len(pureun.findings) + len(worklist.list_items(submission=service, url=database_url))
+    assert worklist.count_items(url=database_url).total == total == len(worklist.list_items(url=database_url))
+    counts = worklist.count_items(submission=sid, url=database_url)
     assert counts.by_severity["blocker"] == sum(f.severity == "blocker" for f in pureun.findings)
     assert counts.by_state == {"open": len(pureun.findings), "in_review": 0, "supplement_requested": 0,
                                "resolved": 0, "waived": 0}
-    assert queue.list_items(submission=pureun.bundle.id, url=database_url) == queue.list_items(submission=sid,
+    assert worklist.list_items(submission=pureun.bundle.id, url=database_url) == worklist.list_items(submission=sid,
                                                                                               url=database_url)
-    missing = queue.list_items(rule="indicator.missing", url=database_url)
+    missing = worklist.list_items(rule="indicator.missing", url=database_url)
     assert {i.indicator for i in missing} >= {"C-9-2", "C-9-3"} and {i.submission_id for i in missing} == {sid}
-    documents = queue.list_items(rule="document.*", url=database_url)
+    documents = worklist.list_items(rule="document.*", url=database_url)
     assert documents and all(i.rule.startswith("document.") for i in documents)
-    blockers = queue.list_items(severity="blocker", url=database_url)
+    blockers = worklist.list_items(severity="blocker", url=database_url)
     assert blockers and {i.severity for i in blockers} == {"blocker"}
-    ordered = queue.list_items(url=database_url)
-    assert [i.severity for i in ordered] == sorted((i.severity for i in ordered), key=queue.SEVERITY_ORDER.index)
-    assert [i.indicator for i in queue.list_items(indicator="2.2.4.2", url=database_url)] == ["2.2.4.2"]
+    ordered = worklist.list_items(url=database_url)
+    assert [i.severity for i in ordered] == sorted((i.severity for i in ordered), key=vocabulary.SEVERITIES.index)
+    assert [i.indicator for i in worklist.list_items(indicator="2.2.4.2", url=database_url)] == ["2.2.4.2"]
     first, second = blockers[0], blockers[1]
-    queue.assign(first.id, actor="lee", assignee="kim", url=database_url)
-    queue.assign(second.id, actor="lee", assignee="park", url=database_url)
-    queue.start_review(second.id, actor="park", url=database_url)
-    assert [i.id for i in queue.list_items(assignee="kim", url=database_url)] == [first.id]
-    assert [i.id for i in queue.list_items(assignee=["kim", "park"], url=database_url)] == sorted([first.id, second.id])
-    assert len(queue.list_items(unassigned=True, url=database_url)) == total - 2
-    assert [i.id for i in queue.list_items(state="in_review", url=database_url)] == [second.id]
-    assert queue.count_items(state=["open", "in_review"], severity="blocker", url=database_url).total == len(blockers)
-    assert len(queue.list_items(limit=2, offset=1, url=database_url)) == 2
+    worklist.assign(first.id, actor="lee", assignee="kim", url=database_url)
+    worklist.assign(second.id, actor="lee", assignee="park", url=database_url)
+    worklist.start_review(second.id, actor="park", url=database_url)
+    assert [i.id for i in worklist.list_items(assignee="kim", url=database_url)] == [first.id]
+    assert [i.id for i in worklist.list_items(assignee=["kim", "park"], url=database_url)] == sorted([first.id, second.id])
+    assert len(worklist.list_items(unassigned=True, url=database_url)) == total - 2
+    assert [i.id for i in worklist.list_items(state="in_review", url=database_url)] == [second.id]
+    assert worklist.count_items(state=["open", "in_review"], severity="blocker", url=database_url).total == len(blockers)
+    assert len(worklist.list_items(limit=2, offset=1, url=database_url)) == 2
     with pytest.raises(InvalidInput):
-        queue.list_items(state="closed", url=database_url)
+        worklist.list_items(state="closed", url=database_url)
 
     # a resubmission from the same applicant: the next version, with its own items
     resubmitted = pureun.model_copy(deep=True)
@@ -278,35 +281,35 @@ def test_filters_counts_and_versions(database_url, bundles):
     v2 = record_submission(resubmitted, database_url)
     rows = {r["id"]: r for r in list_submissions(database_url)}
     assert (rows[sid]["superseded_by"], rows[v2]["version"]) == (v2, 2)
-    v2_items = queue.list_items(submission=v2, url=database_url)
+    v2_items = worklist.list_items(submission=v2, url=database_url)
     assert len(v2_items) == len(pureun.findings) and {i.state for i in v2_items} == {"open"}
-    assert not {i.id for i in v2_items} & {i.id for i in queue.list_items(submission=sid, url=database_url)}
-    current = queue.list_items(url=database_url)  # superseded versions are left out unless asked for
+    assert not {i.id for i in v2_items} & {i.id for i in worklist.list_items(submission=sid, url=database_url)}
+    current = worklist.list_items(url=database_url)  # superseded versions are left out unless asked for
     assert sid not in {i.submission_id for i in current} and v2 in {i.submission_id for i in current}
-    assert len(queue.list_items(include_superseded=True, url=database_url)) == total + len(v2_items)
-    assert all(i.superseded for i in queue.list_items(submission=sid, url=database_url))
+    assert len(worklist.list_items(include_superseded=True, url=database_url)) == total + len(v2_items)
+    assert all(i.superseded for i in worklist.list_items(submission=sid, url=database_url))
 
 
 def test_invalid_transitions_are_refused(database_url, bundles):
     sid = record_submission(process(bundles["city-pureun"]), database_url)
     item = only(database_url, sid, "document.missing")
-    queue.waive(item.id, actor="kim", reason="공문으로 제출 면제 확인", url=database_url)
+    worklist.waive(item.id, actor="kim", reason="공문으로 제출 면제 확인", url=database_url)
     audited = trail(database_url, item.id)
-    for action, kwargs in ((queue.resolve, {}), (queue.start_review, {}), (queue.request_supplement, {}),
-                           (queue.waive, {"reason": "다시"})):
+    for action, kwargs in ((worklist.resolve, {}), (worklist.start_review, {}), (worklist.request_supplement, {}),
+                           (worklist.waive, {"reason": "다시"})):
         with pytest.raises(InvalidTransition, match=f"item {item.id} is waived"):
             action(item.id, actor="kim", url=database_url, **kwargs)
-    assert queue.allowed_actions("waived") == ["reopen"]
+    assert worklist.allowed_actions("waived") == ["reopen"]
     other = only(database_url, sid, "indicator.missing", "C-9-2")
     for kwargs in ({"actor": "kim", "reason": "  "}, {"actor": "", "reason": "사유"}, {"actor": "pipeline", "reason": "사유"}):
         with pytest.raises(InvalidInput):
-            queue.waive(other.id, url=database_url, **kwargs)
+            worklist.waive(other.id, url=database_url, **kwargs)
     with pytest.raises(InvalidInput):
-        queue.comment(other.id, actor="kim", text=" ", url=database_url)
+        worklist.comment(other.id, actor="kim", text=" ", url=database_url)
     with pytest.raises(NotFound):
-        queue.resolve(99999, actor="kim", url=database_url)
+        worklist.resolve(99999, actor="kim", url=database_url)
     with pytest.raises(NotFound):
-        queue.get_item(99999, url=database_url)
+        worklist.get_item(99999, url=database_url)
     assert trail(database_url, item.id) == audited and trail(database_url, other.id) == [
         ("pipeline", "state", None, "open", None)]
 
@@ -333,11 +336,11 @@ def test_findings_table_is_migrated_into_items(database_url):
                      [{"rule": f["rule"], "indicator": f["indicator"], "message": f["message_ko"]} for f in findings])
     engine.dispose()
     engine_for(database_url)  # migrates to the newest revision
-    items = queue.list_items(submission=1, url=database_url)
+    items = worklist.list_items(submission=1, url=database_url)
     assert sorted((i.rule, i.state, i.identity) for i in items) == sorted(
         zip([f["rule"] for f in findings], ["open", "open"], identities(findings)))
     assert record_submission(record, database_url) == 1  # processed again: the same items, nothing new
-    assert sorted(i.id for i in queue.list_items(submission=1, url=database_url)) == sorted(i.id for i in items)
+    assert sorted(i.id for i in worklist.list_items(submission=1, url=database_url)) == sorted(i.id for i in items)
     with engine_for(database_url).connect() as conn:
         assert "findings" not in conn.dialect.get_table_names(conn)
 
@@ -389,7 +392,7 @@ def test_cli_round_trip(database_url, bundles):
     other = data["items"][1]["id"]
     assert _intake("assign", str(other), "park", url=database_url, user="lee").returncode == 0
     assert _intake("waive", str(other), "--reason", "선택영역 외 지표", url=database_url, user="lee").returncode == 0
-    waived = queue.get_item(other, url=database_url)
+    waived = worklist.get_item(other, url=database_url)
     assert (waived.state, waived.closed_by, waived.assignee) == ("waived", "lee", "park")  # --as defaults to $USER
 
     corrected = _intake("correct", str(sid), "A-1-2", "2", "--note", "근거자료 3쪽", url=database_url)

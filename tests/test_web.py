@@ -1,4 +1,4 @@
-"""The reviewers' web app (review_queue/web) through FastAPI's TestClient: sign-in everywhere, CSRF, escaping,
+"""The reviewers' web app (web) through FastAPI's TestClient: sign-in everywhere, CSRF, escaping,
 role rules, source pictures and tables, corrections, supplement letters, uploads and `intake user add`.
 
 Submissions are built directly (a small PDF and DOCX made here, kept in a temporary raw store) so these tests
@@ -21,11 +21,11 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from intake.rawstore import RawStore
-from review_queue import queue
+from review_queue import worklist
 from review_queue.store import record_submission
-from review_queue.web.accounts import authenticate, create_user
-from review_queue.web.app import create_app
-from review_queue.web.config import Settings
+from web.accounts import authenticate, create_user
+from web.app import create_app
+from web.config import Settings
 from schemas.submission import Bundle, BundleFile, Finding, IndicatorValue, Source, Submission
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -121,7 +121,7 @@ def web(tmp_path_factory):
 
 
 def item_id(web, rule: str) -> int:
-    return queue.list_items(submission=web["submission"], rule=rule, url=web["url"])[0].id
+    return worklist.list_items(submission=web["submission"], rule=rule, url=web["url"])[0].id
 
 
 def csrf_of(html: str) -> str:
@@ -154,7 +154,7 @@ def test_health_and_sign_in_need_no_session(web):
 def test_every_route_requires_a_session(web):
     client = web["client"]
     checked = 0
-    from review_queue.web.routes import admin, auth, intake, items, queue as queue_routes, submissions
+    from web.routes import admin, auth, intake, items, queue as queue_routes, submissions
 
     routes = [r for m in (admin, auth, intake, items, queue_routes, submissions) for r in m.router.routes]
     for route in routes:
@@ -243,14 +243,14 @@ def test_forms_without_the_right_csrf_token_are_refused(web):
     other = sign_in(web["app"], "lee")  # another session's token is wrong here too
     assert kim.post(f"/items/{target}/action", data={"action": "resolve", "csrf_token": page_token(other)},
                     follow_redirects=False).status_code == 403
-    assert queue.get_item(target, url=web["url"]).state == "open"
+    assert worklist.get_item(target, url=web["url"]).state == "open"
     anonymous = TestClient(web["app"])
     refused = anonymous.post("/login", data={"name": "kim", "password": PASSWORDS["kim"]}, follow_redirects=False)
     assert refused.status_code == 403  # the sign-in form carries its own token
 
     started = kim.post(f"/api/items/{target}/start_review", json={}, headers={"X-CSRF-Token": page_token(kim)})
     assert started.status_code == 200 and started.json()["item"]["state"] == "in_review"
-    queue.reopen(target, actor="kim", url=web["url"])
+    worklist.reopen(target, actor="kim", url=web["url"])
 
 
 # --- escaping -----------------------------------------------------------------------------------------------
@@ -312,7 +312,7 @@ def test_reviewer_cannot_resolve_an_item_assigned_to_someone_else(web):
     admin, kim, clerk = sign_in(web["app"], "admin"), sign_in(web["app"], "kim"), sign_in(web["app"], "clerk")
     assigned = admin.post(f"/items/{target}/assign", data={"assignee": "lee", "csrf_token": page_token(admin)},
                           follow_redirects=False)
-    assert assigned.status_code == 303 and queue.get_item(target, url=url).assignee == "lee"
+    assert assigned.status_code == 303 and worklist.get_item(target, url=url).assignee == "lee"
     token = page_token(kim)
     refused = kim.post(f"/items/{target}/action", data={"action": "resolve", "note": "내가 해결", "csrf_token": token},
                        follow_redirects=False)
@@ -324,18 +324,18 @@ def test_reviewer_cannot_resolve_an_item_assigned_to_someone_else(web):
                     follow_redirects=False).status_code == 403  # nor take it over
     assert clerk.post(f"/items/{target}/action", data={"action": "resolve", "csrf_token": page_token(clerk)},
                       follow_redirects=False).status_code == 403  # clerks do not decide
-    assert queue.get_item(target, url=url).state == "open"
+    assert worklist.get_item(target, url=url).state == "open"
     assert "다른 검토위원(lee)에게 배정된 항목" in kim.get(f"/items/{target}").text
 
     lee = sign_in(web["app"], "lee")
     done = lee.post(f"/items/{target}/action", data={"action": "resolve", "note": "근거자료로 확인",
                                                      "csrf_token": page_token(lee)}, follow_redirects=False)
     assert done.status_code == 303
-    item = queue.get_item(target, url=url)
+    item = worklist.get_item(target, url=url)
     assert (item.state, item.closed_by, item.resolution_note) == ("resolved", "lee", "근거자료로 확인")
     assert [a.actor for a in item.audit][-2:] == ["lee", "lee"]
-    queue.reopen(target, actor="lee", url=url)
-    queue.assign(target, actor="admin", assignee=None, url=url)
+    worklist.reopen(target, actor="lee", url=url)
+    worklist.assign(target, actor="admin", assignee=None, url=url)
 
 
 def test_reviewer_works_unassigned_items_and_takes_them(web):
@@ -355,8 +355,8 @@ def test_reviewer_works_unassigned_items_and_takes_them(web):
     assert "처리하지 못했습니다" in again.text  # an invalid transition comes back as a message on the item page
     counts = kim.get("/api/queue/counts").json()
     assert counts["by_state"]["waived"] == 1
-    queue.reopen(target, actor="kim", url=url)
-    queue.assign(target, actor="admin", assignee=None, url=url)
+    worklist.reopen(target, actor="kim", url=url)
+    worklist.assign(target, actor="admin", assignee=None, url=url)
 
 
 def test_clerk_has_the_intake_desk_and_reviewer_has_not(web):
@@ -414,7 +414,7 @@ def test_correction_flows_into_effective_record_and_keeps_the_extracted_value(we
     assert effective["corrected_by"] == "kim" and effective["correction_note"] == "근거자료 4쪽"
     html = kim.get(f"/items/{target}").text
     assert "보정됨" in html and 'id="corrections"' in html
-    queue.withdraw_correction(web["submission"], "A-2-1", component="A", actor="kim", url=url)
+    worklist.withdraw_correction(web["submission"], "A-2-1", component="A", actor="kim", url=url)
 
 
 # --- supplement letters -------------------------------------------------------------------------------------
@@ -452,7 +452,7 @@ def test_supplement_request_letter_as_docx_and_pdf(web):
     with pdfplumber.open(io.BytesIO(pdf.content)) as document:
         pdf_text = "".join(p.extract_text() or "" for p in document.pages).replace("\n", "")
     assert "보완요구서" in pdf_text and "온실가스" in pdf_text
-    queue.reopen(target, actor="kim", url=web["url"])
+    worklist.reopen(target, actor="kim", url=web["url"])
 
 
 # --- intake desk --------------------------------------------------------------------------------------------
@@ -550,8 +550,8 @@ def test_password_hashes_are_argon2(web):
     from sqlalchemy import select
     from sqlalchemy.orm import Session
 
-    from review_queue.store import engine_for
-    from review_queue.web.models import WebUser
+    from review_queue.database import engine_for
+    from review_queue.web_tables import WebUser
 
     with Session(engine_for(web["url"])) as session:
         hashes = session.scalars(select(WebUser.password_hash)).all()

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from review_queue import queue
-from review_queue.web.accounts import create_user
+from review_queue import worklist
+from web.accounts import create_user
 from samples.make_samples import load_specs, write_bundle
 from samples.variants import apply_defect
 from tests.pipeline import process_plain
@@ -127,7 +127,7 @@ def signed_in(browser, live):
 
 
 def only_item(live, rule: str, submission: int) -> int:
-    items = queue.list_items(submission=submission, rule=rule, url=live["url"])
+    items = worklist.list_items(submission=submission, rule=rule, url=live["url"])
     assert len(items) == 1
     return items[0].id
 
@@ -215,7 +215,7 @@ def test_resolve_with_r_updates_the_row_and_the_counts(signed_in, live):
     page.wait_for_function("() => document.querySelector('tr.item-row [data-role=state]').textContent === '해결'")
     page.wait_for_function(f"() => document.querySelector('[data-count-state=resolved]').textContent === "
                            f"'{resolved_before + 1}'")
-    item = queue.get_item(int(row.get_attribute("data-id")), url=live["url"])
+    item = worklist.get_item(int(row.get_attribute("data-id")), url=live["url"])
     assert (item.state, item.closed_by, item.resolution_note) == ("resolved", "kim", "자체평가표를 공문으로 받음")
     page.keyboard.press("w")  # a closed item cannot be waived: nothing opens
     assert not page.locator("#action-dialog").is_visible()
@@ -243,7 +243,7 @@ def test_supplement_request_and_the_letter_downloads(signed_in, live):
     import docx
     import pdfplumber
 
-    target = queue.list_items(submission=live["pureun"], rule="indicator.missing", indicator="C-9-2",
+    target = worklist.list_items(submission=live["pureun"], rule="indicator.missing", indicator="C-9-2",
                               url=live["url"])[0].id
     reviewer = signed_in("kim")
     reviewer.goto(live["base"] + f"/items/{target}")
@@ -283,7 +283,7 @@ def test_a_form_without_the_csrf_token_is_refused(signed_in, live):
         page.click("#action-form button[value=resolve]")
     assert response.value.status == 403
     assert "CSRF" in page.locator("main").inner_text()
-    assert queue.get_item(target, url=live["url"]).state == "open"
+    assert worklist.get_item(target, url=live["url"]).state == "open"
 
 
 def test_upload_an_email_bundle_and_watch_it_processed(signed_in, live):

@@ -1,7 +1,7 @@
 """Take e-mails apart: sender, date, attachments with their Korean names, links to large files.
 
 ``parse_eml`` reads RFC 822 / MIME messages with the standard library; ``parse_msg`` (Outlook .msg, in
-``intake/msg.py``) goes through extract-msg. Both give a ``ParsedMail`` and share the helpers here: header
+``intake/mail/msg.py``) goes through extract-msg. Both give a ``ParsedMail`` and share the helpers here: header
 and file-name decoding with Korean charsets, HTML to text, and the search for 대용량 첨부 links.
 
 Charsets: Python resolves ``ks_c_5601-1987`` (and ``ks_c_5601``, ``korean``) to its ``euc_kr`` codec, which
@@ -16,14 +16,8 @@ from intake.mail.charsets import codec_for, decode_bytes, decode_header_text
 from intake.mail.eml import MAX_DEPTH, parse_eml
 from intake.mail.html import html_to_text
 from intake.mail.links import LARGE_FILE_HOSTS, add_links, find_large_file_links
+from intake.mail.msg import parse_msg
 from intake.mail.names import clean_name
-
-
-def parse_msg(raw: bytes):
-    """An Outlook .msg file taken apart (see ``intake/msg.py``); a file that cannot be read raises ValueError."""
-    from intake.msg import parse_msg as _parse_msg
-
-    return _parse_msg(raw)
 
 
 __all__ = ["LARGE_FILE_HOSTS", "MAX_DEPTH", "add_links", "clean_name", "codec_for", "decode_bytes",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from alembic import context
 
-import intake.imap  # noqa: F401  (its imap_taken table shares the store's metadata)
-import review_queue.web.models  # noqa: F401  (the web app's accounts, sessions, uploads and letters)
-from review_queue.store import Base
+import review_queue.imap_ledger  # noqa: F401  (the IMAP poller's imap_taken table)
+import review_queue.web_tables  # noqa: F401  (the web app's accounts, sessions, uploads and letters)
+from review_queue.database import Base
 
 config = context.config
 connection = config.attributes["connection"]

@@ -168,7 +168,7 @@ def _findings_to_items() -> None:
     with_findings = {row[0] for row in bind.execute(sa.select(_findings.c.submission_id).distinct())}
     if not with_findings:
         return
-    from review_queue.queue.identity import identities  # the identity as defined when this revision was written
+    from review_queue.worklist.identity import identities  # the identity as defined when this revision was written
 
     for sub_id, record, processed_at in bind.execute(
             sa.select(_submissions.c.id, _submissions.c.record, _submissions.c.processed_at)

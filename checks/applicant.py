@@ -1,0 +1,69 @@
+"""The applicant: a valid business registration number, and the size class the population supports."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from mapping.submission import MappedBundle
+from checks.catalogue import finding, where_ko
+from checks.consistency import term_values
+from schemas.programme import CityProgramme
+from schemas.submission import Finding
+
+WEIGHTS = (1, 3, 7, 1, 3, 7, 1, 3, 5)
+
+
+def registration_no_problem(number: str) -> str | None:
+    """Why a Korean business registration number (사업자등록번호) is invalid, or None.
+
+    The tenth digit checks the first nine: sum of digit × weight (1,3,7,1,3,7,1,3,5),
+    plus the ninth digit × 5 divided by 10, subtracted from the next multiple of 10.
+    """
+    digits = [int(ch) for ch in re.sub(r"\D", "", number)]
+    if len(digits) != 10:
+        return f"숫자 {len(digits)}자리(10자리여야 함)"
+    total = sum(d * w for d, w in zip(digits, WEIGHTS)) + digits[8] * 5 // 10
+    if (10 - total % 10) % 10 != digits[9]:
+        return "검증번호(끝자리)가 맞지 않음"
+    return None
+
+
+def check_registration_no(m: MappedBundle) -> Iterator[Finding]:
+    number = m.submission.applicant.registration_no
+    if m.programme is None or not number:
+        return
+    why = registration_no_problem(number)
+    if why:
+        source = m.field_sources.get("registration_no")
+        yield finding("applicant.registration_no_invalid", number=number, why=why, where=where_ko(source), source=source)
+
+
+def expected_size(name: str, population: float | None, programme: CityProgramme) -> str | None:
+    rule = programme.city_size
+    if any(name.endswith(kind) for kind in rule.large_kinds):
+        return "large"
+    if name.endswith(rule.city_kind):
+        return None if population is None else ("large" if population >= rule.city_large_population else "small")
+    return "small"  # 군, 구
+
+
+def check_city_size(m: MappedBundle) -> Iterator[Finding]:
+    programme = m.programme
+    applicant = m.submission.applicant
+    if not isinstance(programme, CityProgramme) or not applicant.name or applicant.city_size is None:
+        return
+    population = None
+    reference = ""
+    if programme.city_size.population_from:
+        constraint = next(c for c in programme.constraints if c.id == programme.city_size.population_from)
+        values = term_values(m, constraint)
+        if values:
+            population = round(sum(v for v, _ in values.values()) / len(values))
+            code, _, letter = next(iter(values)).partition(".")
+            reference = next((c.reference for c in programme.indicator(code).components if c.letter == letter), "") or ""
+    expected = expected_size(applicant.name.strip(), population, programme)
+    if expected and expected != applicant.city_size:
+        yield finding("applicant.city_size_mismatch", name=applicant.name, claimed=programme.size_class_ko(applicant.city_size),
+                      expected=programme.size_class_ko(expected), population=population or 0, reference=reference or "미상",
+                      threshold=programme.city_size.city_large_population)

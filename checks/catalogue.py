@@ -1,0 +1,59 @@
+"""The rule catalogue (rules.yaml) and the one way to make a finding from it."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict
+
+from schemas.submission import Finding, Source
+from schemas.vocabulary import Severity
+
+CATALOGUE_PATH = Path(__file__).parent / "rules.yaml"
+
+
+class Rule(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str
+    severity: Severity
+    title: str
+    message_ko: str
+    params: list[str] = []
+
+
+@lru_cache(maxsize=1)
+def catalogue() -> dict[str, Rule]:
+    data = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    return {rule_id: Rule(id=rule_id, **spec) for rule_id, spec in data.items()}
+
+
+def finding(rule_id: str, *, indicator: str | None = None, source: Source | None = None, **params: Any) -> Finding:
+    rule = catalogue()[rule_id]
+    missing = set(rule.params) - set(params)
+    if missing:
+        raise KeyError(f"{rule_id} needs {sorted(missing)}")
+    return Finding(rule=rule_id, severity=rule.severity, indicator=indicator,
+                   message_ko=rule.message_ko.format(**params), source=source, params=params)
+
+
+def where_ko(source, *, file: bool = True, col: bool = False, unknown: str = "위치 미상") -> str:
+    """`파일명 3쪽 표1 5행` for a message: from a Source, a provenance-like object or its dict form."""
+    if source is None:
+        return unknown
+    get = source.get if isinstance(source, dict) else lambda key: getattr(source, key, None)
+    parts = [get("file") or ""] if file else []
+    if get("page"):
+        parts.append(f"{get('page')}쪽")
+    if get("sheet"):
+        parts.append(f"'{get('sheet')}' 시트")
+    if get("table") is not None:
+        parts.append(f"표{get('table') + 1}")
+    if get("row") is not None:
+        parts.append(f"{get('row') + 1}행")
+    if col and get("col") is not None:
+        parts.append(f"{get('col') + 1}열")
+    return " ".join(p for p in parts if p) or unknown

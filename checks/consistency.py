@@ -1,0 +1,57 @@
+"""Consistency across indicators, as declared in the programme's `constraints` (indicator.cross_inconsistent)."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from mapping.submission import MappedBundle
+from checks.catalogue import finding, where_ko
+from schemas.programme import CityProgramme, Constraint
+from schemas.submission import Finding, Source
+
+
+def term_values(m: MappedBundle, constraint: Constraint) -> dict[str, tuple[float, Source | None]]:
+    """The value (scaled) and source of each term the submission states: CODE.LETTER or CODE."""
+    out = {}
+    for term in constraint.terms:
+        code, _, letter = term.partition(".")
+        entry = m.submission.indicators.get(code)
+        if entry is None:
+            continue
+        if letter:
+            value = entry.components.get(letter)
+            source = (getattr(entry, "component_sources", None) or {}).get(letter)
+        else:
+            value, source = entry.value, entry.source
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            out[term] = (float(value) * constraint.scale.get(term, 1.0), source)
+    return out
+
+
+def _fmt(value: float) -> str:
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:g}"
+
+
+def check_constraints(m: MappedBundle) -> Iterator[Finding]:
+    if not isinstance(m.programme, CityProgramme):
+        return
+    for constraint in m.programme.constraints:
+        values = term_values(m, constraint)
+        broken: list[str] = []
+        if constraint.kind == "same_value" and len(values) > 1:
+            numbers = [v for v, _ in values.values()]
+            if (max(numbers) - min(numbers)) > constraint.tolerance * max(abs(max(numbers)), 1e-9):
+                broken = list(values)
+        elif constraint.kind == "not_greater" and len(values) == 2:
+            (a, (va, _)), (b, (vb, _)) = values.items()
+            if va > vb:
+                broken = [a, b]
+        elif constraint.kind == "at_most":
+            broken = [t for t, (v, _) in values.items() if v > (constraint.limit or 0)]
+        if not broken:
+            continue
+        shown = ", ".join(f"{t} = {_fmt(values[t][0])}" for t in broken)
+        source = values[broken[0]][1]
+        indicator = broken[0].split(".")[0]
+        yield finding("indicator.cross_inconsistent", indicator=indicator, description=constraint.description,
+                      values=shown, where=where_ko(source), source=source, constraint=constraint.id)

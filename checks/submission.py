@@ -1,0 +1,87 @@
+"""Checks on the bundle as a whole: programme, documents, deadline, application form, qualitative areas."""
+
+from __future__ import annotations
+
+from typing import Callable, Iterator
+
+from mapping.submission import MappedBundle
+from checks.catalogue import finding, where_ko
+from schemas.programme import CityProgramme
+from schemas.submission import Finding, Source
+
+Check = Callable[[MappedBundle], Iterator[Finding]]
+KST_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def check_programme(m: MappedBundle) -> Iterator[Finding]:
+    if m.programme is None:
+        yield finding("programme.unknown")
+
+
+def check_document_flags(m: MappedBundle) -> Iterator[Finding]:
+    """What the extractors noticed about how a document was read (uncached formulas, hidden sheets, OCR)."""
+    for doc in m.documents:
+        yield from document_findings(doc)
+
+
+def document_findings(doc) -> Iterator[Finding]:
+    if not doc.readable:
+        yield finding("document.unreadable", file=doc.file, reason=doc.unreadable_reason, source=Source(file=doc.file))
+    for flag in doc.flags:
+        yield finding(flag.rule, file=doc.file, sheet=flag.sheet or "", detail=flag.detail,
+                      source=Source(file=doc.file, page=flag.page, sheet=flag.sheet))
+
+
+def check_required_documents(m: MappedBundle) -> Iterator[Finding]:
+    if m.programme is None:
+        return
+    present = set(m.roles.values())
+    joint = "joint_applicant_confirmation" in present
+    for required in m.programme.required_documents:
+        needed = required.required and (required.condition == "always" or (required.condition == "joint_application" and joint))
+        if needed and required.role not in present:
+            yield finding("document.missing", key=required.key, title=required.title, role=required.role)
+
+
+def check_deadline(m: MappedBundle) -> Iterator[Finding]:
+    received = m.submission.bundle.received_at
+    if received is None and m.submission.bundle.channel != "email":
+        yield finding("submission.receipt_time_missing")
+    if m.programme is None or received is None:
+        return
+    window = m.programme.submission_window
+    if received > window.end:
+        tz = window.end.tzinfo
+        yield finding("submission.late", received=received.astimezone(tz).strftime(KST_FORMAT),
+                      deadline=window.end.strftime(KST_FORMAT))
+
+
+def check_application_fields(m: MappedBundle) -> Iterator[Finding]:
+    if m.programme is None:
+        return
+    for doc in m.by_role("application"):
+        applicant = m.submission.applicant.model_dump()
+        for form_field in m.programme.application_fields:
+            if form_field.key in ("name", "registration_no", "representative") and not applicant.get(form_field.key):
+                yield finding("applicant.field_missing", file=doc.file, label=form_field.label, source=Source(file=doc.file))
+
+
+def check_qualitative(m: MappedBundle) -> Iterator[Finding]:
+    programme = m.programme
+    if not isinstance(programme, CityProgramme) or not m.by_role("qualitative_self_assessment"):
+        return
+    names = {s.key: s.name for a in programme.qualitative_areas for s in a.sub_areas}
+    for key, text, source in m.stage_unreadable:
+        yield finding("qualitative.stage_invalid", indicator=key, key=key, name=names[key], text=text,
+                      where=where_ko(source), source=source)
+    selected = set(m.submission.selected_domains)
+    always = {d.code for d in programme.domain_rules.domains if d.kind != "optional"}
+    for area in programme.qualitative_areas:
+        for sub in area.sub_areas:
+            if sub.domain and sub.domain not in selected | always:
+                continue
+            value = m.submission.qualitative.get(sub.key)
+            if value is None or value.stage is None and not any(k == sub.key for k, _, _ in m.stage_unreadable):
+                yield finding("qualitative.missing", indicator=sub.key, key=sub.key, name=sub.name)
+
+

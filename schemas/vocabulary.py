@@ -1,0 +1,48 @@
+"""The project's closed vocabularies and their Korean labels, one place each (Label Studio's ``choices.py``).
+
+Programme words (codes, titles, form labels, size classes, levels) live in the programme data
+(``schemas/programmes/*.yaml``); what is here belongs to the pipeline itself.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+# Findings: how much a problem holds up the preliminary check, most severe first.
+Severity = Literal["blocker", "warning", "info"]
+SEVERITIES: tuple[Severity, ...] = ("blocker", "warning", "info")
+SEVERITY_KO = {"blocker": "보완 필수", "warning": "확인 필요", "info": "참고"}
+
+# Review items: open states still need someone's attention.
+STATES = ("open", "in_review", "supplement_requested", "resolved", "waived")
+OPEN_STATES = ("open", "in_review", "supplement_requested")
+CLOSED_STATES = ("resolved", "waived")
+STATE_KO = {"open": "미처리", "in_review": "검토 중", "supplement_requested": "보완 요청",
+            "resolved": "해결", "waived": "예외 인정"}
+
+# Bundles: how a bundle came in, and how far processing got.
+Channel = Literal["email", "usb", "folder"]
+CHANNEL_KO = {"email": "전자우편", "usb": "USB(우편·방문)", "folder": "폴더"}
+BUNDLE_STATES = ("received", "processing", "processed", "failed")
+BUNDLE_STATE_KO = {"received": "접수", "processing": "처리 중", "processed": "처리 완료", "failed": "처리 실패"}
+DELIVERIES = ("email", "post", "hand")  # what the clerk enters for an upload
+DELIVERY_KO = {"email": "전자우편", "post": "우편", "hand": "방문(인편)"}
+
+# Documents: the role a file plays in its bundle.
+DocumentRole = Literal["application", "quantitative_proposal", "qualitative_self_assessment", "service_proposal",
+                       "self_evaluation", "joint_applicant_confirmation", "privacy_consent", "evidence", "other"]
+DOCUMENT_ROLE_KO = {"application": "신청서", "quantitative_proposal": "정량제안서",
+                    "qualitative_self_assessment": "정성자체평가", "service_proposal": "평가제안서",
+                    "self_evaluation": "자체평가표", "joint_applicant_confirmation": "공동확인서",
+                    "privacy_consent": "개인정보동의", "evidence": "근거자료", "other": "기타"}
+
+# Accounts of the web app.
+USER_ROLES = ("clerk", "reviewer", "admin")
+USER_ROLE_KO = {"clerk": "접수 담당", "reviewer": "검토위원", "admin": "관리자"}
+
+# Yes/no as applicants and reviewers write them (marks, words, checkboxes).
+YES_WORDS = frozenset({"o", "○", "◯", "●", "예", "네", "있음", "유", "y", "yes", "true", "1", "도입", "수립", "해당",
+                       "v", "✓", "✔", "■", "☑"})
+NO_WORDS = frozenset({"x", "×", "✕", "아니오", "아니요", "없음", "무", "n", "no", "false", "0", "미도입", "미수립",
+                      "미해당", "-"})
+YES_KO, NO_KO = "예", "아니오"

@@ -1,0 +1,94 @@
+"""Where an item's finding or value came from (``locate``); ``pictures`` and ``tables`` show it to the reviewer.
+
+- PDF (and scanned images): the stored page rendered with pypdfium2 from the raw store by the file's
+  SHA-256, with the source box (PDF points; pixels for images) highlighted, and a crop around it;
+- DOCX/XLSX (no pages): the table re-extracted from the stored bytes (``extractors.registry.extract``,
+  cached per SHA-256), shown as HTML with the source cell highlighted.
+
+Only files listed in the submission's ``bundle.files`` are ever read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from checks.catalogue import where_ko
+from review_queue.worklist import Item
+
+PDF = "application/pdf"
+IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff")
+TABLE_TYPES = ("application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+ORIGIN_KO = {"finding": "발견사항의 위치", "indicator": "지표 값의 출처", "qualitative": "자체평가 단계의 출처"}
+
+
+class SourceUnavailable(Exception):
+    """The source cannot be shown (file not in the store, page out of range, unreadable file)."""
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    origin: str  # finding | indicator | qualitative
+    file: str
+    file_index: int | None  # position in bundle.files, for the download link
+    sha256: str | None
+    media_type: str | None
+    page: int | None = None
+    sheet: str | None = None
+    table: int | None = None
+    row: int | None = None
+    col: int | None = None
+    bbox: tuple[float, float, float, float] | None = None
+    method: str | None = None
+
+    @property
+    def kind(self) -> str:
+        """pdf | image | table | none: how it can be shown."""
+        if self.sha256 is None:
+            return "none"
+        if self.media_type == PDF:
+            return "pdf"
+        if self.media_type in IMAGE_TYPES:
+            return "image"
+        if self.media_type in TABLE_TYPES and (self.table is not None or self.sheet):
+            return "table"
+        return "none"
+
+    @property
+    def origin_ko(self) -> str:
+        return ORIGIN_KO.get(self.origin, self.origin)
+
+    def where_ko(self) -> str:
+        return where_ko(self, col=True)
+
+
+def _source_of(item: Item, record: dict) -> tuple[str, dict] | None:
+    if item.source and item.source.get("file"):
+        return "finding", item.source
+    code = item.indicator
+    if not code:
+        return None
+    for origin, section in (("indicator", "indicators"), ("qualitative", "qualitative")):
+        entry = (record.get(section) or {}).get(code) or {}
+        source = entry.get("source") or {}
+        if source.get("file"):
+            return origin, source
+    return None
+
+
+def locate(item: Item, record: dict) -> SourceRef | None:
+    """The item's own source, else that of its indicator's (or sub-area's) extracted value."""
+    found = _source_of(item, record)
+    if found is None:
+        return None
+    origin, source = found
+    files = (record.get("bundle") or {}).get("files") or []
+    index = next((n for n, f in enumerate(files) if f.get("name") == source["file"]), None)
+    entry = files[index] if index is not None else {}
+    bbox = source.get("bbox")
+    return SourceRef(origin=origin, file=source["file"], file_index=index, sha256=entry.get("sha256"),
+                     media_type=entry.get("media_type"), page=source.get("page"), sheet=source.get("sheet"),
+                     table=source.get("table"), row=source.get("row"), col=source.get("col"),
+                     bbox=tuple(float(v) for v in bbox) if bbox and len(bbox) == 4 else None,
+                     method=source.get("method"))
+
