@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from mapping.submission import MappedBundle
-from checks.catalogue import finding
 from checks import applicant, consistency, indicators, service, submission
+from checks.catalogue import finding
 from checks.submission import document_findings
-from schemas.submission import Finding, Source
+from mapping.submission import MappedBundle
+from schemas.provenance import Provenance
+from schemas.submission import Finding
 
 Check = Callable[[MappedBundle], Iterator[Finding]]
 
@@ -30,7 +31,7 @@ def run_checks(m: MappedBundle) -> list[Finding]:
 
 def problem_findings(problems) -> list[Finding]:
     """Findings for what went wrong in how a bundle arrived (intake.model.Problem)."""
-    return [finding(p.rule, detail=p.detail, source=Source(file=p.file) if p.file else None) for p in problems]
+    return [finding(p.rule, detail=p.detail, source=Provenance(file=p.file) if p.file else None) for p in problems]
 
 
 __all__ = ["CHECKS", "document_findings", "problem_findings", "run_checks"]

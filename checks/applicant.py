@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from mapping.submission import MappedBundle
 from checks.catalogue import finding, where_ko
 from checks.consistency import term_values
+from mapping.submission import MappedBundle
 from schemas.programme import CityProgramme
 from schemas.submission import Finding
 

@@ -9,7 +9,8 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from schemas.submission import Finding, Source
+from schemas.provenance import Provenance
+from schemas.submission import Finding
 from schemas.vocabulary import Severity
 
 CATALOGUE_PATH = Path(__file__).parent / "rules.yaml"
@@ -23,6 +24,7 @@ class Rule(BaseModel):
     title: str
     message_ko: str
     params: list[str] = []
+    identity: list[str] | None = None  # params that tell one occurrence from another (review_queue.worklist.identity)
 
 
 @lru_cache(maxsize=1)
@@ -31,7 +33,7 @@ def catalogue() -> dict[str, Rule]:
     return {rule_id: Rule(id=rule_id, **spec) for rule_id, spec in data.items()}
 
 
-def finding(rule_id: str, *, indicator: str | None = None, source: Source | None = None, **params: Any) -> Finding:
+def finding(rule_id: str, *, indicator: str | None = None, source: Provenance | None = None, **params: Any) -> Finding:
     rule = catalogue()[rule_id]
     missing = set(rule.params) - set(params)
     if missing:
@@ -41,7 +43,7 @@ def finding(rule_id: str, *, indicator: str | None = None, source: Source | None
 
 
 def where_ko(source, *, file: bool = True, col: bool = False, unknown: str = "위치 미상") -> str:
-    """`파일명 3쪽 표1 5행` for a message: from a Source, a provenance-like object or its dict form."""
+    """`파일명 3쪽 표1 5행` for a message: from a Provenance, a provenance-like object or its dict form."""
     if source is None:
         return unknown
     get = source.get if isinstance(source, dict) else lambda key: getattr(source, key, None)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from mapping.submission import MappedBundle
 from checks.catalogue import finding, where_ko
+from mapping.submission import MappedBundle
 from schemas.programme import CityProgramme, Constraint
-from schemas.submission import Finding, Source
+from schemas.provenance import Provenance
+from schemas.submission import Finding
 
 
-def term_values(m: MappedBundle, constraint: Constraint) -> dict[str, tuple[float, Source | None]]:
+def term_values(m: MappedBundle, constraint: Constraint) -> dict[str, tuple[float, Provenance | None]]:
     """The value (scaled) and source of each term the submission states: CODE.LETTER or CODE."""
     out = {}
     for term in constraint.terms:
@@ -20,7 +21,7 @@ def term_values(m: MappedBundle, constraint: Constraint) -> dict[str, tuple[floa
             continue
         if letter:
             value = entry.components.get(letter)
-            source = (getattr(entry, "component_sources", None) or {}).get(letter)
+            source = entry.component_sources.get(letter)
         else:
             value, source = entry.value, entry.source
         if isinstance(value, (int, float)) and not isinstance(value, bool):

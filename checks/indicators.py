@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from typing import Iterator
 
+from checks.catalogue import finding, where_ko
 from mapping.formula import decimals_of
 from mapping.submission import MappedBundle
-from mapping.values import ValueError_, compact, parse_stated
-from checks.catalogue import finding, where_ko
+from mapping.values import UnparseableValue, compact, parse_stated
 from schemas.programme import CityProgramme
-from schemas.submission import Finding, Source
-
-OCR_MIN_CONFIDENCE = float(os.environ.get("INTAKE_OCR_MIN_CONFIDENCE", 70))
+from schemas.settings import settings
+from schemas.submission import Finding
 
 
 def _city(m: MappedBundle) -> CityProgramme | None:
     return m.programme if isinstance(m.programme, CityProgramme) and m.by_role("quantitative_proposal") else None
-
-
-def _src(provenance) -> Source | None:
-    return Source(**provenance.model_dump()) if provenance is not None else None
 
 
 def check_summary(m: MappedBundle) -> Iterator[Finding]:
@@ -28,7 +22,7 @@ def check_summary(m: MappedBundle) -> Iterator[Finding]:
     if programme is None:
         return
     for row, text in (m.summary.unparseable if m.summary else []):
-        source = _src(row.provenance)
+        source = row.provenance
         yield finding("indicator.value_unparseable", indicator=row.indicator.code, code=row.indicator.code,
                       name=row.indicator.name, text=text, where=where_ko(source), source=source)
     selected = m.submission.selected_domains
@@ -72,15 +66,15 @@ def check_detail_forms(m: MappedBundle) -> Iterator[Finding]:
         if detail.stated_text and entry.value is not None:
             try:
                 detail_value = parse_stated(detail.indicator, detail.stated_text)
-            except ValueError_:
+            except UnparseableValue:
                 detail_value = None
             if detail_value is not None and detail_value != entry.value and compact(detail.stated_text) != compact(entry.stated_text or ""):
-                source = _src(detail.stated_provenance)
+                source = detail.stated_provenance
                 yield finding("indicator.summary_detail_mismatch", indicator=code, code=code, name=detail.indicator.name,
                               summary=entry.stated_text, detail=detail.stated_text, where=where_ko(source), source=source)
         if detail.indicator.listed_items and detail.items and isinstance(entry.value, int) and not isinstance(entry.value, bool):
             if len(detail.items) != entry.value:
-                source = _src(detail.items[0].provenance)
+                source = detail.items[0].provenance
                 yield finding("indicator.count_mismatch", indicator=code, code=code, name=detail.indicator.name,
                               stated=entry.value, listed=len(detail.items), where=where_ko(source), source=source)
 
@@ -102,7 +96,7 @@ def check_periods(m: MappedBundle) -> Iterator[Finding]:
         inside = []
         for item in dated:
             if not (period.window_start <= item.month <= period.window_end):
-                source = _src(item.provenance)
+                source = item.provenance
                 yield finding("indicator.period_out_of_window", indicator=code, code=code, name=detail.indicator.name,
                               item=item.text, month=item.month, rule=rule, where=where_ko(source), source=source)
             else:
@@ -111,7 +105,7 @@ def check_periods(m: MappedBundle) -> Iterator[Finding]:
             first = min(i.month for i in inside)
             for item in inside:
                 if _months_between(first, item.month) >= period.span_months:
-                    source = _src(item.provenance)
+                    source = item.provenance
                     yield finding("indicator.period_out_of_window", indicator=code, code=code, name=detail.indicator.name,
                                   item=item.text, month=item.month, rule=f"{rule} (첫 실적 {first}부터 {period.span_months}개월 초과)",
                                   where=where_ko(source), source=source)
@@ -143,7 +137,7 @@ def check_duplicates(m: MappedBundle) -> Iterator[Finding]:
             theirs = {compact(i.text): i for i in m.details[other].items} if other in m.details else {}
             for item in detail.items:
                 if compact(item.text) in theirs:
-                    source = _src(item.provenance)
+                    source = item.provenance
                     yield finding("indicator.duplicate_entry", indicator=code, item=item.text, code=code,
                                   name=detail.indicator.name, other=other, other_name=programme.indicator(other).name,
                                   where=where_ko(source), source=source)
@@ -154,6 +148,6 @@ def check_ocr_confidence(m: MappedBundle) -> Iterator[Finding]:
         return
     for code, entry in m.submission.indicators.items():
         confidence = entry.source.model_dump().get("confidence") if entry.source else None
-        if confidence is not None and confidence < OCR_MIN_CONFIDENCE:
+        if confidence is not None and confidence < settings().ocr_min_confidence:
             yield finding("ocr.low_confidence", indicator=code, code=code, name=m.programme.indicator(code).name,
                           text=entry.stated_text, confidence=confidence, where=where_ko(entry.source), source=entry.source)

@@ -6,10 +6,10 @@ The Prefect flow (``flows.process``), the web app's uploads (through that flow) 
 
 from __future__ import annotations
 
+from checks import problem_findings, run_checks
 from extractors.model import Document
 from intake.model import ReceivedBundle
 from mapping.submission import map_bundle
-from checks import problem_findings, run_checks
 from schemas.submission import Bundle, Submission
 
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import Iterator
 
+from checks.catalogue import finding, where_ko
 from mapping.submission import MappedBundle
 from mapping.values import compact
-from checks.catalogue import finding
 from schemas.programme import ServiceProgramme
 from schemas.submission import Finding
-
 
 
 def _service(m: MappedBundle) -> ServiceProgramme | None:
@@ -46,12 +45,12 @@ def check_self_scores(m: MappedBundle) -> Iterator[Finding]:
     for key, score in service.self_scores.items():
         if key in points and score > points[key]:
             yield finding("service.self_score_exceeds_max", indicator=key, key=key, score=f"{score:g}", points=points[key])
-    total = getattr(service, "stated_total", None)
+    total = service.stated_total
     if total is not None:
         computed = sum(service.self_scores.values())
         if abs(total - computed) > 1e-6:
             yield finding("service.total_mismatch", what="전체", stated=f"{total:g}", computed=f"{computed:g}",
-                          where=getattr(service, "stated_total_where", "") or "자체평가표")
+                          where=where_ko(service.stated_total_source, unknown="자체평가표"))
 
 
 def check_joint_confirmation(m: MappedBundle) -> Iterator[Finding]:

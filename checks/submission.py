@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Callable, Iterator
 
-from mapping.submission import MappedBundle
 from checks.catalogue import finding, where_ko
+from mapping.submission import MappedBundle
 from schemas.programme import CityProgramme
-from schemas.submission import Finding, Source
+from schemas.provenance import Provenance
+from schemas.submission import Finding
 
 Check = Callable[[MappedBundle], Iterator[Finding]]
 KST_FORMAT = "%Y-%m-%d %H:%M"
@@ -26,10 +27,10 @@ def check_document_flags(m: MappedBundle) -> Iterator[Finding]:
 
 def document_findings(doc) -> Iterator[Finding]:
     if not doc.readable:
-        yield finding("document.unreadable", file=doc.file, reason=doc.unreadable_reason, source=Source(file=doc.file))
+        yield finding("document.unreadable", file=doc.file, reason=doc.unreadable_reason, source=Provenance(file=doc.file))
     for flag in doc.flags:
         yield finding(flag.rule, file=doc.file, sheet=flag.sheet or "", detail=flag.detail,
-                      source=Source(file=doc.file, page=flag.page, sheet=flag.sheet))
+                      source=Provenance(file=doc.file, page=flag.page, sheet=flag.sheet))
 
 
 def check_required_documents(m: MappedBundle) -> Iterator[Finding]:
@@ -63,7 +64,7 @@ def check_application_fields(m: MappedBundle) -> Iterator[Finding]:
         applicant = m.submission.applicant.model_dump()
         for form_field in m.programme.application_fields:
             if form_field.key in ("name", "registration_no", "representative") and not applicant.get(form_field.key):
-                yield finding("applicant.field_missing", file=doc.file, label=form_field.label, source=Source(file=doc.file))
+                yield finding("applicant.field_missing", file=doc.file, label=form_field.label, source=Provenance(file=doc.file))
 
 
 def check_qualitative(m: MappedBundle) -> Iterator[Finding]:

@@ -14,8 +14,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn
 from rich.table import Table
 
 from cli.queue import queue_app
-from schemas.vocabulary import DOCUMENT_ROLE_KO, SEVERITIES
 from cli.users import user_app
+from schemas.vocabulary import DOCUMENT_ROLE_KO, SEVERITIES
 
 app = typer.Typer(help="Evidence intake for the smart city certification programmes (스마트도시 인증).",
                   no_args_is_help=True, add_completion=False)
@@ -59,9 +59,9 @@ def extract(
     out: Path = typer.Option(..., "--out", help="Directory for document.json and the figures."),
 ) -> None:
     """Run the extractor that fits FILE (chosen by content) and write OUT/document.json and the figures as files."""
+    from checks import document_findings
     from extractors.export import document_record
     from extractors.registry import extract_bounded, shutdown
-    from checks import document_findings
 
     with console.status(f"추출 중: {file.name}"):
         doc = extract_bounded(file.name, file.read_bytes())

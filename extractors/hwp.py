@@ -48,9 +48,19 @@ import hangulang
 import olefile
 
 from extractors.hwp_parts.payload import PayloadMapper
-from extractors.hwp_parts.protection import (BOMB_KO, DISTRIBUTION_KO, DRM_KO, HWP3_KO, HWP_COMPRESSED,
-                                             OLE_MAGIC, PASSWORD_KO, ZIP_MAGIC, drm_wrapped,
-                                             hwp_header_reason, inflated_size)
+from extractors.hwp_parts.protection import (
+    BOMB_KO,
+    DISTRIBUTION_KO,
+    DRM_KO,
+    HWP3_KO,
+    HWP_COMPRESSED,
+    OLE_MAGIC,
+    PASSWORD_KO,
+    ZIP_MAGIC,
+    drm_wrapped,
+    hwp_header_reason,
+    inflated_size,
+)
 from extractors.hwpx import extract_hwpx
 from extractors.model import Document
 

@@ -11,21 +11,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-# How a piece of text was obtained.
-Method = Literal["text_layer", "ocr", "docx", "xlsx_value", "xlsx_formula", "hwp", "hwpx"]
-Box = tuple[float, float, float, float]  # x0, top, x1, bottom; PDF points for PDFs, pixels for images
+from schemas.provenance import Box, Method, Provenance
 
-
-class Provenance(BaseModel):
-    file: str  # name of the file inside the bundle
-    page: int | None = None  # 1-based page (PDF, scans)
-    sheet: str | None = None  # XLSX sheet name
-    table: int | None = None  # 0-based table index within the document
-    row: int | None = None  # 0-based row in the table grid
-    col: int | None = None
-    bbox: Box | None = None
-    method: Method = "text_layer"
-    confidence: float | None = None  # OCR confidence 0–100
+__all__ = ["Box", "Cell", "Document", "Figure", "Flag", "Method", "Page", "Provenance", "Table", "TextBlock"]
 
 
 class Cell(BaseModel):

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-import flows  # noqa: F401  (sets Prefect's local-mode defaults first)
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 

@@ -12,7 +12,6 @@ import logging
 from datetime import datetime
 from pathlib import Path
 
-import flows  # noqa: F401  (sets Prefect's local-mode defaults first)
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import State

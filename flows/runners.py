@@ -7,15 +7,15 @@
 
 from __future__ import annotations
 
-import os
-
 from prefect.task_runners import ThreadPoolTaskRunner
+
+from schemas.settings import settings
 
 
 def task_runner_from_env():
-    address = os.environ.get("INTAKE_DASK_ADDRESS")
+    address = settings().dask_address
     if address:
         from prefect_dask import DaskTaskRunner
 
         return DaskTaskRunner(address=address)
-    return ThreadPoolTaskRunner(max_workers=int(os.environ.get("INTAKE_WORKERS", "2")))
+    return ThreadPoolTaskRunner(max_workers=settings().workers)

@@ -15,9 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict
 
 from review_queue import worklist
-from schemas.submission import IndicatorValue, Scalar, Source, Submission
+from schemas.submission import IndicatorValue, Scalar, Submission
 
-EXPORT_VERSION = "1.0.0"
+EXPORT_VERSION = "1.1.0"
 EXPORT_SCHEMA_PATH = Path(__file__).resolve().parents[1] / "schemas" / "export.schema.json"
 
 
@@ -27,12 +27,10 @@ class ExportIndicator(IndicatorValue):
     corrected_by: str | None = None
     corrected_at: datetime | None = None
     correction_note: str | None = None
-    component_sources: dict[str, Source] = {}
-    listed_items: int | None = None
 
 
 class ReviewItem(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     id: int
     rule: str
@@ -50,7 +48,7 @@ class ReviewItem(BaseModel):
 
 
 class AppliedCorrection(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     indicator: str
     component: str | None = None
@@ -92,5 +90,11 @@ def export_record(submission: int | str, url: str | None = None) -> dict:
     items = worklist.list_items(submission=review["submission_id"], include_superseded=True, limit=100_000, url=url)
     record.update(exported_at=datetime.now(timezone.utc), submission_id=review["submission_id"],
                   version=review["version"], superseded_by=review["superseded_by"],
-                  review_items=[item.model_dump(mode="json") for item in items])
+                  review_items=[_review_item(item) for item in items])
     return ExportRecord.model_validate(record).model_dump(mode="json")
+
+
+def _review_item(item: worklist.Item) -> dict:
+    """The fields of a review item that the scoring step receives (``ReviewItem``), not the queue's display ones."""
+    data = item.model_dump(mode="json")
+    return {name: data.get(name) for name in ReviewItem.model_fields if name in data}

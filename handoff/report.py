@@ -11,9 +11,9 @@ from datetime import datetime
 from pathlib import Path
 
 from checks.catalogue import where_ko
-from schemas.vocabulary import CHANNEL_KO, OPEN_STATES, SEVERITIES, SEVERITY_KO, STATE_KO
 from schemas import load_programme
 from schemas.programme import CityProgramme
+from schemas.vocabulary import CHANNEL_KO, OPEN_STATES, SEVERITIES, SEVERITY_KO, STATE_KO
 
 KOREAN_FONT = "/usr/share/fonts/truetype/nanum/NanumGothic.ttf"
 
@@ -97,13 +97,14 @@ def outline(record: dict, items: list[dict], submission_id: int | str, version: 
 
 
 def write_pdf(title: str, sections: list[Section], path: Path) -> Path:
+    from xml.sax.saxutils import escape
+
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    from xml.sax.saxutils import escape
 
     if "Korean" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("Korean", KOREAN_FONT))

@@ -15,14 +15,13 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from checks.catalogue import where_ko
 from handoff.export import export_record
 from handoff.scoring import LABEL, score_city_cohort, score_service
-from schemas import vocabulary
-from checks.catalogue import where_ko
-from schemas.vocabulary import NO_KO, SEVERITY_KO, YES_KO
 from review_queue.store import list_submissions
-from schemas import load_programme
+from schemas import load_programme, vocabulary
 from schemas.programme import CityProgramme
+from schemas.vocabulary import NO_KO, SEVERITY_KO, YES_KO
 
 HEADER_ROWS = 4  # code, name, points, unit
 BLOCKER_FILL = PatternFill("solid", fgColor="F8CBAD")

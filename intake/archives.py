@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from contextlib import contextmanager
 import zipfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 

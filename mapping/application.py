@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
-from extractors.model import Document, Provenance
+from extractors.model import Document
 from mapping.values import compact, normalise
 from schemas.programme import FormField
+from schemas.provenance import Provenance
 
 # Sub-labels printed between a label and its value (서비스 명칭 | 한 글 | …).
 SUB_LABELS = {"한글", "영문", "국문"}

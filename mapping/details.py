@@ -12,10 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from extractors.model import Document, Provenance, Table
+from extractors.model import Document, Table
 from mapping.summary import IndicatorNames, find_code
 from mapping.values import compact, normalise, numbers
 from schemas.programme import CityProgramme, Component, Indicator
+from schemas.provenance import Provenance
 
 TOTAL_ROW = {"총계", "합계", "계", "소계", "총합", "total"}
 DATE = re.compile(r"(?:'|’|‘)?(\d{2}|\d{4})\s*[.\-/년]\s*(\d{1,2})(?:\s*[.\-/월]\s*(\d{1,2}))?")

@@ -7,7 +7,8 @@ import re
 from extractors.model import Document
 from mapping.values import compact, normalise
 from schemas.programme import CityProgramme
-from schemas.submission import QualitativeValue, Source
+from schemas.provenance import Provenance
+from schemas.submission import QualitativeValue
 
 _NUMBERING = re.compile(r"^\s*\d+(?:\.\s*\d+)*\.?\s*")
 _AREA_NUMBERING = re.compile(r"^\s*\d+\.(?!\s*\d)")  # `2. 제도 기반` heads an area, `2.1 제도 기반` a sub-area
@@ -32,13 +33,13 @@ def parse_stage(text: str, lookup: dict[str, int]) -> int | None:
     return int(digits.group(1)) if digits else None
 
 
-def map_qualitative(docs: list[Document], programme: CityProgramme) -> tuple[dict[str, QualitativeValue], list[tuple[str, str, Source]]]:
+def map_qualitative(docs: list[Document], programme: CityProgramme) -> tuple[dict[str, QualitativeValue], list[tuple[str, str, Provenance]]]:
     """Sub-area key -> stage and text, and (key, stage text, source) for stages that could not be read."""
     names = {compact(n): sub.key for area in programme.qualitative_areas for sub in area.sub_areas
              for n in (sub.name, *sub.name_variants)}
     stages = _stage_lookup(programme)
     values: dict[str, QualitativeValue] = {}
-    unreadable: list[tuple[str, str, Source]] = []
+    unreadable: list[tuple[str, str, Provenance]] = []
     for doc in docs:
         for table in doc.tables:
             for r, row in enumerate(table.grid()):
@@ -50,7 +51,7 @@ def map_qualitative(docs: list[Document], programme: CityProgramme) -> tuple[dic
                 stage_text, text = normalise(row[1]), normalise(" ".join(row[2:]))
                 if not stage_text and not text:
                     continue
-                source = Source(**doc.provenance(table, r, 1).model_dump())
+                source = doc.provenance(table, r, 1)
                 stage = parse_stage(stage_text, stages)
                 if stage is None and stage_text:
                     unreadable.append((key, stage_text, source))

@@ -8,6 +8,7 @@ from extractors.model import Document
 from mapping.application import checked_option
 from mapping.values import compact, numbers
 from schemas.programme import ServiceProgramme
+from schemas.provenance import Provenance
 from schemas.submission import ServiceData
 
 SUB_ITEM_KEY = re.compile(r"^\s*(\d\.\d\.\d\.\d{1,2})\b")
@@ -32,7 +33,7 @@ def read_level_and_domain(doc: Document, programme: ServiceProgramme) -> tuple[s
     return level, domain
 
 
-def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> tuple[dict[str, float], float | None, str | None]:
+def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> tuple[dict[str, float], float | None, Provenance | None]:
     """Sub-item key -> self-score, and the stated grand total with where it stands."""
     score_headers = {compact(h) for h in programme.score_headers}
     total_labels = {compact(t) for t in programme.total_labels}
@@ -49,7 +50,7 @@ def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> tuple
                     continue
                 found = numbers(row[score_col])
                 if compact(row[0]) in total_labels and found:
-                    total, where = found[0], f"{doc.file} 표{table.index + 1} {r + 1}행"
+                    total, where = found[0], Provenance(file=doc.file, table=table.index, row=r)
                     continue
                 key = next((m.group(1) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
                 if key and found and key not in scores:
@@ -60,4 +61,4 @@ def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> tuple
 def map_service(application: Document | None, self_evaluations: list[Document], programme: ServiceProgramme) -> ServiceData:
     level, domain = read_level_and_domain(application, programme) if application else (None, None)
     scores, total, where = read_self_scores(self_evaluations, programme)
-    return ServiceData(level=level, domain=domain, self_scores=scores, stated_total=total, stated_total_where=where)
+    return ServiceData(level=level, domain=domain, self_scores=scores, stated_total=total, stated_total_source=where)

@@ -16,7 +16,9 @@ from mapping.summary import SummaryResult, map_summary
 from mapping.values import compact
 from schemas import load_programme
 from schemas.programme import CityProgramme, ServiceProgramme
-from schemas.submission import Applicant, Bundle, BundleFile, Source, Submission
+from schemas.provenance import Provenance
+from schemas.submission import Applicant, Bundle, BundleFile, Submission
+
 
 @dataclass
 class MappedBundle:
@@ -26,9 +28,9 @@ class MappedBundle:
     programme: CityProgramme | ServiceProgramme | None
     documents: list[Document]
     roles: dict[str, str]
-    field_sources: dict[str, Source] = field(default_factory=dict)
+    field_sources: dict[str, Provenance] = field(default_factory=dict)
     summary: SummaryResult | None = None
-    stage_unreadable: list[tuple[str, str, Source]] = field(default_factory=list)
+    stage_unreadable: list[tuple[str, str, Provenance]] = field(default_factory=list)
     details: dict[str, Detail] = field(default_factory=dict)
 
     def by_role(self, role: str) -> list[Document]:
@@ -58,11 +60,9 @@ def _map_applicant(mapped: MappedBundle) -> None:
     for doc in mapped.by_role("application"):
         for key, (value, provenance) in read_fields(doc, mapped.programme.application_fields).items():
             fields.setdefault(key, value)
-            mapped.field_sources.setdefault(key, Source(**provenance.model_dump()))
-    known = {k: v for k, v in fields.items() if k in Applicant.model_fields}
-    # level and domain are read as the ticked option, into `service`
-    extra = {k: v for k, v in fields.items() if k not in Applicant.model_fields and k not in ("level", "domain")}
-    mapped.submission.applicant = Applicant(**known, **extra)
+            mapped.field_sources.setdefault(key, provenance)
+    # fields that are not the applicant's (a service's level and domain) are read as ticked options, into `service`
+    mapped.submission.applicant = Applicant(**{k: v for k, v in fields.items() if k in Applicant.model_fields})
 
 
 def _map_city(mapped: MappedBundle, programme: CityProgramme) -> None:
@@ -87,7 +87,7 @@ def _attach_components(submission: Submission, details: dict[str, Detail]) -> No
         if entry is None:
             continue
         entry.components = {letter: _plain(value) for letter, (value, _) in sorted(detail.components.items())}
-        entry.component_sources = {letter: Source(**prov.model_dump()) for letter, (_, prov) in detail.components.items()}
+        entry.component_sources = {letter: prov for letter, (_, prov) in detail.components.items()}
         if detail.indicator.formula and len(detail.components) == len(detail.indicator.components):
             recomputed = evaluate(detail.indicator.formula, {k: v for k, (v, _) in detail.components.items()})
             entry.recomputed = round(recomputed, 6) if recomputed is not None else None

@@ -6,10 +6,11 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from extractors.model import Document, Provenance
-from mapping.values import ValueError_, compact, is_placeholder, normalise, parse_stated
+from extractors.model import Document
+from mapping.values import UnparseableValue, compact, is_placeholder, normalise, parse_stated
 from schemas.programme import CityProgramme, Indicator, SummaryTableLabels
-from schemas.submission import IndicatorValue, Source
+from schemas.provenance import Provenance
+from schemas.submission import IndicatorValue
 
 CODE = re.compile(r"\b([A-C])\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\b")
 NAME_MATCH_CUTOFF = 0.86
@@ -147,12 +148,12 @@ def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult
             if is_placeholder(row.stated_text):
                 result.placeholders.append(row)
                 continue
-            source = Source(**row.provenance.model_dump())
+            source = row.provenance
             entry = IndicatorValue(unit=row.indicator.unit, stated_text=row.stated_text,
                                    evidence_pages=row.evidence_pages, source=source)
             try:
                 entry.value = parse_stated(row.indicator, row.stated_text)
-            except ValueError_:
+            except UnparseableValue:
                 result.unparseable.append((row, row.stated_text))
             result.values[code] = entry
     return result

@@ -50,7 +50,7 @@ def parse_boolean(text: str) -> bool | None:
     return None
 
 
-class ValueError_(ValueError):
+class UnparseableValue(ValueError):
     """A stated value that cannot be read as its indicator's kind."""
 
 
@@ -65,12 +65,12 @@ def parse_stated(indicator: Indicator, text: str) -> float | int | bool | str | 
     if reading == "sum":
         found = numbers(t)
         if not found:
-            raise ValueError_(t)
+            raise UnparseableValue(t)
         return _as_kind(indicator, sum(found))
     if reading == "count_before_unit":
         match = re.search(r"([\d,]+(?:\.\d+)?)\s*" + re.escape(indicator.reading_unit or "건"), t)
         if not match:
-            raise ValueError_(t)
+            raise UnparseableValue(t)
         return _as_kind(indicator, float(match.group(1).replace(",", "")))
     if "당" in t:  # `1만명 당 12.34`, `1km 당 CCTV 수 3.2`: the rate follows the last 당
         t = t.rsplit("당", 1)[1]
@@ -78,7 +78,7 @@ def parse_stated(indicator: Indicator, text: str) -> float | int | bool | str | 
     if not found:
         if indicator.value_kind == "custom":
             return t
-        raise ValueError_(t)
+        raise UnparseableValue(t)
     return _as_kind(indicator, found[0])
 
 
@@ -92,7 +92,7 @@ def _parse_bool_reading(reading: str, t: str) -> bool:
             return any(m in ("o", "○", "◯", "●") for m in marks)
     value = parse_boolean(t)
     if value is None:
-        raise ValueError_(t)
+        raise UnparseableValue(t)
     return value
 
 

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from schemas.vocabulary import DocumentRole
 
-
 ValueKind = Literal["count", "ratio", "per_capita", "percent", "boolean", "amount", "custom"]
 
 

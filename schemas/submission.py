@@ -13,31 +13,17 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from schemas.provenance import Provenance
 from schemas.vocabulary import Channel, DocumentRole, Severity
 
-SCHEMA_VERSION = "1.0.0"
+SCHEMA_VERSION = "1.1.0"  # 1.1: closed (no undeclared fields); components' sources, listed items, params declared
 SCHEMA_PATH = Path(__file__).parent / "submission.schema.json"
 
 Scalar = float | int | bool | str | None
 
 
-class Source(BaseModel):
-    """Where a value or finding came from."""
-
-    model_config = ConfigDict(extra="allow")
-
-    file: str | None = None
-    page: int | None = None
-    sheet: str | None = None
-    table: int | None = None
-    row: int | None = None
-    col: int | None = None
-    bbox: tuple[float, float, float, float] | None = None
-    method: str | None = None
-
-
 class BundleFile(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     name: str
     sha256: str
@@ -49,28 +35,31 @@ class BundleFile(BaseModel):
 
 
 class Bundle(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     id: str
     channel: Channel
     received_at: datetime | None = None
     sender: str | None = None
     files: list[BundleFile] = []
+    extraction_cached: int = 0  # documents whose extraction came from the cache (same bytes seen before)
 
 
 class Applicant(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     name: str | None = None
     registration_no: str | None = None
     representative: str | None = None
     phone: str | None = None
     address: str | None = None
+    service_name: str | None = None  # service programme: the service applied for
+    track_record: str | None = None  # 인증 실적, as written
     city_size: Literal["large", "small"] | None = None
 
 
 class IndicatorValue(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     value: Scalar = None
     unit: str | None = None
@@ -78,37 +67,42 @@ class IndicatorValue(BaseModel):
     components: dict[str, Scalar] = {}
     recomputed: float | None = None
     evidence_pages: list[int] = []
-    source: Source | None = None
+    source: Provenance | None = None
+    component_sources: dict[str, Provenance] = {}  # where each lettered component was read (detail form)
+    listed_items: int | None = None  # how many items the detail form lists, for a count indicator
 
 
 class QualitativeValue(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     stage: int | None = Field(default=None, ge=1, le=5)
     text: str | None = None
-    source: Source | None = None
+    source: Provenance | None = None
 
 
 class ServiceData(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     level: Literal["L1", "L2", "L3"] | None = None
     domain: str | None = None
     self_scores: dict[str, float] = {}
+    stated_total: float | None = None  # the self-evaluation's own 합계, as written
+    stated_total_source: Provenance | None = None
 
 
 class Finding(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     rule: str
     severity: Severity
     indicator: str | None = None
     message_ko: str
-    source: Source | None = None
+    source: Provenance | None = None
+    params: dict[str, Any] = {}  # the rule's parameters, as filled into its message (rules.yaml)
 
 
 class Submission(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="forbid")
 
     schema_version: str = SCHEMA_VERSION
     programme: Literal["city-2025", "service-2023"] | None

@@ -20,12 +20,12 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from extractors.registry import extract
 from extractors.model import Document
 from extractors.pdf import extract_pdf, read_page
 from extractors.pdf_parts.garbage import garbage_score, hangul_share
 from extractors.pdf_parts.rotation import upright_view
 from extractors.pdf_parts.tables import borderless_tables, read_tables
+from extractors.registry import extract
 
 NANUM = Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
 PUA = re.compile("[\ue000-\uf8ff\x00]")

@@ -15,9 +15,9 @@ from handoff.report import write_report
 from handoff.scoring import score_city_cohort, score_service
 from handoff.workbook import write_workbook
 from review_queue import worklist
-from schemas import vocabulary
 from samples.make_samples import load_specs, write_bundle
 from samples.variants import apply_defect
+from schemas import vocabulary
 from tests.pipeline import process_plain
 
 SPECS = {s["id"]: s for s in load_specs()}

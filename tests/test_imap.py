@@ -27,9 +27,9 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from intake.imap import _target, poll_mailbox
-from review_queue.imap_ledger import ImapTaken, SqlTakenLedger
 from intake.model import ParsedMail
 from intake.rawstore import RawStore
+from review_queue.imap_ledger import ImapTaken, SqlTakenLedger
 
 ROOT = Path(__file__).resolve().parents[1]
 

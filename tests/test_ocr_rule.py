@@ -7,9 +7,9 @@ import io
 import pypdfium2
 import pytest
 
+from checks import indicators, run_checks
 from extractors.registry import extract
 from mapping.submission import map_bundle
-from checks import indicators, run_checks
 from samples.make_samples import load_specs, render_documents
 from schemas.submission import Bundle
 

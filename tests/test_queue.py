@@ -18,17 +18,17 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, insert, text
 
+from checks import problem_findings, run_checks
 from extractors.registry import extract
 from intake.bundles import open_bundle
 from mapping.submission import map_bundle
 from review_queue import worklist
-from schemas import vocabulary
-from checks import problem_findings, run_checks
-from review_queue.worklist import InvalidInput, InvalidTransition, NotFound
-from review_queue.worklist.identity import identities
 from review_queue.database import MIGRATIONS, engine_for
 from review_queue.records import SubmissionRecord
 from review_queue.store import list_submissions, record_submission
+from review_queue.worklist import InvalidInput, InvalidTransition, NotFound
+from review_queue.worklist.identity import identities
+from schemas import vocabulary
 from schemas.loader import load_programme
 from schemas.submission import Bundle, Submission
 

@@ -11,10 +11,10 @@ from datetime import datetime
 
 import pytest
 
+from checks import problem_findings, run_checks
 from extractors.registry import extract
 from intake.bundles import open_bundle
 from mapping.submission import map_bundle
-from checks import problem_findings, run_checks
 from samples.make_samples import load_specs, write_bundle
 from samples.variants import apply_defect, load_defects
 from schemas.submission import Bundle

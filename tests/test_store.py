@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-
-
 from review_queue.store import list_submissions, record_submission
 from schemas.submission import Bundle, Finding, Submission
-
-
 
 
 def _submission(bundle_id: str, n_findings: int) -> Submission:

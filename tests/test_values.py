@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mapping.values import ValueError_, is_placeholder, parse_stated
+from mapping.values import UnparseableValue, is_placeholder, parse_stated
 from schemas import load_programme
 
 CITY = load_programme("city-2025")
@@ -38,7 +38,7 @@ def test_stated_values(code, text, value):
 
 @pytest.mark.parametrize(("code", "text"), [("A-1-2", "해당 없음"), ("C-2-5", "검토 중"), ("B-4-1", "비율 미산정")])
 def test_unreadable_values_raise(code, text):
-    with pytest.raises(ValueError_):
+    with pytest.raises(UnparseableValue):
         parse_stated(CITY.indicator(code), text)
 
 

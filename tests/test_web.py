@@ -23,10 +23,11 @@ from fastapi.testclient import TestClient
 from intake.rawstore import RawStore
 from review_queue import worklist
 from review_queue.store import record_submission
+from schemas.provenance import Provenance
+from schemas.submission import Bundle, BundleFile, Finding, IndicatorValue, Submission
 from web.accounts import authenticate, create_user
 from web.app import create_app
 from web.config import Settings
-from schemas.submission import Bundle, BundleFile, Finding, IndicatorValue, Source, Submission
 
 ROOT = Path(__file__).resolve().parents[1]
 EVIL_FILE = '<script>alert("file")</script>.pdf'
@@ -69,8 +70,8 @@ def _submission(store: RawStore) -> Submission:
     pdf_sha, _ = store.put(pdf)
     docx_sha, _ = store.put(docx)
     box = (100.0, 100.0, 200.0, 120.0)
-    in_pdf = Source(file=EVIL_FILE, page=1, table=0, row=1, col=1, bbox=box, method="text_layer")
-    in_docx = Source(file="02_제안서.docx", table=0, row=1, col=2, method="docx")
+    in_pdf = Provenance(file=EVIL_FILE, page=1, table=0, row=1, col=1, bbox=box, method="text_layer")
+    in_docx = Provenance(file="02_제안서.docx", table=0, row=1, col=2, method="docx")
     return Submission(
         programme="city-2025",
         bundle=Bundle(id="usb-web-test", channel="usb", received_at=datetime(2025, 9, 23, 2, 30, tzinfo=timezone.utc),
@@ -154,7 +155,8 @@ def test_health_and_sign_in_need_no_session(web):
 def test_every_route_requires_a_session(web):
     client = web["client"]
     checked = 0
-    from web.routes import admin, auth, intake, items, queue as queue_routes, submissions
+    from web.routes import admin, auth, intake, items, submissions
+    from web.routes import queue as queue_routes
 
     routes = [r for m in (admin, auth, intake, items, queue_routes, submissions) for r in m.router.routes]
     for route in routes:

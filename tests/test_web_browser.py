@@ -22,10 +22,10 @@ from pathlib import Path
 import pytest
 
 from review_queue import worklist
-from web.accounts import create_user
 from samples.make_samples import load_specs, write_bundle
 from samples.variants import apply_defect
 from tests.pipeline import process_plain
+from web.accounts import create_user
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"

@@ -16,9 +16,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from review_queue.worklist.changes import PIPELINE
 from review_queue.database import engine_for, now_utc
 from review_queue.web_tables import NAME_LENGTH, WebSession, WebUser
+from review_queue.worklist.changes import PIPELINE
 from schemas.vocabulary import USER_ROLES
 
 MIN_PASSWORD = 10

@@ -11,8 +11,8 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from review_queue.worklist import InvalidInput, InvalidTransition, NotFound, QueueError
 from review_queue.database import engine_for
+from review_queue.worklist import InvalidInput, InvalidTransition, NotFound, QueueError
 from web.auth import LoginThrottle, Sessions, csrf_protect, require_session, wants_json
 from web.config import Settings
 from web.limits import BodyLimit, SecurityHeaders

@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from review_queue.database import engine_for, now_utc
+from review_queue.web_tables import WebSession, WebUser
 from web.accounts import User
 from web.config import Settings
-from review_queue.web_tables import WebSession, WebUser
 
 SESSION_COOKIE = "intake_session"
 LOGIN_CSRF_COOKIE = "intake_login_csrf"

@@ -14,11 +14,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from handoff.report import Section, write_docx, write_pdf
 from checks.catalogue import where_ko
-from review_queue.worklist import Item, list_items
+from handoff.report import Section, write_docx, write_pdf
 from review_queue.database import engine_for, now_utc
 from review_queue.web_tables import SupplementLetter
+from review_queue.worklist import Item, list_items
 from web.overview import programme_title
 from web.sources import locate
 from web.timefmt import KST, kst

@@ -8,12 +8,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from schemas.vocabulary import OPEN_STATES, SEVERITIES
-from review_queue.worklist.models import QueueItem
 from review_queue.database import engine_for
 from review_queue.records import SubmissionRecord
+from review_queue.worklist.models import QueueItem
 from schemas.loader import load_programme
 from schemas.programme import CityProgramme
+from schemas.vocabulary import OPEN_STATES, SEVERITIES
 
 
 @dataclass

@@ -108,9 +108,9 @@ def render_png(ref: SourceRef, view: str, store_root: Path) -> bytes:
     """The page (``view="page"``) or the crop around the box (``view="crop"``) as PNG bytes."""
     if ref.kind not in ("pdf", "image") or ref.sha256 is None:
         raise SourceUnavailable("not a paged source")
-    if view == "crop" and not ref.bbox:
+    if view == "crop" and not ref.location.bbox:
         raise SourceUnavailable("no box to crop to")
-    return _render(str(Path(store_root).resolve()), ref.sha256, ref.media_type, ref.page or 1,
-                   ref.bbox if ref.bbox else None, view)
+    return _render(str(Path(store_root).resolve()), ref.sha256, ref.media_type, ref.location.page or 1,
+                   ref.location.bbox if ref.location.bbox else None, view)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from checks.catalogue import where_ko
 from review_queue.worklist import Item
+from schemas.provenance import Provenance
 
 PDF = "application/pdf"
 IMAGE_TYPES = ("image/png", "image/jpeg", "image/tiff")
@@ -28,18 +29,13 @@ class SourceUnavailable(Exception):
 
 @dataclass(frozen=True)
 class SourceRef:
+    """A location in a submission's file, with what the app needs to fetch that file from the raw store."""
+
     origin: str  # finding | indicator | qualitative
-    file: str
+    location: Provenance
     file_index: int | None  # position in bundle.files, for the download link
     sha256: str | None
     media_type: str | None
-    page: int | None = None
-    sheet: str | None = None
-    table: int | None = None
-    row: int | None = None
-    col: int | None = None
-    bbox: tuple[float, float, float, float] | None = None
-    method: str | None = None
 
     @property
     def kind(self) -> str:
@@ -50,7 +46,7 @@ class SourceRef:
             return "pdf"
         if self.media_type in IMAGE_TYPES:
             return "image"
-        if self.media_type in TABLE_TYPES and (self.table is not None or self.sheet):
+        if self.media_type in TABLE_TYPES and (self.location.table is not None or self.location.sheet):
             return "table"
         return "none"
 
@@ -59,7 +55,7 @@ class SourceRef:
         return ORIGIN_KO.get(self.origin, self.origin)
 
     def where_ko(self) -> str:
-        return where_ko(self, col=True)
+        return where_ko(self.location, col=True)
 
 
 def _source_of(item: Item, record: dict) -> tuple[str, dict] | None:
@@ -85,10 +81,6 @@ def locate(item: Item, record: dict) -> SourceRef | None:
     files = (record.get("bundle") or {}).get("files") or []
     index = next((n for n, f in enumerate(files) if f.get("name") == source["file"]), None)
     entry = files[index] if index is not None else {}
-    bbox = source.get("bbox")
-    return SourceRef(origin=origin, file=source["file"], file_index=index, sha256=entry.get("sha256"),
-                     media_type=entry.get("media_type"), page=source.get("page"), sheet=source.get("sheet"),
-                     table=source.get("table"), row=source.get("row"), col=source.get("col"),
-                     bbox=tuple(float(v) for v in bbox) if bbox and len(bbox) == 4 else None,
-                     method=source.get("method"))
+    return SourceRef(origin=origin, location=Provenance.model_validate(source), file_index=index,
+                     sha256=entry.get("sha256"), media_type=entry.get("media_type"))
 

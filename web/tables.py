@@ -30,7 +30,7 @@ def document_for(ref: SourceRef, store_root: Path):
         data = RawStore(store_root).get(ref.sha256)
     except OSError as exc:
         raise SourceUnavailable(f"{ref.sha256} is not in the raw store") from exc
-    doc = extract(ref.file, data)
+    doc = extract(ref.location.file, data)
     with _documents_lock:
         _documents[ref.sha256] = doc
         while len(_documents) > DOCUMENT_CACHE:
@@ -49,14 +49,14 @@ class TableView:
 def table_view(ref: SourceRef, store_root: Path) -> TableView:
     doc = document_for(ref, store_root)
     tables = [t for t in doc.tables
-              if (ref.table is None or t.index == ref.table) and (not ref.sheet or t.sheet == ref.sheet)]
+              if (ref.location.table is None or t.index == ref.location.table) and (not ref.location.sheet or t.sheet == ref.location.sheet)]
     if not tables:
         raise SourceUnavailable("table not found in the re-extracted document")
     table = tables[0]
-    focus = ref.row if ref.row is not None else 0
+    focus = ref.location.row if ref.location.row is not None else 0
     first, last = max(1, focus - TABLE_WINDOW), min(table.n_rows, focus + TABLE_WINDOW + 1)
     shown = ([0] if table.n_rows else []) + list(range(first, last))  # the header row, then the source row's window
-    target = table.cell_at(ref.row, ref.col) if ref.row is not None and ref.col is not None else None
+    target = table.cell_at(ref.location.row, ref.location.col) if ref.location.row is not None and ref.location.col is not None else None
     n_cols = min(table.n_cols, MAX_COLUMNS)
     occupied: set[tuple[int, int]] = set()
     rows = []
@@ -75,8 +75,8 @@ def table_view(ref: SourceRef, store_root: Path) -> TableView:
                 run += 1
             span = max(1, min(cell.col + cell.col_span - c, n_cols - c))
             occupied.update((shown[position + i], c + j) for i in range(run) for j in range(span))
-            highlight = cell is target if target is not None else (ref.row == r and ref.col is None)
+            highlight = cell is target if target is not None else (ref.location.row == r and ref.location.col is None)
             cells.append({"text": cell.text, "rowspan": run, "colspan": span, "highlight": highlight})
         rows.append(cells)
-    caption = f"{ref.file} · " + (f"'{table.sheet}' 시트 · " if table.sheet else "") + f"표{table.index + 1}"
+    caption = f"{ref.location.file} · " + (f"'{table.sheet}' 시트 · " if table.sheet else "") + f"표{table.index + 1}"
     return TableView(caption, rows, skipped_before=first - 1, skipped_after=table.n_rows - last)

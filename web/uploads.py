@@ -29,9 +29,9 @@ from sqlalchemy.orm import Session
 
 from review_queue.database import engine_for, now_utc
 from review_queue.records import BundleRecord, SubmissionRecord
-from web.config import Settings
 from review_queue.web_tables import WebUpload
 from schemas.vocabulary import DELIVERIES
+from web.config import Settings
 from web.timefmt import KST, aware
 
 log = logging.getLogger(__name__)

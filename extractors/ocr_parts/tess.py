@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import pytesseract
-from pytesseract.pytesseract import run_tesseract
 from PIL import Image
+from pytesseract.pytesseract import run_tesseract
 
 PAGE_TIMEOUT = 180  # seconds per Tesseract call; a killed call raises RuntimeError
 SPACE_GAP = 0.5  # gap / glyph height: Korean word spaces measure 0.55–0.9, syllable gaps 0–0.45

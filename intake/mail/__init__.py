@@ -19,6 +19,5 @@ from intake.mail.links import LARGE_FILE_HOSTS, add_links, find_large_file_links
 from intake.mail.msg import parse_msg
 from intake.mail.names import clean_name
 
-
 __all__ = ["LARGE_FILE_HOSTS", "MAX_DEPTH", "add_links", "clean_name", "codec_for", "decode_bytes",
            "decode_header_text", "find_large_file_links", "html_to_text", "parse_eml", "parse_msg"]

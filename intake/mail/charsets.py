@@ -9,11 +9,6 @@ import email
 import email.quoprimime
 import re
 
-
-import email
-import email.quoprimime
-
-
 _KOREAN_LABELS = {
     "ks-c-5601-1987", "ks-c-5601-1989", "ks-c-5601", "ksc5601", "ksc-5601", "ks-x-1001", "korean", "euc-kr",
     "euckr", "cseuckr", "csksc56011987", "iso-ir-149", "cp949", "ms949", "uhc", "x-uhc", "windows-949",

@@ -18,10 +18,6 @@ from intake.mail.links import add_links
 from intake.mail.names import _Names
 from intake.model import ParsedMail, Problem, ReceivedFile
 
-import email
-import email.quoprimime
-
-
 MAX_DEPTH = 40  # nested multiparts / forwarded messages deeper than this are not followed (a bomb, not a mail)
 
 class _RawHeaders(Compat32):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-
 _BLOCK_TAGS = {"p", "div", "br", "tr", "li", "ul", "ol", "table", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote",
                "pre", "hr", "dd", "dt", "dl", "section", "article", "header", "footer", "title", "center", "address"}
 _SKIP_TAGS = {"script", "style", "head", "template", "noscript"}

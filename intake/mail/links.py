@@ -7,7 +7,6 @@ from urllib.parse import urlsplit
 
 from intake.model import ParsedMail, Problem
 
-
 # Hosts where web mail services leave "large attachments" (대용량 첨부) or where a sender shares a file instead
 # of attaching it: (host, path prefix). A host matches itself and its sub-domains. Services not listed are
 # still caught by the generic rule below (a web address near 대용량/첨부/다운로드/bigfile/largefile).

@@ -8,8 +8,20 @@ Items are kept across re-processing by a stable identity (``identity.py``) and r
 (``intake queue``) and the web app call.
 """
 
-from review_queue.worklist.api import (allowed_actions, assign, audit_trail, comment, count_items, get_item, list_items,
-                                    reopen, request_supplement, resolve, start_review, waive)
+from review_queue.worklist.api import (
+                                    allowed_actions,
+                                    assign,
+                                    audit_trail,
+                                    comment,
+                                    count_items,
+                                    get_item,
+                                    list_items,
+                                    reopen,
+                                    request_supplement,
+                                    resolve,
+                                    start_review,
+                                    waive,
+)
 from review_queue.worklist.changes import ACTIONS, PIPELINE
 from review_queue.worklist.corrections import correct_value, effective_record, list_corrections, withdraw_correction
 from review_queue.worklist.errors import InvalidInput, InvalidTransition, NotFound, QueueError

@@ -13,13 +13,13 @@ from collections.abc import Sequence
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
+from review_queue.database import engine_for, now_utc
+from review_queue.records import SubmissionRecord
 from review_queue.worklist.changes import ACTIONS, change, check_actor, text_or_none, transition
 from review_queue.worklist.errors import InvalidInput, NotFound
 from review_queue.worklist.models import QueueAudit, QueueComment, QueueItem, ValueCorrection
-from schemas.vocabulary import SEVERITIES, STATES
 from review_queue.worklist.views import AuditEntry, Comment, Correction, Counts, Item, ItemDetail, item_view
-from review_queue.database import engine_for, now_utc
-from review_queue.records import SubmissionRecord
+from schemas.vocabulary import SEVERITIES, STATES
 
 Many = str | Sequence[str] | None
 

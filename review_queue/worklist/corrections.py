@@ -13,14 +13,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from review_queue.database import engine_for, now_utc
+from review_queue.records import SubmissionRecord
 from review_queue.worklist.changes import audit, check_actor, jsonable, text_or_none
 from review_queue.worklist.errors import InvalidInput, NotFound
 from review_queue.worklist.identity import identities
 from review_queue.worklist.models import QueueItem, ValueCorrection
 from review_queue.worklist.targets import Target, target
 from review_queue.worklist.views import Correction
-from review_queue.database import engine_for, now_utc
-from review_queue.records import SubmissionRecord
 
 
 def _submission(session: Session, submission: int | str, lock: bool = False) -> SubmissionRecord:

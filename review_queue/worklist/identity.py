@@ -24,6 +24,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from checks.catalogue import catalogue
+
 IDENTIFYING_PARAMS = frozenset({"file", "sheet", "role", "key", "code", "label"})
 DETAIL_NAMES_THE_THING = ("bundle.", "email.")  # rule prefixes whose `detail` param names a member, attachment or link
 
@@ -48,13 +50,9 @@ def identifying_params(rule: str, params: dict | None) -> dict:
 
 
 def _declared(rule: str) -> list[str] | None:
-    """The rule's own ``identity`` list, if the catalogue has one (an optional field of rules.yaml)."""
-    try:
-        from checks.catalogue import catalogue
-
-        return getattr(catalogue().get(rule), "identity", None)
-    except Exception:  # noqa: BLE001 - a broken catalogue must not stop recording; the default applies
-        return None
+    """The rule's own ``identity`` list, if rules.yaml gives one; a rule unknown to the catalogue has none."""
+    known = catalogue().get(rule)
+    return known.identity if known is not None else None
 
 
 def base_identity(finding: Any) -> str:

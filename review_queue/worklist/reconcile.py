@@ -17,12 +17,12 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from review_queue.database import now_utc
 from review_queue.worklist.changes import PIPELINE, audit, change, transition
 from review_queue.worklist.identity import identities
 from review_queue.worklist.models import QueueItem
-from schemas.vocabulary import OPEN_STATES
-from review_queue.database import now_utc
 from schemas.submission import Finding
+from schemas.vocabulary import OPEN_STATES
 
 NOTE_GONE = "재처리 결과 더 이상 발견되지 않음"
 NOTE_BACK = "재처리 결과 다시 발견됨"

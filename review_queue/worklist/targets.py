@@ -17,7 +17,6 @@ from schemas.programme import CityProgramme
 from schemas.vocabulary import NO_WORDS, YES_WORDS
 
 
-
 @dataclass(frozen=True)
 class Target:
     kind: str  # indicator | component | qualitative | self_score

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Form, Request
 
+from schemas.vocabulary import USER_ROLES
 from web import accounts
 from web.accounts import AccountError, User
 from web.auth import require
-from schemas.vocabulary import USER_ROLES
 from web.permissions import ADMIN_ROLES
 from web.templating import redirect, render
 

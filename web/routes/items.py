@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 
-from review_queue import worklist
-from schemas import vocabulary
 from checks.catalogue import catalogue
+from review_queue import worklist
 from review_queue.worklist import QueueError
+from schemas import vocabulary
 from web import actions
 from web.accounts import User, list_users
 from web.auth import current_user
@@ -44,7 +44,7 @@ def item_page(request: Request, item_id: int, user: User = Depends(current_user)
     if ref is not None and ref.kind in ("pdf", "image"):
         try:
             render_png(ref, "page", settings.store_root)
-            picture = {"crop": bool(ref.bbox)}
+            picture = {"crop": bool(ref.location.bbox)}
         except SourceUnavailable as exc:
             problem = str(exc)
     elif ref is not None and ref.kind == "table":

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Body, Depends, Request
 from fastapi.responses import JSONResponse
 
-from review_queue import worklist
 from checks.catalogue import catalogue
+from review_queue import worklist
 from schemas.vocabulary import OPEN_STATES, SEVERITIES, STATES
 from web import actions
 from web.accounts import User, list_users

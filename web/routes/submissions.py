@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 
 from review_queue import worklist
+from schemas.loader import load_programme, programme_ids
+from schemas.programme import CityProgramme
 from web.accounts import User
 from web.auth import current_user, require
 from web.letters import LetterError, issue_letter, letter_file, letters_of, supplement_items
@@ -16,8 +18,6 @@ from web.overview import cohort, submission_row, submission_rows, versions_of
 from web.permissions import LETTER_ROLES
 from web.templating import redirect, render
 from web.timefmt import KST
-from schemas.loader import load_programme, programme_ids
-from schemas.programme import CityProgramme
 
 router = APIRouter()
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
