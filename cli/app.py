@@ -41,7 +41,7 @@ def process(
     bundle: Path = typer.Argument(..., exists=True, help="An .eml file, a USB .zip, or a folder."),
     out: Path = typer.Option(..., "--out", help="Directory for submission.json."),
     received_at: str | None = typer.Option(None, help="Receipt time for post or hand delivery (ISO, with +09:00)."),
-    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL", help="Store; default sqlite:///var/intake.db."),
+    database_url: str | None = typer.Option(None, help="Store; default INTAKE_DATABASE_URL or sqlite:///var/intake.db."),
 ) -> None:
     """Process one bundle end to end and write OUT/submission.json."""
     when = _parse_time(received_at)
@@ -79,7 +79,7 @@ def extract(
 @app.command("process-samples")
 def process_samples(
     out: Path = typer.Option(Path("out"), "--out", help="Results go to OUT/<bundle id>/submission.json."),
-    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL"),
+    database_url: str | None = typer.Option(None, help="Store; default INTAKE_DATABASE_URL or sqlite:///var/intake.db."),
 ) -> None:
     """Generate the sample bundles and process every one of them."""
     from flows.process import process_bundle
@@ -125,7 +125,7 @@ def ingest(
     imap: str = typer.Option(None, "--imap", help="Poll a mailbox once: imap://user:password@host:port/INBOX"),
     received_at: str | None = typer.Option(None, help="Receipt time for post or hand delivery (ISO, with +09:00)."),
     out: Path = typer.Option(Path("out"), "--out", help="Results go to OUT/<bundle>/submission.json."),
-    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL"),
+    database_url: str | None = typer.Option(None, help="Store; default INTAKE_DATABASE_URL or sqlite:///var/intake.db."),
 ) -> None:
     """Take bundles in: store every byte once, then process each (already processed bundles are skipped)."""
     from flows.ingest import drop_entries, ingest_mailbox, process_entries
@@ -208,7 +208,7 @@ def export(
     fmt: str = typer.Option("json", "--format", help="json (one submission) or xlsx (a programme's cohort)."),
     programme: str = typer.Option(None, "--programme", help="Programme id (schemas/programmes/*.yaml), for --format xlsx."),
     out: Path = typer.Option(..., "--out", help="File to write."),
-    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL"),
+    database_url: str | None = typer.Option(None, help="Store; default INTAKE_DATABASE_URL or sqlite:///var/intake.db."),
 ) -> None:
     """Hand structured data to scoring: a submission's record (JSON) or the committee workbook (XLSX)."""
     if fmt == "json":
@@ -235,7 +235,7 @@ def export(
 def report(
     submission: str = typer.Argument(..., help="Submission id (intake status) or bundle id."),
     out: Path = typer.Option(..., "--out", help="Directory for the PDF and DOCX."),
-    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL"),
+    database_url: str | None = typer.Option(None, help="Store; default INTAKE_DATABASE_URL or sqlite:///var/intake.db."),
 ) -> None:
     """Write the preliminary check report (예비검토 결과) as a Korean PDF and DOCX."""
     from handoff.export import export_record
@@ -250,7 +250,7 @@ def report(
 @app.command()
 def schema(out: Path = typer.Option(None, help="Where to write it; default schemas/submission.schema.json.")) -> None:
     """Regenerate the JSON Schemas (submission.json and the scoring export) from the pydantic models."""
-    from handoff.export import write_export_schema
+    from schemas.export import write_export_schema
     from schemas.submission import SCHEMA_PATH, write_json_schema
 
     console.print(f"written {write_json_schema(out or SCHEMA_PATH)}")
@@ -260,7 +260,7 @@ def schema(out: Path = typer.Option(None, help="Where to write it; default schem
 
 @app.command()
 def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable output."),
-           database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL")) -> None:
+           database_url: str | None = typer.Option(None, help="Store; default INTAKE_DATABASE_URL or sqlite:///var/intake.db.")) -> None:
     """Bundles with their processing state, and submissions with their versions."""
     from review_queue.store import list_bundles, list_submissions
 
@@ -287,11 +287,11 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
 def serve(
     host: str = typer.Option("127.0.0.1", "--host", help="Address to listen on (the agency's proxy in front for TLS)."),
     port: int = typer.Option(8000, "--port"),
-    database_url: str | None = typer.Option(None, envvar="INTAKE_DATABASE_URL", help="Store; default sqlite:///var/intake.db."),
-    store_dir: Path = typer.Option(None, "--store", envvar="INTAKE_STORE_DIR", help="Raw store root; default var/store."),
+    database_url: str | None = typer.Option(None, help="Store; default INTAKE_DATABASE_URL or sqlite:///var/intake.db."),
+    store_dir: Path = typer.Option(None, "--store", help="Raw store root; default INTAKE_STORE_DIR or var/store."),
     out: Path = typer.Option(Path("out"), "--out", help="Uploads' results go to OUT/upload-<n>/submission.json."),
-    secure_cookies: str = typer.Option("auto", "--secure-cookies", envvar="INTAKE_WEB_SECURE_COOKIES",
-                                       help="auto (Secure over https), always, never."),
+    secure_cookies: str | None = typer.Option(None, "--secure-cookies",
+                                       help="auto (Secure over https), always, never; default INTAKE_WEB_SECURE_COOKIES or auto."),
 ) -> None:
     """Run the reviewers' web app (sign-in, intake desk, queue, items, supplement letters)."""
     import uvicorn

@@ -15,7 +15,7 @@ queue_app = typer.Typer(help="The review queue (검토 대기열): findings for 
 console = Console()
 
 ACTOR = typer.Option(None, "--as", envvar="USER", help="Your user name, recorded in the audit trail (default $USER).")
-DATABASE = typer.Option(None, "--database-url", envvar="INTAKE_DATABASE_URL", help="Store; default sqlite:///var/intake.db.")
+DATABASE = typer.Option(None, "--database-url", help="Store; default INTAKE_DATABASE_URL or sqlite:///var/intake.db.")
 SEVERITY_STYLE = {"blocker": "red", "warning": "yellow", "info": "cyan"}
 
 

@@ -8,7 +8,7 @@ import typer
 
 user_app = typer.Typer(help="Accounts of the web app (intake serve): clerks, reviewers, administrators.",
                        no_args_is_help=True, add_completion=False)
-DATABASE = typer.Option(None, "--database-url", envvar="INTAKE_DATABASE_URL",
+DATABASE = typer.Option(None, "--database-url",
                         help="Store; default sqlite:///var/intake.db.")
 
 

@@ -10,7 +10,7 @@ import openpyxl
 import pdfplumber
 import pytest
 
-from handoff.export import EXPORT_SCHEMA_PATH, export_record, export_schema
+from handoff.export import export_record
 from handoff.report import write_report
 from handoff.scoring import score_city_cohort, score_service
 from handoff.workbook import write_workbook
@@ -18,6 +18,7 @@ from review_queue import worklist
 from samples.make_samples import load_specs, write_bundle
 from samples.variants import apply_defect
 from schemas import vocabulary
+from schemas.export import EXPORT_SCHEMA_PATH, export_schema
 from tests.pipeline import process_plain
 
 SPECS = {s["id"]: s for s in load_specs()}

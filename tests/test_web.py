@@ -567,7 +567,7 @@ def test_scoring_api_serves_the_export_record(web):
 
     import jsonschema
 
-    from handoff.export import EXPORT_SCHEMA_PATH
+    from schemas.export import EXPORT_SCHEMA_PATH
 
     client = sign_in(web["app"], "kim")
     listing = client.get("/api/submissions").json()
