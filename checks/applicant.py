@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Iterator
 
-from checks.catalogue import finding, where_ko
+from checks.catalogue import catalogue, finding, where_ko
 from checks.consistency import term_values
 from mapping.submission import MappedBundle
 from schemas.programme import CityProgramme
@@ -20,12 +20,13 @@ def registration_no_problem(number: str) -> str | None:
     The tenth digit checks the first nine: sum of digit × weight (1,3,7,1,3,7,1,3,5),
     plus the ninth digit × 5 divided by 10, subtracted from the next multiple of 10.
     """
+    rule = catalogue()["applicant.registration_no_invalid"]
     digits = [int(ch) for ch in re.sub(r"\D", "", number)]
     if len(digits) != 10:
-        return f"숫자 {len(digits)}자리(10자리여야 함)"
+        return rule.word("digit_count", count=len(digits))
     total = sum(d * w for d, w in zip(digits, WEIGHTS)) + digits[8] * 5 // 10
     if (10 - total % 10) % 10 != digits[9]:
-        return "검증번호(끝자리)가 맞지 않음"
+        return rule.word("check_digit")
     return None
 
 
@@ -37,15 +38,6 @@ def check_registration_no(m: MappedBundle) -> Iterator[Finding]:
     if why:
         source = m.field_sources.get("registration_no")
         yield finding("applicant.registration_no_invalid", number=number, why=why, where=where_ko(source), source=source)
-
-
-def expected_size(name: str, population: float | None, programme: CityProgramme) -> str | None:
-    rule = programme.city_size
-    if any(name.endswith(kind) for kind in rule.large_kinds):
-        return "large"
-    if name.endswith(rule.city_kind):
-        return None if population is None else ("large" if population >= rule.city_large_population else "small")
-    return "small"  # 군, 구
 
 
 def check_city_size(m: MappedBundle) -> Iterator[Finding]:
@@ -62,8 +54,9 @@ def check_city_size(m: MappedBundle) -> Iterator[Finding]:
             population = round(sum(v for v, _ in values.values()) / len(values))
             code, _, letter = next(iter(values)).partition(".")
             reference = next((c.reference for c in programme.indicator(code).components if c.letter == letter), "") or ""
-    expected = expected_size(applicant.name.strip(), population, programme)
+    expected = programme.size_class_of(applicant.name, population)  # the rule the mapping reads by, with the population
     if expected and expected != applicant.city_size:
-        yield finding("applicant.city_size_mismatch", name=applicant.name, claimed=programme.size_class_ko(applicant.city_size),
-                      expected=programme.size_class_ko(expected), population=population or 0, reference=reference or "미상",
-                      threshold=programme.city_size.city_large_population)
+        rule = catalogue()["applicant.city_size_mismatch"]
+        yield finding(rule.id, name=applicant.name, claimed=programme.size_class_ko(applicant.city_size),
+                      expected=programme.size_class_ko(expected), population=population or 0,
+                      reference=reference or rule.word("reference_unknown"), threshold=programme.city_size.city_large_population)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from checks.catalogue import finding, where_ko
+from checks.catalogue import catalogue, finding, where_ko
 from mapping.formula import decimals_of
 from mapping.submission import MappedBundle
 from mapping.values import UnparseableValue, compact, parse_stated
@@ -28,12 +28,14 @@ def check_summary(m: MappedBundle) -> Iterator[Finding]:
     selected = m.submission.selected_domains
     domains = {d.code: d for d in programme.domain_rules.domains}
     reported_domains = {programme.indicator(c).domain for c in m.submission.indicators}
+    selection = catalogue()["domains.selection_invalid"]
     for domain in domains.values():
         if domain.kind == "mandatory" and domain.code not in reported_domains:
-            yield finding("domains.selection_invalid", why=f"필수영역 {domain.code} {domain.name}의 지표가 없음")
+            yield finding(selection.id, why=selection.word("mandatory_missing", code=domain.code, name=domain.name))
     if len(selected) != programme.domain_rules.choose_optional:
-        yield finding("domains.selection_invalid", why=f"선택영역은 정확히 {programme.domain_rules.choose_optional}개여야 하나 "
-                                                       f"{len(selected)}개({', '.join(selected) or '없음'})가 작성됨")
+        yield finding(selection.id, why=selection.word("optional_count", expected=programme.domain_rules.choose_optional,
+                                                       count=len(selected),
+                                                       selected=", ".join(selected) or selection.word("none_selected")))
     for code in programme.reported_codes(selected):
         if code not in m.submission.indicators:
             yield finding("indicator.missing", indicator=code, code=code, name=programme.indicator(code).name)
@@ -87,12 +89,13 @@ def check_periods(m: MappedBundle) -> Iterator[Finding]:
     """Dated items of the two-year indicators inside the allowed window, and within one span of months."""
     if _city(m) is None:
         return
+    words = catalogue()["indicator.period_out_of_window"]
     for code, detail in m.details.items():
         period = detail.indicator.period
         if period.kind != "two_year" or not period.window_start:
             continue
         dated = [i for i in detail.items if i.month]
-        rule = f"{period.window_start}~{period.window_end} 중 {period.span_months}개월 이내 실적만 인정"
+        rule = words.word("window", start=period.window_start, end=period.window_end, span=period.span_months)
         inside = []
         for item in dated:
             if not (period.window_start <= item.month <= period.window_end):
@@ -107,7 +110,8 @@ def check_periods(m: MappedBundle) -> Iterator[Finding]:
                 if _months_between(first, item.month) >= period.span_months:
                     source = item.provenance
                     yield finding("indicator.period_out_of_window", indicator=code, code=code, name=detail.indicator.name,
-                                  item=item.text, month=item.month, rule=f"{rule} (첫 실적 {first}부터 {period.span_months}개월 초과)",
+                                  item=item.text, month=item.month,
+                                  rule=words.word("span", window=rule, first=first, span=period.span_months),
                                   where=where_ko(source), source=source)
 
 

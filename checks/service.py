@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterator
 
-from checks.catalogue import finding, where_ko
+from checks.catalogue import catalogue, finding, where_ko
 from mapping.submission import MappedBundle
 from mapping.values import compact
 from schemas.programme import ServiceProgramme
@@ -21,16 +21,17 @@ def check_level_and_domain(m: MappedBundle) -> Iterator[Finding]:
     if programme is None:
         return
     service = m.submission.service
+    rule = catalogue()["service.level_invalid"]
     if service.level is None:
-        yield finding("service.level_invalid", why="신청서에서 신청 서비스 수준(단위 / 네트워크 연계 / 데이터허브 기반)을 확인할 수 없음")
+        levels = " / ".join(level.short_name or level.name for level in programme.levels)
+        yield finding(rule.id, why=rule.word("level_unread", levels=levels))
     else:
         level_ko = {level.key: level.name for level in programme.levels}
         scored_levels = {i.level for f in programme.fields for i in f.items
                          if i.level and any(s.key in service.self_scores for s in i.sub_items)}
         if scored_levels and scored_levels != {service.level}:
             others = ", ".join(level_ko[lv] for lv in sorted(scored_levels - {service.level}))
-            yield finding("service.level_invalid",
-                          why=f"신청 수준은 {level_ko[service.level]}이나 자체평가표는 {others} 항목에 점수를 매김")
+            yield finding(rule.id, why=rule.word("other_level_scored", level=level_ko[service.level], others=others))
     eligible = [d.name for d in programme.domains if d.eligible]
     if service.domain is not None and service.domain not in eligible:
         yield finding("service.domain_ineligible", domain=service.domain, eligible=", ".join(eligible))
@@ -49,8 +50,9 @@ def check_self_scores(m: MappedBundle) -> Iterator[Finding]:
     if total is not None:
         computed = sum(service.self_scores.values())
         if abs(total - computed) > 1e-6:
-            yield finding("service.total_mismatch", what="전체", stated=f"{total:g}", computed=f"{computed:g}",
-                          where=where_ko(service.stated_total_source, unknown="자체평가표"))
+            rule = catalogue()["service.total_mismatch"]
+            yield finding(rule.id, what=rule.word("grand_total"), stated=f"{total:g}", computed=f"{computed:g}",
+                          where=where_ko(service.stated_total_source, unknown=rule.word("where_unknown")))
 
 
 def check_joint_confirmation(m: MappedBundle) -> Iterator[Finding]:
@@ -63,5 +65,6 @@ def check_joint_confirmation(m: MappedBundle) -> Iterator[Finding]:
                            " ".join(c.text for t in doc.tables for c in t.cells))
             hit = next((t for t in programme.joint_application_terms if compact(t) in text), None)
             if hit:
-                yield finding("service.joint_confirmation_missing", evidence=f"'{doc.file}'에 '{hit}' 기재")
+                rule = catalogue()["service.joint_confirmation_missing"]
+                yield finding(rule.id, evidence=rule.word("evidence", file=doc.file, term=hit))
                 return

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Callable, Iterator
 
-from checks.catalogue import finding, where_ko
+from checks.catalogue import catalogue, finding, where_ko
 from mapping.submission import MappedBundle
 from schemas.programme import CityProgramme
 from schemas.provenance import Provenance
@@ -12,6 +13,7 @@ from schemas.submission import Finding
 
 Check = Callable[[MappedBundle], Iterator[Finding]]
 KST_FORMAT = "%Y-%m-%d %H:%M"
+log = logging.getLogger(__name__)
 
 
 def check_programme(m: MappedBundle) -> Iterator[Finding]:
@@ -26,11 +28,41 @@ def check_document_flags(m: MappedBundle) -> Iterator[Finding]:
 
 
 def document_findings(doc) -> Iterator[Finding]:
-    if not doc.readable:
-        yield finding("document.unreadable", file=doc.file, reason=doc.unreadable_reason, source=Provenance(file=doc.file))
-    for flag in doc.flags:
-        yield finding(flag.rule, file=doc.file, sheet=flag.sheet or "", detail=flag.detail,
-                      source=Provenance(file=doc.file, page=flag.page, sheet=flag.sheet))
+    """Findings for a document's problems (extractors.model.DocumentProblem): the first fatal one is
+    ``document.unreadable`` with the catalogue's Korean reason for its code; one whose code is a rule id
+    is that rule's finding, its Korean detail worded by the rule; a ``note.*`` one is only logged."""
+    fatal = next((p for p in doc.problems if p.fatal), None)
+    if fatal is not None:
+        yield finding("document.unreadable", file=doc.file, reason=unreadable_reason_ko(fatal),
+                      source=Provenance(file=doc.file))
+    rules = catalogue()
+    for problem in doc.problems:
+        if problem.fatal:
+            continue
+        if problem.code in rules:
+            yield finding(problem.code, file=doc.file, sheet=problem.sheet or "",
+                          detail=_detail_ko(rules[problem.code], problem),
+                          source=Provenance(file=doc.file, page=problem.page, sheet=problem.sheet))
+        else:  # note.*: for the operator, in English
+            level = logging.INFO if problem.code.startswith("note.") else logging.WARNING
+            log.log(level, "%s%s: %s [%s]", doc.file, f" page {problem.page}" if problem.page else "", problem.detail,
+                    problem.code)
+
+
+def unreadable_reason_ko(problem) -> str:
+    """The clerk's Korean sentence for a fatal problem's reason code (rules.yaml, document.unreadable: reasons)."""
+    reasons = catalogue()["document.unreadable"].reasons
+    if problem.code not in reasons:
+        raise KeyError(f"rules.yaml document.unreadable has no reason for {problem.code!r}")
+    return reasons[problem.code].format(**problem.params)
+
+
+def _detail_ko(rule, problem) -> str:
+    """A problem's {detail} for the clerk: the rule's ``detail_parts`` for the params the problem has."""
+    if not rule.detail_parts:
+        return ", ".join(str(v) for v in problem.params.values())
+    return rule.detail_join.join(template.format(**problem.params)
+                                 for key, template in rule.detail_parts.items() if key in problem.params)
 
 
 def check_required_documents(m: MappedBundle) -> Iterator[Finding]:
@@ -63,7 +95,7 @@ def check_application_fields(m: MappedBundle) -> Iterator[Finding]:
     for doc in m.by_role("application"):
         applicant = m.submission.applicant.model_dump()
         for form_field in m.programme.application_fields:
-            if form_field.key in ("name", "registration_no", "representative") and not applicant.get(form_field.key):
+            if form_field.required and not applicant.get(form_field.key):
                 yield finding("applicant.field_missing", file=doc.file, label=form_field.label, source=Provenance(file=doc.file))
 
 

@@ -60,7 +60,7 @@ def extract(
 ) -> None:
     """Run the extractor that fits FILE (chosen by content) and write OUT/document.json and the figures as files."""
     from checks import document_findings
-    from extractors.export import document_record
+    from extractors.document_record import document_record
     from extractors.registry import extract_bounded, shutdown
 
     with console.status(f"추출 중: {file.name}"):
@@ -72,7 +72,7 @@ def extract(
     (out / "document.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     console.print(f"{file.name}: {doc.media_type}, {record['pages'] or 0} pages, {len(doc.tables)} tables, "
                   f"{len(doc.figures)} figures, text from {doc.text_source}"
-                  + (f" — [red]판독 불가[/red]: {doc.unreadable_reason}" if not doc.readable else ""))
+                  + (f" — [red]판독 불가[/red]: {record['findings'][0]['params']['reason']}" if not doc.readable else ""))
     console.print(f"[green]written[/green] {out / 'document.json'}")
 
 

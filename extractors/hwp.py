@@ -33,8 +33,9 @@ pass that gives page numbers, CFB repair notes for malformed files), not through
 ``pyo3_runtime.PanicException`` (a ``BaseException``), which is re-raised here as a ``RuntimeError`` so
 that ``extractors.registry`` turns it into an unreadable document.
 
-Before hangulang sees a file, this module reads the FileHeader with olefile: password (암호),
-DRM and distribution (배포용) documents get a Korean ``unreadable_reason``; streams shorter than their
+Before hangulang sees a file, this module reads the FileHeader with olefile: password, DRM and
+distribution (read-only) documents get a fatal ``DocumentProblem`` (an ``unreadable.*`` code whose Korean
+sentence is in checks/rules.yaml); streams shorter than their
 directory entry (a truncated file) and deflate streams that inflate past ``MAX_INFLATED`` are refused.
 An HWPX package saved with the .hwp extension goes to ``extract_hwpx``.
 """
@@ -49,20 +50,24 @@ import olefile
 
 from extractors.hwp_parts.payload import PayloadMapper
 from extractors.hwp_parts.protection import (
-    BOMB_KO,
-    DISTRIBUTION_KO,
-    DRM_KO,
-    HWP3_KO,
     HWP_COMPRESSED,
     OLE_MAGIC,
-    PASSWORD_KO,
     ZIP_MAGIC,
     drm_wrapped,
-    hwp_header_reason,
+    hwp_header_problem,
     inflated_size,
+    unreadable,
 )
 from extractors.hwpx import extract_hwpx
-from extractors.model import Document
+from extractors.model import (
+    UNREADABLE_BOMB,
+    UNREADABLE_DISTRIBUTION,
+    UNREADABLE_DRM,
+    UNREADABLE_ENCRYPTED_HANCOM,
+    UNREADABLE_HWP3,
+    Document,
+    DocumentProblem,
+)
 
 MAX_INFLATED = 512 * 1024**2  # all deflated streams of one document together
 _SIGNATURE = b"HWP Document File"
@@ -72,25 +77,23 @@ def extract_hwp(doc: Document, data: bytes) -> Document:
     if data.startswith(ZIP_MAGIC):  # an HWPX package saved as .hwp
         return extract_hwpx(doc, data)
     if drm_wrapped(data):
-        doc.unreadable_reason = DRM_KO
-        return doc
+        return doc.unreadable(UNREADABLE_DRM, "wrapped by a document-security (DRM) product")
     if data.startswith(_SIGNATURE + b" V3"):
-        doc.unreadable_reason = HWP3_KO
-        return doc
+        return doc.unreadable(UNREADABLE_HWP3, "HWP 3.0 signature")
     if not data.startswith(OLE_MAGIC):
         raise ValueError("not an HWP 5 file: no OLE compound-file signature")
-    reason = _precheck(data)
-    if reason:
-        doc.unreadable_reason = reason
+    problem = _precheck(data)
+    if problem:
+        doc.problems.append(problem)
         return doc
     payload = _convert(data)
-    if isinstance(payload, str):
-        doc.unreadable_reason = payload
+    if isinstance(payload, DocumentProblem):
+        doc.problems.append(payload)
         return doc
     return PayloadMapper(doc).fill(payload)
 
 
-def _precheck(data: bytes) -> str | None:
+def _precheck(data: bytes) -> DocumentProblem | None:
     """Protection flags, truncated streams and deflate bombs, from the compound file's own directory."""
     with olefile.OleFileIO(BytesIO(data)) as ole:
         if not ole.exists("FileHeader"):
@@ -99,9 +102,9 @@ def _precheck(data: bytes) -> str | None:
         if not header.startswith(_SIGNATURE) or len(header) < 40:
             raise ValueError("FileHeader without the HWP signature")
         properties = struct.unpack_from("<I", header, 36)[0]
-        reason = hwp_header_reason(properties)
-        if reason:
-            return reason
+        problem = hwp_header_problem(properties)
+        if problem:
+            return problem
         budget = MAX_INFLATED
         for entry in ole.listdir(streams=True, storages=False):
             path = "/".join(entry)
@@ -111,22 +114,22 @@ def _precheck(data: bytes) -> str | None:
             if properties & HWP_COMPRESSED and entry[0] in ("BodyText", "DocInfo", "BinData"):
                 budget -= inflated_size(raw, budget)
                 if budget < 0:
-                    return BOMB_KO
+                    return unreadable(UNREADABLE_BOMB, f"deflated streams inflate past {MAX_INFLATED} bytes")
     return None
 
 
-def _convert(data: bytes) -> dict | str:
-    """hangulang's payload, or a Korean reason for a protected document; other failures raise."""
+def _convert(data: bytes) -> dict | DocumentProblem:
+    """hangulang's payload, or the fatal problem of a protected document; other failures raise."""
     try:
         return hangulang.convert_to_payload(data, include_locations=True)
     except hangulang.UnsupportedFormatError as exc:
         message = str(exc).lower()
         if "distribution" in message:
-            return DISTRIBUTION_KO
+            return unreadable(UNREADABLE_DISTRIBUTION, f"hangulang: {exc}")
         if "drm" in message:
-            return DRM_KO
+            return unreadable(UNREADABLE_DRM, f"hangulang: {exc}")
         if "encrypt" in message or "password" in message:
-            return PASSWORD_KO.format(kind="HWP")
+            return unreadable(UNREADABLE_ENCRYPTED_HANCOM, f"hangulang: {exc}", kind="HWP")
         raise ValueError(f"hangulang cannot read this file: {exc}") from exc
     except Exception:
         raise

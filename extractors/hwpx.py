@@ -4,8 +4,8 @@ One ``Page`` per section (HWPX stores no page layout; a section is the unit the 
 paragraph with their numbering heads ("1.", "가.") and outline levels as heading levels, tables with
 the spans of ``cellAddr``/``cellSpan`` (nested tables appended after their parent), embedded pictures
 as figures. Sizes are checked from the zip directory before anything is inflated. Password-protected
-packages, DRM-wrapped files and zip bombs get a Korean ``unreadable_reason``; any other malformed input
-raises, and ``extractors.registry`` turns that into an unreadable document.
+packages, DRM-wrapped files and zip bombs get a fatal ``DocumentProblem`` (an ``unreadable.*`` code); any
+other malformed input raises, and ``extractors.registry`` turns that into an unreadable document.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from defusedxml import ElementTree
 
 from extractors.hwp_parts.numbering import Numbering, local
 from extractors.hwp_parts.owpml import SectionReader
-from extractors.hwp_parts.protection import BOMB_KO, DRM_KO, PASSWORD_KO, drm_wrapped
-from extractors.model import Document, Page
+from extractors.hwp_parts.protection import drm_wrapped
+from extractors.model import UNREADABLE_BOMB, UNREADABLE_DRM, UNREADABLE_ENCRYPTED_HANCOM, Document, Page
 
 MAX_MEMBERS = 5_000
 MAX_MEMBER_BYTES = 128 * 1024**2  # one part, inflated
@@ -33,16 +33,13 @@ _MEDIA_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "
 
 def extract_hwpx(doc: Document, data: bytes) -> Document:
     if drm_wrapped(data):
-        doc.unreadable_reason = DRM_KO
-        return doc
+        return doc.unreadable(UNREADABLE_DRM, "wrapped by a document-security (DRM) product")
     with zipfile.ZipFile(BytesIO(data)) as zf:
         infos = {info.filename: info for info in zf.infolist()}
         if _looks_like_bomb(list(infos.values())):
-            doc.unreadable_reason = BOMB_KO
-            return doc
+            return doc.unreadable(UNREADABLE_BOMB, "zip directory: too many members, or parts that inflate too far")
         if _encrypted(zf, infos):
-            doc.unreadable_reason = PASSWORD_KO.format(kind="HWPX")
-            return doc
+            return doc.unreadable(UNREADABLE_ENCRYPTED_HANCOM, "encrypted package parts", kind="HWPX")
         items, spine = _package(zf, infos)
         sections = _section_parts(items, spine, infos)
         if not sections:

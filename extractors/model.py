@@ -13,7 +13,8 @@ from pydantic import BaseModel, Field
 
 from schemas.provenance import Box, Method, Provenance
 
-__all__ = ["Box", "Cell", "Document", "Figure", "Flag", "Method", "Page", "Provenance", "Table", "TextBlock"]
+__all__ = ["Box", "Cell", "Document", "DocumentProblem", "Figure", "Method", "Page", "Provenance", "Table",
+           "TextBlock"]
 
 
 class Cell(BaseModel):
@@ -81,14 +82,48 @@ class Figure(BaseModel):
     data: bytes = Field(default=b"", exclude=True, repr=False)
 
 
-class Flag(BaseModel):
-    """Something a reviewer should know about how a document was read; ``rule`` names a
-    rule of the review catalogue (checks/rules.yaml), which owns severity and wording."""
+# Codes of the fatal problems: the file could not be read at all. The clerk's Korean sentence for each
+# lives in the rule catalogue (checks/rules.yaml, ``document.unreadable`` → ``reasons``), never here.
+UNREADABLE_EMPTY = "unreadable.empty"  # a 0-byte file
+UNREADABLE_ENCRYPTED = "unreadable.encrypted"  # password-protected (PDF, DOCX/XLSX)
+UNREADABLE_ENCRYPTED_HANCOM = "unreadable.encrypted_hancom"  # password-protected HWP/HWPX; params: kind
+UNREADABLE_DRM = "unreadable.drm"  # a document-security product's envelope or DRM flag
+UNREADABLE_DISTRIBUTION = "unreadable.distribution"  # an HWP distribution (read-only, copy-protected) document
+UNREADABLE_HWP3 = "unreadable.hwp3"  # HWP 3.0 (before Hangul 97)
+UNREADABLE_LEGACY_OFFICE = "unreadable.legacy_office"  # .doc/.xls (OLE without a reader)
+UNREADABLE_TRUNCATED = "unreadable.truncated"  # starts like a zip package but cannot be opened
+UNREADABLE_CORRUPT = "unreadable.corrupt"  # the reader failed; params: error (the exception's type name)
+UNREADABLE_BOMB = "unreadable.bomb"  # inflates to an abnormal size (zip/deflate bomb)
+UNREADABLE_MAIL = "unreadable.mail"  # an Outlook .msg inside a bundle
+UNREADABLE_ARCHIVE = "unreadable.archive"  # a zip inside a bundle
+UNREADABLE_UNSUPPORTED = "unreadable.unsupported"  # no extractor for the type
+UNREADABLE_TIMEOUT = "unreadable.timeout"  # over the time limit; params: seconds
+UNREADABLE_MEMORY = "unreadable.memory"  # over the memory limit; params: gib
+UNREADABLE_IMAGE = "unreadable.image"  # an image that does not decode
+UNREADABLE_NO_OCR = "unreadable.no_ocr"  # a scan, and Tesseract is not installed
+UNREADABLE_REASONS = frozenset({
+    UNREADABLE_EMPTY, UNREADABLE_ENCRYPTED, UNREADABLE_ENCRYPTED_HANCOM, UNREADABLE_DRM, UNREADABLE_DISTRIBUTION,
+    UNREADABLE_HWP3, UNREADABLE_LEGACY_OFFICE, UNREADABLE_TRUNCATED, UNREADABLE_CORRUPT, UNREADABLE_BOMB,
+    UNREADABLE_MAIL, UNREADABLE_ARCHIVE, UNREADABLE_UNSUPPORTED, UNREADABLE_TIMEOUT, UNREADABLE_MEMORY,
+    UNREADABLE_IMAGE, UNREADABLE_NO_OCR,
+})
 
-    rule: str
+
+class DocumentProblem(BaseModel):
+    """Something that went wrong, or is worth knowing, about how a document was read.
+
+    ``code`` is one of three kinds: an ``unreadable.*`` reason (``fatal``: the file could not be read
+    at all), the id of a rule of the review catalogue (checks/rules.yaml, which owns severity and
+    the clerk's wording), or a ``note.*`` code for the operator's log only. The catalogue turns
+    ``params`` into the Korean message; ``detail`` is plain English for the log.
+    """
+
+    code: str
+    fatal: bool = False
+    detail: str = ""  # specifics for the log, in English: cell names, page numbers, limits
     page: int | None = None
     sheet: str | None = None
-    detail: str = ""  # the specifics, in Korean where a clerk reads them (cells, pages)
+    params: dict[str, str | int | float] = {}  # values the Korean message template needs
 
 
 class Page(BaseModel):
@@ -112,13 +147,20 @@ class Document(BaseModel):
     blocks: list[TextBlock] = []
     tables: list[Table] = []
     figures: list[Figure] = []
-    flags: list[Flag] = []
-    unreadable_reason: str | None = None
-    warnings: list[str] = Field(default_factory=list)  # English, for the operator's log
+    problems: list[DocumentProblem] = []
 
     @property
     def readable(self) -> bool:
-        return self.unreadable_reason is None
+        return not any(p.fatal for p in self.problems)
+
+    def unreadable(self, code: str, detail: str = "", **params: str | float) -> Document:
+        """Mark the document as not readable for reason ``code`` (an ``unreadable.*`` code); returns it."""
+        self.problems.append(DocumentProblem(code=code, fatal=True, detail=detail, params=params))
+        return self
+
+    def note(self, code: str, detail: str, page: int | None = None) -> None:
+        """An operator-only note (``note.*`` code), English ``detail``."""
+        self.problems.append(DocumentProblem(code=code, detail=detail, page=page))
 
     @property
     def page_count(self) -> int | None:

@@ -20,7 +20,16 @@ import numpy as np
 import pytesseract
 from PIL import Image, ImageOps
 
-from extractors.model import Cell, Document, Page, Table, TextBlock
+from extractors.model import (
+    UNREADABLE_IMAGE,
+    UNREADABLE_NO_OCR,
+    Cell,
+    Document,
+    DocumentProblem,
+    Page,
+    Table,
+    TextBlock,
+)
 from extractors.ocr_parts import tess
 from extractors.ocr_parts.lines import Grid, find_tables
 from extractors.ocr_parts.numbers import normalise_ocr_number
@@ -36,8 +45,6 @@ CELL_INSET = 6  # prepared pixels kept clear of the rulings when cropping a cell
 EDGE_BAND = 8  # a cell crop's border band where line-like remnants are wiped
 MIN_CELL_INK = 12  # fewer dark pixels than this: an empty cell, not read
 MAX_PAGES = 300
-UNREADABLE_IMAGE_KO = "이미지 파일이 손상되었거나 잘려 있어 판독할 수 없습니다"
-NO_TESSERACT_KO = "OCR 프로그램(tesseract)이 설치되어 있지 않아 스캔 이미지를 판독할 수 없습니다"
 
 
 @dataclass
@@ -48,7 +55,7 @@ class OcrPage:
     confidence: float | None  # mean word confidence 0–100; None when nothing was recognised
     blocks: list[TextBlock] = field(default_factory=list)
     tables: list[Table] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)  # English, for the operator's log; no page prefix
+    problems: list[DocumentProblem] = field(default_factory=list)  # operator notes (``note.ocr.*``), with the page
 
 
 def ocr_page_image(image: Image.Image, page_number: int, scale: float) -> OcrPage:
@@ -62,8 +69,8 @@ def ocr_page_image(image: Image.Image, page_number: int, scale: float) -> OcrPag
 
 def extract_image(doc: Document, data: bytes) -> Document:
     """PNG / JPEG / TIFF (every frame of a multi-page TIFF) → pages, line blocks and ruled tables,
-    boxes in the image's pixels (after its EXIF orientation). A file that does not decode gets a
-    Korean ``unreadable_reason``; a later frame that does not decode ends the document with a warning."""
+    boxes in the image's pixels (after its EXIF orientation). A file that does not decode is unreadable
+    (``unreadable.image``); a later frame that does not decode ends the document with a note."""
     try:
         image = Image.open(BytesIO(data))
     except Exception as exc:  # Pillow reports broken files with many exception types
@@ -73,7 +80,7 @@ def extract_image(doc: Document, data: bytes) -> Document:
     except Exception:  # a broken later frame: read frames until one fails
         n_frames = None
     if n_frames and n_frames > MAX_PAGES:
-        doc.warnings.append(f"only the first {MAX_PAGES} of {n_frames} frames were read")
+        doc.note("note.ocr.frames_capped", f"only the first {MAX_PAGES} of {n_frames} frames were read")
     for number in range(1, min(n_frames or MAX_PAGES, MAX_PAGES) + 1):
         try:
             image.seek(number - 1)
@@ -84,15 +91,15 @@ def extract_image(doc: Document, data: bytes) -> Document:
         except Exception as exc:
             if number == 1:
                 return _unreadable(doc, exc)
-            doc.warnings.append(f"frame {number} could not be decoded ({type(exc).__name__}); later frames skipped")
+            doc.note("note.ocr.frame_undecodable",
+                     f"frame {number} could not be decoded ({type(exc).__name__}); later frames skipped", page=number)
             break
         try:
             page = read_page(frame, number, unit=1.0, dpi=None)
-        except pytesseract.TesseractNotFoundError:
-            doc.unreadable_reason = NO_TESSERACT_KO
-            return doc
+        except pytesseract.TesseractNotFoundError as exc:
+            return doc.unreadable(UNREADABLE_NO_OCR, f"Tesseract not found ({exc})")
         except RuntimeError as exc:  # Tesseract timed out or failed on this page
-            doc.warnings.append(f"page {number}: OCR failed ({exc})")
+            doc.note("note.ocr.page_failed", f"OCR failed ({exc})", page=number)
             page = OcrPage(text="", confidence=None)
         doc.pages.append(Page(number=number, text=page.text, method="ocr", width=frame.width,
                               height=frame.height, confidence=page.confidence))
@@ -100,18 +107,17 @@ def extract_image(doc: Document, data: bytes) -> Document:
         for table in page.tables:
             table.index = len(doc.tables)
             doc.tables.append(table)
-        doc.warnings.extend(f"page {number}: {w}" for w in page.warnings)
+        doc.problems.extend(page.problems)
     if not doc.pages:
         return _unreadable(doc, EOFError("no frame"))
     if not any(p.text.strip() for p in doc.pages):
-        doc.warnings.append("OCR found no text in the image")
+        doc.note("note.ocr.no_text", "OCR found no text in the image")
     return doc
 
 
 def _unreadable(doc: Document, exc: BaseException) -> Document:
     log.warning("could not decode image %s: %s: %s", doc.file, type(exc).__name__, exc)
-    doc.unreadable_reason = UNREADABLE_IMAGE_KO
-    return doc
+    return doc.unreadable(UNREADABLE_IMAGE, f"{type(exc).__name__}: {exc}")
 
 
 def read_page(image: Image.Image, page_number: int, unit: float, dpi: float | None) -> OcrPage:
@@ -151,10 +157,12 @@ def read_page(image: Image.Image, page_number: int, unit: float, dpi: float | No
         items.insert(at, (grid.box[1], "\n".join(r for r in rows if r)))
     text = "\n".join(t for _, t in items if t)
     confidence = round(sum(confs) / len(confs), 2) if confs else None
-    warnings = [f"deskewed by {-prepared.angle:.2f}°"] if abs(prepared.angle) >= 1 else []
+    notes = [DocumentProblem(code="note.ocr.deskewed", detail=f"deskewed by {-prepared.angle:.2f}°", page=page_number)
+             ] if abs(prepared.angle) >= 1 else []
     if "kor" not in tess.languages():
-        warnings.append("Tesseract has no Korean model (tesseract-ocr-kor): read as English only")
-    return OcrPage(text=text, confidence=confidence, blocks=blocks, tables=tables, warnings=warnings)
+        notes.append(DocumentProblem(code="note.ocr.no_korean_model", page=page_number,
+                                     detail="Tesseract has no Korean model (tesseract-ocr-kor): read as English only"))
+    return OcrPage(text=text, confidence=confidence, blocks=blocks, tables=tables, problems=notes)
 
 
 def _on_white(crop: np.ndarray) -> np.ndarray:

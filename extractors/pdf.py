@@ -6,7 +6,8 @@ Per page: NUL spaces and (cid:n) placeholders normalised; a page whose text runs
 through an upright view (pdf_parts/rotation.py); PDFium consulted when pdfminer drops a font's
 text; the garbage score (pdf_parts/garbage.py) decides between the text layer and OCR
 (``extractors.ocr.ocr_page_image`` at OCR_DPI), and every such decision lands in
-``doc.warnings``. Cross-page joining runs once all pages are read (pdf_parts/tables.py).
+``doc.problems`` as an operator note (``note.pdf.*``). Cross-page joining runs once all pages are
+read (pdf_parts/tables.py).
 
 Encrypted and corrupt files raise; the registry turns that into an unreadable document.
 """
@@ -18,7 +19,7 @@ from io import BytesIO
 
 import pdfplumber
 
-from extractors.model import Document, Figure, Page, Table, TextBlock
+from extractors.model import Document, DocumentProblem, Figure, Page, Table, TextBlock
 from extractors.pdf_parts.figures import MAX_FIGURES_PER_PAGE, image_boxes, page_figures
 from extractors.pdf_parts.garbage import garbage_score
 from extractors.pdf_parts.rotation import upright_view
@@ -49,7 +50,7 @@ def extract_pdf(doc: Document, data: bytes) -> Document:
         try:
             for number, page in enumerate(pdf.pages, start=1):
                 pdfium_page = pdfium_doc[number - 1] if pdfium_doc is not None and number <= len(pdfium_doc) else None
-                results.append(read_page(page, number, doc.warnings, pdfium_page=pdfium_page, summarise=True))
+                results.append(read_page(page, number, doc.problems, pdfium_page=pdfium_page, summarise=True))
                 page.close()  # drop the page's cached objects: long documents stay small in memory
                 if pdfium_page is not None:
                     pdfium_page.close()
@@ -59,9 +60,10 @@ def extract_pdf(doc: Document, data: bytes) -> Document:
     unmapped = [r for r in results if r.unmapped is not None]
     if unmapped:  # one line for what can be a hundred pages of equations
         shares = [r.unmapped for r in unmapped]
-        doc.warnings.append(f"{len(unmapped)} page(s) ({_page_list([r.page.number for r in unmapped])}) carry "
-                            f"{min(shares):.0%}–{max(shares):.0%} unmapped glyphs (private use area, CID: equations "
-                            "or symbol fonts) among readable text; their text layer was kept")
+        doc.note("note.pdf.unmapped_glyphs",
+                 f"{len(unmapped)} page(s) ({_page_list([r.page.number for r in unmapped])}) carry "
+                 f"{min(shares):.0%}–{max(shares):.0%} unmapped glyphs (private use area, CID: equations "
+                 "or symbol fonts) among readable text; their text layer was kept")
     for result in results:
         doc.pages.append(result.page)
         doc.blocks.extend(result.blocks)
@@ -71,14 +73,19 @@ def extract_pdf(doc: Document, data: bytes) -> Document:
     return doc
 
 
-def read_page(page, number: int, warnings: list[str] | None = None, *, pdfium_page=None, ocr: bool = True,
-              figures: bool = True, summarise: bool = False) -> PageResult:
+def read_page(page, number: int, problems: list[DocumentProblem] | None = None, *, pdfium_page=None,
+              ocr: bool = True, figures: bool = True, summarise: bool = False) -> PageResult:
     """One page: text, blocks, tables (on this page only) and figures; OCR when the text layer fails.
 
-    ``pdfium_page`` (pypdfium2) enables the check for text pdfminer lost; ``summarise`` leaves the
-    warning about a partly unmapped text layer to the caller (``PageResult.unmapped``).
+    Operator notes (``note.pdf.*``, with the page) go to ``problems``. ``pdfium_page`` (pypdfium2)
+    enables the check for text pdfminer lost; ``summarise`` leaves the note about a partly unmapped
+    text layer to the caller (``PageResult.unmapped``).
     """
-    warnings = warnings if warnings is not None else []
+    problems = problems if problems is not None else []
+
+    def note(code: str, detail: str) -> None:
+        problems.append(DocumentProblem(code=code, page=number, detail=detail))
+
     for char in page.chars:
         if char["text"] == "\x00":  # Hancom PDFs write some spaces as NUL
             char["text"] = " "
@@ -91,8 +98,8 @@ def read_page(page, number: int, warnings: list[str] | None = None, *, pdfium_pa
     if lost is not None:
         result.page.text = "\n".join(line for line, _ in lost)
         result.blocks = [TextBlock(text=line, page=number, bbox=box, method="text_layer") for line, box in lost]
-        warnings.append(f"page {number}: pdfminer dropped text that PDFium reads (a font it cannot decode); "
-                        "page text taken from PDFium")
+        note("note.pdf.text_from_pdfium", "pdfminer dropped text that PDFium reads (a font it cannot decode); "
+             "page text taken from PDFium")
         text = result.page.text
     boxes = image_boxes(page)
     score = garbage_score(text)
@@ -101,54 +108,57 @@ def read_page(page, number: int, warnings: list[str] | None = None, *, pdfium_pa
     if score.is_garbage or scanned:
         reason = (f"text layer looks like garbage (score {score.score:.1f}: {score.reason()})" if score.is_garbage
                   else "no text layer, only images (a scan)")
-        if not (ocr and _ocr(page, number, result, warnings, reason)):
+        if not (ocr and _ocr(page, number, result, problems, reason)):
             result.page.text, result.page.method, result.blocks = "", "none", []
             if not ocr:
-                warnings.append(f"page {number}: {reason}; OCR not requested, page left without text")
+                note("note.pdf.no_text", f"{reason}; OCR not requested, page left without text")
     else:
         if score.partly_garbage:
             result.unmapped = 1 - score.readable
             if not summarise:
-                warnings.append(f"page {number}: {score.reason()} (equations or symbol fonts?); "
-                                f"{score.readable:.0%} of the text is readable, text layer kept")
+                note("note.pdf.unmapped_glyphs", f"{score.reason()} (equations or symbol fonts?); "
+                     f"{score.readable:.0%} of the text is readable, text layer kept")
         result.tables = read_tables(view, "lines", page_number=number) or borderless_tables(view, number)
         if lost is None:
             result.blocks = text_blocks(view, number, exclude=[t.bbox for t in result.tables if t.bbox])
         if view is not page:
-            warnings.append(f"page {number}: text runs sideways; read turned upright")
+            note("note.pdf.sideways", "text runs sideways; read turned upright")
             _map_boxes(result, to_page)
     if figures and boxes:
         try:
             ocr_scan = result.page.method == "ocr" and scanned
             keep = [b for b in boxes if not ocr_scan or _area([b]) < 0.9 * float(page.width) * float(page.height)]
             if len(keep) > MAX_FIGURES_PER_PAGE:
-                warnings.append(f"page {number}: {len(keep)} images; the first {MAX_FIGURES_PER_PAGE} kept as figures")
+                note("note.pdf.figures_capped", f"{len(keep)} images; the first {MAX_FIGURES_PER_PAGE} kept as figures")
             result.figures = page_figures(page, number, keep)
         except Exception as exc:  # a rendering failure costs the figures, not the document
-            warnings.append(f"page {number}: figures not rendered ({type(exc).__name__}: {exc})")
+            note("note.pdf.figures_failed", f"figures not rendered ({type(exc).__name__}: {exc})")
     return result
 
 
-def _ocr(page, number: int, result: PageResult, warnings: list[str], reason: str) -> bool:
-    """Replace the page's text, blocks and tables by OCR; False (with a warning) when OCR cannot run."""
+def _ocr(page, number: int, result: PageResult, problems: list[DocumentProblem], reason: str) -> bool:
+    """Replace the page's text, blocks and tables by OCR; False (with a note) when OCR cannot run."""
     try:
         from extractors.ocr import ocr_page_image
     except ImportError as exc:
-        warnings.append(f"page {number}: {reason}; OCR is not available ({exc}), page left without text")
+        problems.append(DocumentProblem(code="note.pdf.no_text", page=number,
+                                        detail=f"{reason}; OCR is not available ({exc}), page left without text"))
         return False
     try:
         image = page.to_image(resolution=OCR_DPI, antialias=True).original
         read = ocr_page_image(image, number, OCR_DPI / 72)
     except Exception as exc:  # Tesseract missing or failing must not cost the rest of the document
-        warnings.append(f"page {number}: {reason}; OCR failed ({type(exc).__name__}: {exc}), page left without text")
+        problems.append(DocumentProblem(code="note.pdf.no_text", page=number, detail=f"{reason}; OCR failed "
+                                        f"({type(exc).__name__}: {exc}), page left without text"))
         return False
     result.page.text, result.page.method, result.page.confidence = read.text, "ocr", read.confidence
     result.blocks = [b.model_copy(update={"page": number, "method": "ocr"}) for b in read.blocks]
     result.tables = [t.model_copy(update={"page": number, "method": "ocr", "index": i})
                      for i, t in enumerate(read.tables)]
-    warnings.extend(f"page {number}: {w}" for w in getattr(read, "warnings", []))
+    problems.extend(read.problems)  # the page's OCR notes (deskew, missing Korean model)
     confidence = f"{read.confidence:.0f}" if read.confidence is not None else "unknown"
-    warnings.append(f"page {number}: {reason}; read by OCR at {OCR_DPI} dpi (mean confidence {confidence})")
+    problems.append(DocumentProblem(code="note.pdf.ocr", page=number,
+                                    detail=f"{reason}; read by OCR at {OCR_DPI} dpi (mean confidence {confidence})"))
     return True
 
 

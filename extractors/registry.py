@@ -1,4 +1,4 @@
-"""Pick the extractor by content and turn every failure into an unreadable document.
+"""Pick the extractor by content and turn every failure into an unreadable document (a fatal ``DocumentProblem``).
 
 ``extract`` runs in the calling process; ``extract_bounded`` runs the same thing in
 a worker process under a time limit and an address-space limit, so one hostile or
@@ -21,6 +21,7 @@ from typing import Callable
 from pebble import ProcessExpired, ProcessPool
 
 import extractors.sniff as media
+from extractors import model
 from extractors.model import Document
 from schemas.settings import settings
 
@@ -39,18 +40,16 @@ EXTRACTORS: dict[str, str] = {
     media.TIFF: "extractors.ocr:extract_image",
 }
 
-# Korean reasons for the clerk, by media type that no extractor reads.
-UNSUPPORTED_KO = {
-    media.EMPTY: "빈 파일(0바이트)입니다",
-    media.ENCRYPTED_OOXML: "암호가 걸린 파일이라 열 수 없습니다",
-    media.OLE: "구형(.doc/.xls) 형식의 파일이라 읽을 수 없습니다. DOCX/XLSX/PDF로 다시 요청하십시오",
-    media.BROKEN_ZIP: "파일이 손상되었거나 잘려 있어 열 수 없습니다",
-    media.DRM_WRAPPED: "DRM으로 보호된 파일이라 열 수 없습니다. DRM을 해제한 파일로 다시 요청하십시오",
-    media.MSG: "메일(.msg) 파일이 번들 안에 들어 있습니다. 메일로 접수하거나 첨부를 꺼내 다시 접수하십시오",
-    media.ZIP: "번들 안의 압축 파일입니다. 압축을 풀어 접수하십시오",
+# Reason codes (extractors.model) by media type that no extractor reads; checks/rules.yaml words them.
+UNSUPPORTED = {
+    media.EMPTY: model.UNREADABLE_EMPTY,
+    media.ENCRYPTED_OOXML: model.UNREADABLE_ENCRYPTED,
+    media.OLE: model.UNREADABLE_LEGACY_OFFICE,
+    media.BROKEN_ZIP: model.UNREADABLE_TRUNCATED,
+    media.DRM_WRAPPED: model.UNREADABLE_DRM,
+    media.MSG: model.UNREADABLE_MAIL,
+    media.ZIP: model.UNREADABLE_ARCHIVE,
 }
-TIMEOUT_KO = "파일 처리 시간({seconds:.0f}초)을 넘어 중단했습니다. 파일이 지나치게 크거나 손상되었을 수 있습니다"
-MEMORY_KO = "파일 처리에 허용된 메모리({gib:.1f}GiB)를 넘어 중단했습니다. 파일이 지나치게 크거나 손상되었을 수 있습니다"
 
 
 @dataclass(frozen=True)
@@ -77,9 +76,9 @@ def extract(name: str, data: bytes) -> Document:
     doc = Document(file=name, sha256=hashlib.sha256(data).hexdigest(), media_type=media_type)
     extractor = _resolve(media_type)
     if extractor is None:
-        doc.unreadable_reason = UNSUPPORTED_KO.get(media_type, "지원하지 않는 파일 형식입니다")
         log.warning("no extractor for %s (%s)", name, media_type)
-        return doc
+        code = UNSUPPORTED.get(media_type, model.UNREADABLE_UNSUPPORTED)
+        return doc.unreadable(code, f"no extractor for {media_type}")
     try:
         return extractor(doc, data)
     except MemoryError:
@@ -87,17 +86,19 @@ def extract(name: str, data: bytes) -> Document:
     except Exception as exc:  # corrupt, truncated or encrypted input must not stop the bundle
         log.warning("could not read %s as %s: %s: %s", name, media_type, type(exc).__name__, exc)
         fresh = Document(file=name, sha256=doc.sha256, media_type=media_type)
-        fresh.unreadable_reason = _reason_ko(exc)
-        return fresh
+        code, detail, params = _reason(exc)
+        return fresh.unreadable(code, detail, **params)
 
 
-def _reason_ko(exc: Exception) -> str:
+def _reason(exc: Exception) -> tuple[str, str, dict[str, str]]:
+    """Reason code, English detail and message parameters for an extractor's exception."""
     # pdfplumber wraps pdfminer's PDFPasswordIncorrect: look at the arguments and the chain too
     chain = [exc, *exc.args, exc.__cause__, exc.__context__]
     text = " ".join(f"{type(e).__name__} {e}" for e in chain if e is not None).lower()
+    detail = f"{type(exc).__name__}: {exc}"
     if "password" in text or "encrypt" in text:
-        return "암호가 걸린 파일이라 열 수 없습니다"
-    return f"파일이 손상되었거나 잘려 있어 열 수 없습니다 ({type(exc).__name__})"
+        return model.UNREADABLE_ENCRYPTED, detail, {}
+    return model.UNREADABLE_CORRUPT, detail, {"error": type(exc).__name__}
 
 
 def _limit_memory(memory_bytes: int) -> None:
@@ -132,11 +133,13 @@ def extract_bounded(name: str, data: bytes, limits: Limits | None = None) -> Doc
     try:
         return future.result()
     except FutureTimeout:
-        reason, why = TIMEOUT_KO.format(seconds=limits.seconds), f"took longer than {limits.seconds:.0f} s"
+        code, why = model.UNREADABLE_TIMEOUT, f"took longer than {limits.seconds:.0f} s"
+        params = {"seconds": limits.seconds}
     except (MemoryError, ProcessExpired) as exc:
-        reason, why = MEMORY_KO.format(gib=limits.memory_bytes / 1024**3), f"exceeded memory ({type(exc).__name__})"
+        code, why = model.UNREADABLE_MEMORY, f"exceeded memory ({type(exc).__name__})"
+        params = {"gib": limits.memory_bytes / 1024**3}
     log.warning("extraction of %s stopped: %s", name, why)
-    return Document(file=name, sha256=sha256, media_type=media.sniff(data), unreadable_reason=reason)
+    return Document(file=name, sha256=sha256, media_type=media.sniff(data)).unreadable(code, why, **params)
 
 
 def shutdown() -> None:

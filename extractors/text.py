@@ -16,6 +16,6 @@ def extract_text(doc: Document, data: bytes) -> Document:
             continue
     else:
         text = data.decode("utf-8", errors="replace")
-        doc.warnings.append("text file in an unknown encoding; undecodable bytes replaced")
+        doc.note("note.text.encoding", "text file in an unknown encoding; undecodable bytes replaced")
     doc.pages.append(Page(number=1, text=text, method="text_layer"))
     return doc

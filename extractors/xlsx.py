@@ -2,8 +2,10 @@
 
 A formula cell keeps its formula (``Cell.formula``) and shows the value Excel cached
 when it last saved the workbook. A workbook written by a tool that never computed
-its formulas has no cached values: those cells are listed in ``doc.warnings`` so
-the finding can say the value must be confirmed, rather than silently reading blank.
+its formulas has no cached values: those cells are listed in a ``document.formula_uncached`` problem
+so the finding can say the value must be confirmed, rather than silently reading blank. Hidden sheets,
+rows and columns make a ``document.hidden_content`` problem. The Korean wording of both is in
+checks/rules.yaml; the problems carry the cell names, rows and columns as ``params``.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from io import BytesIO
 
 import openpyxl
 
-from extractors.model import Cell, Document, Flag, Page, Table
+from extractors.model import Cell, Document, DocumentProblem, Page, Table
 
 MAX_CELLS_PER_SHEET = 200_000  # an inflated used range (a stray format in XFD1048576) must not exhaust memory
 
@@ -25,19 +27,27 @@ def extract_xlsx(doc: Document, data: bytes) -> Document:
     for position, ws in enumerate(values.worksheets, start=1):
         fws = formulas[ws.title]
         hidden = ws.sheet_state != "visible"
-        if hidden:
-            doc.warnings.append(f"sheet {ws.title!r} is {ws.sheet_state}")
         table, uncached = _sheet_table(ws, fws, len(doc.tables))
         if uncached:
-            cells = ", ".join(uncached[:20]) + (f" 외 {len(uncached) - 20}개" if len(uncached) > 20 else "")
-            doc.flags.append(Flag(rule="document.formula_uncached", sheet=ws.title, detail=cells))
-            doc.warnings.append(f"{len(uncached)} formula cells without cached values in sheet {ws.title!r}")
+            listed: dict[str, str | int] = {"cells": ", ".join(uncached[:20])}
+            if len(uncached) > 20:
+                listed["more"] = len(uncached) - 20
+            doc.problems.append(DocumentProblem(
+                code="document.formula_uncached", sheet=ws.title, params=listed,
+                detail=f"{len(uncached)} formula cells without cached values in sheet {ws.title!r}: {listed['cells']}"))
         hidden_rows = [str(i) for i, dim in ws.row_dimensions.items() if dim.hidden]
         hidden_cols = [k for k, dim in ws.column_dimensions.items() if dim.hidden]
-        if hidden or hidden_rows or hidden_cols:
-            parts = (["시트 전체"] if hidden else []) + ([f"행 {', '.join(hidden_rows[:10])}"] if hidden_rows else []) \
-                + ([f"열 {', '.join(hidden_cols[:10])}"] if hidden_cols else [])
-            doc.flags.append(Flag(rule="document.hidden_content", sheet=ws.title, detail=", ".join(parts)))
+        hidden_parts: dict[str, str] = {}
+        if hidden:
+            hidden_parts["state"] = ws.sheet_state  # the whole sheet
+        if hidden_rows:
+            hidden_parts["rows"] = ", ".join(hidden_rows[:10])
+        if hidden_cols:
+            hidden_parts["cols"] = ", ".join(hidden_cols[:10])
+        if hidden_parts:
+            said = "; ".join(f"{key} {value}" for key, value in hidden_parts.items())
+            doc.problems.append(DocumentProblem(code="document.hidden_content", sheet=ws.title, params=hidden_parts,
+                                                detail=f"hidden in sheet {ws.title!r}: {said}"))
         doc.tables.append(table)
         text = "\n".join("\t".join(row).rstrip() for row in table.grid())
         doc.pages.append(Page(number=position, name=ws.title, text=text, method="xlsx_value", hidden=hidden))

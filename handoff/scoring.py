@@ -106,8 +106,20 @@ def _standardise(values: dict, points: float, cfg: QuantitativeConfig, lower_bet
     return out
 
 
-def score_city_cohort(records: dict, programme_id: str = "city-2025") -> list[CityScore]:
-    """``records``: submission id → submission record (dict, as exported). Standardised within each size class."""
+def _programme_of(records: list[dict]) -> str:
+    """The one programme the records were submitted to (each record names its own)."""
+    ids = {r.get("programme") for r in records}
+    if len(ids) != 1 or None in ids:
+        raise ValueError(f"records of one programme needed to score them, got {sorted(map(str, ids))}")
+    return ids.pop()
+
+
+def score_city_cohort(records: dict, programme_id: str | None = None) -> list[CityScore]:
+    """``records``: submission id → submission record (dict, as exported). Standardised within each size class.
+    The programme is the records' own unless ``programme_id`` is given."""
+    if not records:
+        return []
+    programme_id = programme_id or _programme_of(list(records.values()))
     programme: CityProgramme = load_programme(programme_id)
     cfg: CityScoring = load_scoring(programme_id)
     scores = {sid: CityScore(sid, r.get("applicant", {}).get("name"), r.get("applicant", {}).get("city_size"))
@@ -184,7 +196,9 @@ class ServiceScore:
     label: str = LABEL
 
 
-def score_service(submission_id, record: dict, programme_id: str = "service-2023") -> ServiceScore:
+def score_service(submission_id, record: dict, programme_id: str | None = None) -> ServiceScore:
+    """The record's programme unless ``programme_id`` is given."""
+    programme_id = programme_id or _programme_of([record])
     programme: ServiceProgramme = load_programme(programme_id)
     cfg: ServiceScoring = load_scoring(programme_id)
     service = record.get("service") or {}

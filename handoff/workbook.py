@@ -138,15 +138,18 @@ def _scores_sheet(wb: Workbook, programme_id: str, records: dict[int, dict]) -> 
     ws["A1"].font = Font(bold=True, color="C00000")
     programme = load_programme(programme_id)
     if isinstance(programme, CityProgramme):
-        ws.append(["신청기관", "규모", "정량 점수", "정성 점수", "합계", "예비 등급", "인증 기준(1,400점) 충족", "비고"])
+        ws.append(["신청기관", "규모", "정량 점수", "정성 점수", "합계", "예비 등급",
+                   f"인증 기준({programme.certification_threshold:,}점) 충족", "비고"])
         for s in score_city_cohort(records, programme_id):
             ws.append([s.applicant, programme.size_class_ko(s.city_size), s.quantitative_total, s.qualitative_total, s.total,
                        s.grade, YES_KO if s.certified else NO_KO, "; ".join(s.notes)])
     else:
-        ws.append(["신청기관", "수준", "부합성", "구성 및 기능", "운영", "합계", "통과(70점·과락)", "사유"])
+        fields = programme.fields
+        ws.append(["신청기관", "수준", *[f.short_name or f.name for f in fields], "합계",
+                   f"통과({programme.pass_rule.total_minimum}점·과락)", "사유"])
         for sid, record in sorted(records.items()):
             s = score_service(sid, record, programme_id)
-            ws.append([s.applicant, s.level, *[s.field_totals.get(k) for k in ("1", "2", "3")], s.total,
+            ws.append([s.applicant, s.level, *[s.field_totals.get(f.key) for f in fields], s.total,
                        YES_KO if s.passed else NO_KO, "; ".join(s.reasons)])
     ws.freeze_panes = "A3"
 

@@ -13,14 +13,32 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.model import Document, Table
-from mapping.summary import IndicatorNames, find_code
+from mapping.summary import IndicatorNames
 from mapping.values import compact, normalise, numbers
 from schemas.programme import CityProgramme, Component, Indicator
 from schemas.provenance import Provenance
 
-TOTAL_ROW = {"총계", "합계", "계", "소계", "총합", "total"}
 DATE = re.compile(r"(?:'|’|‘)?(\d{2}|\d{4})\s*[.\-/년]\s*(\d{1,2})(?:\s*[.\-/월]\s*(\d{1,2}))?")
-LETTER = re.compile(r"\(([A-D])\)")
+
+
+@dataclass(frozen=True)
+class FormLabels:
+    """What the programme's detail forms are read by: the first cell heading a form and those of total
+    rows, the word a total's heading starts with (all compacted), and the `(A)` marker naming a
+    component's letter (any letter a component has)."""
+
+    header: str
+    totals: frozenset[str]
+    total_prefix: str
+    letter: re.Pattern
+
+    @classmethod
+    def of(cls, programme: CityProgramme) -> "FormLabels":
+        letters = "|".join(re.escape(letter) for letter in programme.component_letters())
+        return cls(compact(programme.detail_form.header_label),
+                   frozenset(compact(t) for t in programme.detail_form.total_labels),
+                   compact(programme.detail_form.total_prefix),
+                   re.compile(rf"\(({letters})\)"))
 
 
 @dataclass
@@ -55,6 +73,7 @@ def parse_month(text: str) -> str | None:
 
 def read_details(docs: list[Document], programme: CityProgramme) -> dict[str, Detail]:
     names = IndicatorNames(programme)
+    labels = FormLabels.of(programme)
     details: dict[str, Detail] = {}
     for doc in docs:
         current: Detail | None = None
@@ -62,7 +81,7 @@ def read_details(docs: list[Document], programme: CityProgramme) -> dict[str, De
             grid = table.grid()
             if not grid:
                 continue
-            header = _form_header(grid[0], names)
+            header = _form_header(grid[0], names, labels)
             if header is not None:
                 indicator, stated_col = header
                 current = details.setdefault(indicator.code, Detail(indicator))
@@ -72,19 +91,19 @@ def read_details(docs: list[Document], programme: CityProgramme) -> dict[str, De
                 continue
             if current is not None:
                 current.tables.append(table)
-                _read_components(doc, table, grid, current)
+                _read_components(doc, table, grid, current, labels)
                 if current.indicator.listed_items:
-                    current.items.extend(_read_items(doc, table, grid))
+                    current.items.extend(_read_items(doc, table, grid, labels))
     return details
 
 
-def _form_header(row: list[str], names: IndicatorNames) -> tuple[Indicator, int | None] | None:
-    if not row or compact(row[0]) != "지표" or len(row) < 2:
+def _form_header(row: list[str], names: IndicatorNames, labels: FormLabels) -> tuple[Indicator, int | None] | None:
+    if not row or compact(row[0]) != labels.header or len(row) < 2:
         return None
-    code = find_code(row[1])
+    code = names.find_code(row[1])
     indicator = names.by_code.get(code) if code else None
     if indicator is None:
-        text = re.sub(r"^[A-C]\s*-\s*\d+\s*-\s*\d+\s*", "", normalise(row[1]))
+        text = names.without_code(row[1])
         indicator = names.match(text, row)
     if indicator is None:
         return None
@@ -92,16 +111,16 @@ def _form_header(row: list[str], names: IndicatorNames) -> tuple[Indicator, int 
     return indicator, stated_col
 
 
-def _label_matches(cell: str, component: Component) -> bool:
+def _label_matches(cell: str, component: Component, labels: FormLabels) -> bool:
     key = compact(cell)
     if not key:
         return False
-    marker = LETTER.search(cell)
+    marker = labels.letter.search(cell)
     if marker:
         return marker.group(1) == component.letter
     for label in (component.label, *component.label_variants):
         want = compact(label)
-        if want and (key == want or (len(want) >= 3 and want in key and not key.startswith("총"))):
+        if want and (key == want or (len(want) >= 3 and want in key and not key.startswith(labels.total_prefix))):
             return True
     return False
 
@@ -110,14 +129,16 @@ def _year_of(component: Component) -> str | None:
     return component.reference[:4] if component.reference else None
 
 
-def _read_components(doc: Document, table: Table, grid: list[list[str]], detail: Detail) -> None:
+def _read_components(doc: Document, table: Table, grid: list[list[str]], detail: Detail, labels: FormLabels) -> None:
     ambiguous = {c.letter for c in detail.indicator.components
                  if sum(o.label == c.label for o in detail.indicator.components) > 1}
+    # Rows headed by a year of the indicator's period are a two-year form's per-year rows, not its value row.
+    not_values = labels.totals | set(detail.indicator.period.years())
     for component in detail.indicator.components:
         if component.letter in detail.components:
             continue
-        found = _by_year_row(grid, component) if component.letter in ambiguous else \
-            _by_header(grid, component) or _by_label_row(grid, component)
+        found = _by_year_row(grid, component, labels) if component.letter in ambiguous else \
+            _by_header(grid, component, labels, not_values) or _by_label_row(grid, component, labels)
         if found is not None:
             r, c, value = found
             detail.components[component.letter] = (value, doc.provenance(table, r, c))
@@ -128,20 +149,20 @@ def _first_number(text: str) -> float | None:
     return found[0] if found else None
 
 
-def _by_header(grid, component) -> tuple[int, int, float] | None:
+def _by_header(grid, component, labels: FormLabels, not_values: set[str]) -> tuple[int, int, float] | None:
     for r, row in enumerate(grid):
         for c, cell in enumerate(row):
-            if _label_matches(cell, component):
+            if _label_matches(cell, component, labels):
                 for below in range(r + 1, len(grid)):
                     value = _first_number(grid[below][c]) if c < len(grid[below]) else None
-                    if value is not None and compact(grid[below][0]) not in TOTAL_ROW | {"2023", "2024"}:
+                    if value is not None and compact(grid[below][0]) not in not_values:
                         return below, c, value
     return None
 
 
-def _by_label_row(grid, component) -> tuple[int, int, float] | None:
+def _by_label_row(grid, component, labels: FormLabels) -> tuple[int, int, float] | None:
     for r, row in enumerate(grid):
-        if row and _label_matches(row[0], component):
+        if row and _label_matches(row[0], component, labels):
             for c in range(1, len(row)):
                 value = _first_number(row[c])
                 if value is not None:
@@ -149,13 +170,13 @@ def _by_label_row(grid, component) -> tuple[int, int, float] | None:
     return None
 
 
-def _by_year_row(grid, component) -> tuple[int, int, float] | None:
+def _by_year_row(grid, component, labels: FormLabels) -> tuple[int, int, float] | None:
     year = _year_of(component)
     if year is None:
         return None
     for r, row in enumerate(grid):
         for c, cell in enumerate(row):
-            if not _label_matches(cell, component):
+            if not _label_matches(cell, component, labels):
                 continue
             for below in range(r + 1, len(grid)):
                 first = normalise(grid[below][0])
@@ -166,12 +187,12 @@ def _by_year_row(grid, component) -> tuple[int, int, float] | None:
     return None
 
 
-def _read_items(doc: Document, table: Table, grid: list[list[str]]) -> list[ListedItem]:
+def _read_items(doc: Document, table: Table, grid: list[list[str]], labels: FormLabels) -> list[ListedItem]:
     """Every data row below the header row, except totals."""
     items = []
     for r, row in enumerate(grid[1:], start=1):
         cells = [normalise(c) for c in row]
-        if not any(cells) or compact(next((c for c in cells if c), "")) in TOTAL_ROW:
+        if not any(cells) or compact(next((c for c in cells if c), "")) in labels.totals:
             continue
         if r > 1 and cells == [normalise(c) for c in grid[r - 1]]:
             continue  # a row merged down repeats its text in the grid; one item

@@ -15,22 +15,26 @@ _AREA_NUMBERING = re.compile(r"^\s*\d+\.(?!\s*\d)")  # `2. 제도 기반` heads 
 
 
 def _stage_lookup(programme: CityProgramme) -> dict[str, int]:
+    """Compacted ways of writing a stage → its number: its names (also without a stage suffix such as 단계),
+    then its number alone or with a prefix and/or suffix of the programme (3, 레벨3, 3단계, lv3단계)."""
+    suffixes = [compact(s) for s in programme.stage_number_suffixes]
+    prefixes = [compact(p) for p in programme.stage_number_prefixes]
     lookup = {}
     for stage in programme.stages:
         for name in (stage.name, *stage.name_variants):
             lookup[compact(name)] = stage.number
-            lookup[compact(name).removesuffix("단계")] = stage.number
+            for suffix in suffixes:
+                lookup[compact(name).removesuffix(suffix)] = stage.number
+    for stage in programme.stages:
+        for prefix in ("", *prefixes):
+            for suffix in ("", *suffixes):
+                lookup.setdefault(f"{prefix}{stage.number}{suffix}", stage.number)
     return lookup
 
 
 def parse_stage(text: str, lookup: dict[str, int]) -> int | None:
     key = compact(text)
-    if not key:
-        return None
-    if key in lookup:
-        return lookup[key]
-    digits = re.fullmatch(r"(?:레벨|level|lv)?([1-5])(?:단계)?", key)
-    return int(digits.group(1)) if digits else None
+    return lookup.get(key) if key else None
 
 
 def map_qualitative(docs: list[Document], programme: CityProgramme) -> tuple[dict[str, QualitativeValue], list[tuple[str, str, Provenance]]]:

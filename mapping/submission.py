@@ -100,18 +100,15 @@ def _plain(value: float) -> float | int:
 
 
 def _city_size(mapped: MappedBundle, programme: CityProgramme) -> str | None:
-    """The size class the city applied under (대도시/중소도시), else what its name's kind implies."""
+    """The size class the city applied under (a size-class word after one of the programme's labels:
+    신청유형 대도시), else what its name's kind implies (a 시, whose population decides, stays None)."""
+    labels = "|".join(re.escape(compact(label)) for label in programme.size_class_labels)
     for doc in mapped.by_role("application") + mapped.by_role("quantitative_proposal"):
         text = compact(doc.full_text()[:2000] + " ".join(b.text for b in doc.blocks[:20]))
         for word, size in programme.size_class_words.items():
-            if re.search(r"(신청유형|유형|구분)" + word, text):
+            if re.search(f"(?:{labels})" + re.escape(word), text):
                 return size
-    name = (mapped.submission.applicant.name or "").strip()
-    if any(name.endswith(kind) for kind in programme.city_size.large_kinds):
-        return "large"
-    if name and not name.endswith(programme.city_size.city_kind):
-        return "small"  # 군 and 구 are always 중소도시
-    return None  # a 시: depends on its population
+    return programme.size_class_of(mapped.submission.applicant.name or "")
 
 
 def _map_service(mapped: MappedBundle, programme: ServiceProgramme) -> None:

@@ -12,7 +12,6 @@ from schemas.programme import CityProgramme, Indicator, SummaryTableLabels
 from schemas.provenance import Provenance
 from schemas.submission import IndicatorValue
 
-CODE = re.compile(r"\b([A-C])\s*-\s*(\d{1,2})\s*-\s*(\d{1,2})\b")
 NAME_MATCH_CUTOFF = 0.86
 
 
@@ -31,19 +30,20 @@ class SummaryResult:
     placeholders: list[SummaryRow] = field(default_factory=list)
 
 
-def find_code(text: str) -> str | None:
-    match = CODE.search(normalise(text))
-    return "-".join(match.groups()) if match else None
-
-
 class IndicatorNames:
     """Indicator lookup by code or by (compacted) name and its variants.
 
-    Names several indicators share (each domain's 지자체 자체 설정 지표) are told
-    apart by the domain named elsewhere in the row.
+    Codes are read as the programme's ``code_format`` writes them, with spaces allowed around the
+    separator (`A - 2 - 1`). Names several indicators share (each domain's 지자체 자체 설정 지표)
+    are told apart by the domain named elsewhere in the row.
     """
 
     def __init__(self, programme: CityProgramme):
+        fmt = programme.code_format
+        spaced = r"\s*" + re.escape(fmt.separator) + r"\s*"
+        self._separator, self._parts = fmt.separator, len(fmt.parts)
+        self._code = re.compile(r"\b" + spaced.join(f"(?P<p{n}>{part})" for n, part in enumerate(fmt.parts)) + r"\b")
+        self._leading_code = re.compile(r"^" + spaced.join(f"(?:{part})" for part in fmt.parts) + r"\s*")
         self.by_code = {i.code: i for i in programme.indicators}
         self.by_name: dict[str, list[Indicator]] = {}
         for ind in programme.indicators:
@@ -51,6 +51,15 @@ class IndicatorNames:
                 bucket = self.by_name.setdefault(compact(name), [])
                 if ind not in bucket:
                     bucket.append(ind)
+
+    def find_code(self, text: str) -> str | None:
+        """The first code-shaped text in ``text``, written as the programme writes codes (known or not)."""
+        match = self._code.search(normalise(text))
+        return self._separator.join(match.group(f"p{n}") for n in range(self._parts)) if match else None
+
+    def without_code(self, text: str) -> str:
+        """``text`` (normalised) without a code at its start."""
+        return self._leading_code.sub("", normalise(text))
 
     def candidates(self, text: str) -> list[Indicator]:
         key = compact(text)
@@ -95,6 +104,7 @@ def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRo
     """Rows of the 요약표: tables with its header, and the tables that continue one on later pages
     (same columns, no header). Detail forms further on are not part of it."""
     names = IndicatorNames(programme)
+    form_header = compact(programme.detail_form.header_label)  # a detail form begins: the 요약표 has ended
     rows: list[SummaryRow] = []
     stated_col = pages_col = None
     summary_cols = None
@@ -105,7 +115,7 @@ def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRo
         if header_at is not None:
             stated_col, pages_col = _header_columns(grid[header_at], labels)
             summary_cols = table.n_cols
-        elif summary_cols is None or table.n_cols != summary_cols or (grid and compact(grid[0][0]) == "지표"):
+        elif summary_cols is None or table.n_cols != summary_cols or (grid and compact(grid[0][0]) == form_header):
             summary_cols = None  # not (or no longer) the 요약표
             continue
         for r, row in enumerate(grid):
@@ -127,7 +137,7 @@ def _row_indicator(row: list[str], names: IndicatorNames, stated_col: int | None
     """The row's indicator and the column of its name (or code), looking left of the stated column."""
     limit = stated_col if stated_col is not None else len(row)
     for c in range(limit):
-        code = find_code(row[c])
+        code = names.find_code(row[c])
         if code and code in names.by_code:
             name_col = c + 1 if c + 1 < limit and names.candidates(row[c + 1]) else c
             return names.by_code[code], name_col

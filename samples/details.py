@@ -64,14 +64,14 @@ def _item_table(ind: Indicator, count: int, spec: dict, stated: str) -> SampleTa
     """The items behind a count; a spec's ``item_count`` lists fewer or more, ``item_edits`` replaces rows."""
     count = spec.get("item_count", {}).get(ind.code, count)
     edits = {int(k): v for k, v in spec.get("item_edits", {}).get(ind.code, {}).items()}
-    if ind.code == "B-3-1":  # 국내 n건, 국외 m건: each event listed under its 구분
+    if ind.item_groups:  # 국내 n건, 국외 m건: each item listed under its group (구분), in the stated order
         from mapping.values import numbers
 
-        domestic, foreign = (int(x) for x in numbers(stated)[:2])
-        dates = month_sequence(domestic + foreign)
+        counts = [int(x) for x in numbers(stated)[:len(ind.item_groups)]]
+        groups = [group for group, n in zip(ind.item_groups, counts) for _ in range(n)]
+        dates = month_sequence(len(groups))
         rows = [["구분", "No.", "명칭", "주최기관", "참여일"]]
-        rows += [["국내" if i < domestic else "국외", str(i + 1), f"2024 스마트시티 포럼 {i + 1}", "시", dates[i]]
-                 for i in range(domestic + foreign)]
+        rows += [[group, str(i + 1), f"2024 스마트시티 포럼 {i + 1}", "시", dates[i]] for i, group in enumerate(groups)]
         return SampleTable(rows)
     dated = ind.period.kind == "two_year"
     header = ["No.", "명칭"] + (["일자"] if dated else ["비고"])

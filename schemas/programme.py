@@ -6,6 +6,7 @@ lives in those YAML files; these models only give it a validated shape.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Annotated, Literal, Union
 
@@ -38,6 +39,7 @@ class FormField(_Strict):
     key: Literal["name", "registration_no", "representative", "phone", "address", "track_record", "service_name", "level", "domain"]
     label: str
     label_variants: list[str] = []
+    required: bool = False  # an application without a value for it gets applicant.field_missing
 
 
 class SubmissionWindow(_Strict):
@@ -63,6 +65,17 @@ class Period(_Strict):
     span_months: int | None = None
     reference: str | None = None  # e.g. "2024-12" for the population count
     note: str | None = None
+
+    def years(self) -> list[str]:
+        """The calendar years (YYYY) the period is stated by: those of a two-year window's first
+        ``span_months`` from its start (2023-01 + 24 → 2023, 2024), or a reference year's year."""
+        if self.kind in ("two_year", "forward_two_year") and self.window_start and self.span_months:
+            start = int(self.window_start[:4])
+            last_month = int(self.window_start[5:7]) - 1 + self.span_months - 1
+            return [str(start + n) for n in range(last_month // 12 + 1)]
+        if self.kind == "reference_year" and self.reference:
+            return [self.reference[:4]]
+        return []
 
 
 class Component(_Strict):
@@ -99,6 +112,8 @@ class Indicator(_Strict):
     reading_unit: str | None = None
     # Indicators whose listed items must not repeat this one's (the call forbids counting an event twice).
     no_overlap_with: list[str] = []
+    # The groups its listed items are written under (구분 국내 / 국외), in the order the stated value names them.
+    item_groups: list[str] = []
     note: str | None = None
 
     @model_validator(mode="after")
@@ -108,6 +123,8 @@ class Indicator(_Strict):
             used = {ch for ch in self.formula if ch.isalpha() and ch.isupper()}
             if not used <= letters:
                 raise ValueError(f"{self.code}: formula uses {sorted(used - letters)} without components")
+        if self.item_groups and not self.listed_items:
+            raise ValueError(f"{self.code}: item_groups without listed_items")
         return self
 
 
@@ -130,7 +147,7 @@ class DomainRules(_Strict):
 
 
 class Stage(_Strict):
-    number: int = Field(ge=1, le=5)
+    number: int = Field(ge=1)  # 1 … the number of stages (CityProgramme checks they run on without gaps)
     name: str
     name_variants: list[str] = []
 
@@ -146,7 +163,7 @@ class QualitativeArea(_Strict):
     key: str  # "A1"
     category: Literal["A", "B", "C"]
     name: str
-    stage_descriptions: list[str] = Field(min_length=5, max_length=5)
+    stage_descriptions: list[str] = Field(min_length=1)  # one per stage (CityProgramme checks the count)
     sub_areas: list[QualitativeSubArea]
 
 
@@ -173,6 +190,27 @@ class SummaryTableLabels(_Strict):
 
     stated_headers: list[str]
     pages_headers: list[str]
+
+
+class DetailFormLabels(_Strict):
+    """Cells of an indicator's detail form (자료구축양식), compared without spaces: the first cell of the row
+    that heads a form (`지표 | code name | stated value`), the first cell of a total row, and the word a
+    total's heading starts with (총계, 총 예산: a component label inside such a cell is not that component)."""
+
+    header_label: str
+    total_labels: list[str]
+    total_prefix: str = Field(min_length=1)
+
+
+class CodeFormat(_Strict):
+    """How an indicator code is written: its parts (regular expressions) joined by the separator (A-2-1)."""
+
+    parts: list[str] = Field(min_length=1)
+    separator: str
+
+    def pattern(self) -> str:
+        """The whole code as a regular expression, one group per part."""
+        return re.escape(self.separator).join(f"({part})" for part in self.parts)
 
 
 class Grade(_Strict):
@@ -217,7 +255,14 @@ class CityProgramme(_ProgrammeBase):
     city_size: CitySize
     constraints: list[Constraint] = []
     summary_table: SummaryTableLabels
+    detail_form: DetailFormLabels
+    code_format: CodeFormat
+    # How a stage is written besides its name: its number with one of these words before or after (레벨3, 3단계);
+    # a suffix is also dropped from a stage's name (착수단계 → 착수).
+    stage_number_prefixes: list[str] = []
+    stage_number_suffixes: list[str] = []
     size_class_words: dict[str, Literal["large", "small"]]  # how an application names its size class
+    size_class_labels: list[str] = Field(min_length=1)  # the labels an application writes its size class after (신청유형 대도시)
 
     def indicator(self, code: str) -> Indicator:
         return self._by_code()[code]
@@ -228,6 +273,27 @@ class CityProgramme(_ProgrammeBase):
     def size_class_ko(self, size: str | None) -> str:
         """The call's word for a size class (대도시 / 중소도시), from ``size_class_words``."""
         return next((word for word, value in self.size_class_words.items() if value == size), "미확인")
+
+    def size_class_of(self, name: str, population: float | None = None) -> str | None:
+        """The size class (large / small) a city of this name is in, by ``city_size``: a large kind
+        (특별시, 광역시 …) is large; a 시 by its population (None when it is not known); anything else
+        (군, 구) is small. None for an empty name."""
+        rule = self.city_size
+        name = (name or "").strip()
+        if any(name.endswith(kind) for kind in rule.large_kinds):
+            return "large"
+        if not name:
+            return None
+        if name.endswith(rule.city_kind):
+            return None if population is None else ("large" if population >= rule.city_large_population else "small")
+        return "small"
+
+    def component_letters(self) -> list[str]:
+        """Every letter a component of an indicator has ((A) … (D)), in order."""
+        return sorted({c.letter for i in self.indicators for c in i.components})
+
+    def stage_numbers(self) -> list[int]:
+        return sorted(s.number for s in self.stages)
 
     def reported_codes(self, selected_domains: list[str]) -> list[str]:
         """Indicator codes a city with these optional domains must report."""
@@ -248,6 +314,20 @@ class CityProgramme(_ProgrammeBase):
         stray = {i.code for i in self.indicators if i.domain and i.domain not in domains}
         if stray:
             raise ValueError(f"indicators in unknown domains: {sorted(stray)}")
+        pattern = re.compile(self.code_format.pattern())
+        unlike = [c for c in codes if not pattern.fullmatch(c)]
+        if unlike:
+            raise ValueError(f"indicator codes not written as code_format: {unlike}")
+        return self
+
+    @model_validator(mode="after")
+    def _stages_consecutive(self) -> "CityProgramme":
+        numbers = self.stage_numbers()
+        if numbers != list(range(1, len(numbers) + 1)):
+            raise ValueError(f"stages must be numbered 1 … n without gaps: {numbers}")
+        wrong = [a.key for a in self.qualitative_areas if len(a.stage_descriptions) != len(numbers)]
+        if wrong:
+            raise ValueError(f"qualitative areas without one description per stage: {wrong}")
         return self
 
 
@@ -273,6 +353,7 @@ class ServiceField(_Strict):
     key: str  # "1"
     name: str
     name_variants: list[str] = []
+    short_name: str | None = None  # a column heading for it (부합성); its name when not given
     points: int
     minimum: int
     items: list[ServiceItem]
@@ -282,6 +363,7 @@ class ServiceLevel(_Strict):
     key: Literal["L1", "L2", "L3"]
     name: str
     name_variants: list[str] = []
+    short_name: str | None = None  # how a message names it briefly (단위 for 단위 서비스); its name when not given
     description: str
 
 

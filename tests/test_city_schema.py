@@ -14,8 +14,10 @@ import re
 from datetime import timedelta
 
 import pytest
+import yaml
 
-from schemas.loader import load_programme
+from schemas.loader import PROGRAMMES_DIR, load_programme
+from schemas.programme import CityProgramme
 
 PROGRAMME_ID = "city-2025"
 CODE_RE = re.compile(r"^([ABC])-(\d+)-(\d+)$")
@@ -449,3 +451,120 @@ def test_submission_window_in_kst(prog):
 
 def test_notes_present(prog):
     assert prog.notes and all(n.strip() for n in prog.notes)
+
+
+# ───────────────────────── what the readers and checks take from the data ─────────────────────────
+
+
+def _raw():
+    return yaml.safe_load((PROGRAMMES_DIR / f"{PROGRAMME_ID}.yaml").read_text(encoding="utf-8"))
+
+
+def _validate(data):
+    return CityProgramme.model_validate(data)
+
+
+def test_code_format_writes_every_code(prog):
+    pattern = re.compile(prog.code_format.pattern())
+    referenced = [i.code for i in prog.indicators]
+    referenced += [c for i in prog.indicators for c in i.no_overlap_with]
+    referenced += [t.partition(".")[0] for c in prog.constraints for t in c.terms]
+    for code in referenced:
+        m = pattern.fullmatch(code)
+        assert m, code
+        assert prog.code_format.separator.join(m.groups()) == code
+        assert m.group(1) in {c.key for c in prog.categories}, code
+    assert not pattern.fullmatch("A-2")
+
+
+def test_code_format_is_checked():
+    data = _raw()
+    data["indicators"][0]["code"] = "A1-1"
+    with pytest.raises(ValueError, match="code_format"):
+        _validate(data)
+
+
+def test_component_letters_run_from_a(prog):
+    letters = prog.component_letters()
+    assert letters == ["A", "B", "C", "D"]
+    for ind in prog.indicators:
+        own = [c.letter for c in ind.components]
+        assert own == letters[:len(own)], ind.code
+
+
+def test_period_years(prog):
+    for ind in prog.indicators:
+        years = ind.period.years()
+        if ind.period.kind == "two_year":
+            assert years == ["2023", "2024"], ind.code
+        elif ind.period.kind == "forward_two_year":
+            assert years == ["2025", "2026"], ind.code
+        elif ind.period.kind == "reference_year":
+            assert years == [ind.period.reference[:4]], ind.code
+        else:
+            assert years == [], ind.code
+        if ind.period.kind in ("two_year", "forward_two_year"):
+            # a two-year form's per-year rows are the years of its period
+            assert {c.reference[:4] for c in ind.components if c.reference} <= set(years), ind.code
+
+
+def test_item_groups(prog):
+    grouped = {i.code: i.item_groups for i in prog.indicators if i.item_groups}
+    assert grouped == {"B-3-1": ["국내", "국외"]}
+    for code, groups in grouped.items():
+        ind = prog.indicator(code)
+        assert ind.listed_items and ind.reading == "sum", code
+        positions = [ind.summary_template.find(g) for g in groups]
+        assert -1 not in positions and positions == sorted(positions), code  # named in the value's order
+
+
+def test_item_groups_need_listed_items():
+    data = _raw()
+    b31 = next(i for i in data["indicators"] if i["code"] == "B-3-1")
+    b31["listed_items"] = False
+    with pytest.raises(ValueError, match="item_groups"):
+        _validate(data)
+
+
+def test_stage_numbers_and_words(prog):
+    numbers = prog.stage_numbers()
+    assert numbers == list(range(1, len(prog.stages) + 1))
+    assert all(len(a.stage_descriptions) == len(numbers) for a in prog.qualitative_areas)
+    assert prog.stage_number_prefixes and prog.stage_number_suffixes
+    assert all(any(s.name.endswith(sfx) for sfx in prog.stage_number_suffixes) for s in prog.stages)
+
+
+@pytest.mark.parametrize("change", ["gap", "description"])
+def test_stage_shape_is_checked(change):
+    data = _raw()
+    if change == "gap":
+        data["stages"][-1]["number"] = 7
+    else:
+        data["qualitative_areas"][0]["stage_descriptions"].pop()
+    with pytest.raises(ValueError, match="stage"):
+        _validate(data)
+
+
+def test_required_application_fields(prog):
+    assert [f.key for f in prog.application_fields if f.required] == ["name", "registration_no", "representative"]
+
+
+def test_size_class_rule(prog):
+    assert set(prog.size_class_words.values()) == {"large", "small"}
+    assert prog.size_class_labels
+    large = prog.city_size.city_large_population
+    assert prog.size_class_of("서울특별시") == "large"
+    assert prog.size_class_of("세종특별자치시", 1) == "large"
+    assert prog.size_class_of("가온시") is None
+    assert prog.size_class_of("가온시", large) == "large"
+    assert prog.size_class_of("가온시", large - 1) == "small"
+    assert prog.size_class_of("푸른군") == "small" and prog.size_class_of("강남구") == "small"
+    assert prog.size_class_of(" ") is None
+
+
+def test_detail_form_labels(prog):
+    form = prog.detail_form
+    assert form.header_label == "지표"
+    assert "총계" in form.total_labels and "합계" in form.total_labels
+    assert form.header_label not in form.total_labels
+    assert form.total_prefix and any(t.startswith(form.total_prefix) for t in form.total_labels)

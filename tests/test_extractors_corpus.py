@@ -7,12 +7,21 @@ import re
 
 import pytest
 
+from checks import document_findings
 from extractors.registry import extract
 from extractors.sniff import DOCX, PDF, XLSX
 
 
 def _read(corpus, rel):
     return extract(rel, (corpus / rel).read_bytes())
+
+
+def _unreadable(doc) -> tuple[str, str]:
+    """The fatal problem's reason code, and the Korean reason the clerk reads (checks.document_findings)."""
+    assert not doc.readable
+    found = [f for f in document_findings(doc) if f.rule == "document.unreadable"]
+    assert len(found) == 1
+    return next(p.code for p in doc.problems if p.fatal), found[0].params["reason"]
 
 
 def _html_rows(html: str) -> list[list[str]]:
@@ -64,13 +73,10 @@ def test_korean_pdf_text_layer(corpus):
     assert "적립" in doc.full_text() and "서비스 제공 기준" in doc.full_text()
 
 
-@pytest.mark.parametrize(("rel", "reason"), [
-    ("unstructured/pdf/password.pdf", "암호"),
-    ("unstructured/password_protected.xlsx", "암호"),
-])
-def test_protected_files_are_unreadable_with_a_reason(corpus, rel, reason):
+@pytest.mark.parametrize("rel", ["unstructured/pdf/password.pdf", "unstructured/password_protected.xlsx"])
+def test_protected_files_are_unreadable_with_a_reason(corpus, rel):
     doc = _read(corpus, rel)
-    assert not doc.readable and reason in doc.unreadable_reason
+    assert _unreadable(doc) == ("unreadable.encrypted", "암호가 걸린 파일이라 열 수 없습니다")
 
 
 def test_valid_pdf_is_not_repaired_or_refused(corpus):
@@ -80,9 +86,11 @@ def test_valid_pdf_is_not_repaired_or_refused(corpus):
 
 def test_truncated_and_empty_input_never_raise(corpus):
     data = (corpus / "unstructured" / "pdf" / "korean-text-with-tables.pdf").read_bytes()
-    assert not extract("cut.pdf", data[: len(data) // 2]).readable
-    assert extract("empty.pdf", b"").unreadable_reason == "빈 파일(0바이트)입니다"
-    assert not extract("fake.docx", b"PK\x03\x04 not really a zip").readable
+    assert _unreadable(extract("cut.pdf", data[: len(data) // 2])) == (
+        "unreadable.corrupt", "파일이 손상되었거나 잘려 있어 열 수 없습니다 (PdfminerException)")
+    assert _unreadable(extract("empty.pdf", b"")) == ("unreadable.empty", "빈 파일(0바이트)입니다")
+    assert _unreadable(extract("fake.docx", b"PK\x03\x04 not really a zip")) == (
+        "unreadable.truncated", "파일이 손상되었거나 잘려 있어 열 수 없습니다")
 
 
 def test_pdf_ruled_table_with_spans(corpus):

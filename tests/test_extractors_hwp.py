@@ -17,6 +17,7 @@ import zipfile
 import olefile
 import pytest
 
+from checks import document_findings
 from extractors import registry
 from extractors.hwp import extract_hwp
 from extractors.hwpx import extract_hwpx
@@ -32,6 +33,20 @@ HWPX_AS_HWP = "hwplib/test/야생동물 종합관리 시스템 고도화(2023년
 
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text or "").strip()
+
+
+PASSWORD_KO = "암호가 걸린 {kind} 파일이라 열 수 없습니다. 암호를 해제한 파일로 다시 요청하십시오"
+DRM_KO = "DRM으로 보호된 파일이라 열 수 없습니다. DRM을 해제한 파일로 다시 요청하십시오"
+DISTRIBUTION_KO = "배포용 문서(읽기 전용으로 배포된 HWP)라 내용을 추출할 수 없습니다. 일반 HWP 또는 HWPX 문서로 다시 요청하십시오"
+CORRUPT_KO = "파일이 손상되었거나 잘려 있어 열 수 없습니다"
+
+
+def _unreadable(doc: Document) -> tuple[str, str]:
+    """The fatal problem's reason code, and the Korean reason the clerk reads (checks.document_findings)."""
+    assert not doc.readable
+    found = [f for f in document_findings(doc) if f.rule == "document.unreadable"]
+    assert len(found) == 1
+    return next(p.code for p in doc.problems if p.fatal), found[0].params["reason"]
 
 
 def _hwp(corpus, rel: str) -> Document:
@@ -200,15 +215,15 @@ def test_hwp_pages_follow_the_layout(corpus):
     assert "[ 세 목 ] 법인 [ 결정유형 ] 불채택" in _norm(doc.pages[0].text)  # U+2007 fixed-width spaces kept
 
 
-@pytest.mark.parametrize(("rel", "word"), [
-    ("pyhwp/password-12345.hwp", "암호"),
-    (DRM_FILE, "DRM"),
-    ("hwplib/sample_hwp/distribution.hwp", "배포용 문서"),
-    ("pyhwp/viewtext.hwp", "배포용 문서"),
+@pytest.mark.parametrize(("rel", "code", "reason"), [
+    ("pyhwp/password-12345.hwp", "unreadable.encrypted_hancom", PASSWORD_KO.format(kind="HWP")),
+    (DRM_FILE, "unreadable.drm", DRM_KO),
+    ("hwplib/sample_hwp/distribution.hwp", "unreadable.distribution", DISTRIBUTION_KO),
+    ("pyhwp/viewtext.hwp", "unreadable.distribution", DISTRIBUTION_KO),
 ])
-def test_protected_hwp_is_unreadable_with_the_reason(corpus, rel, word):
+def test_protected_hwp_is_unreadable_with_the_reason(corpus, rel, code, reason):
     doc = _hwp(corpus, rel)
-    assert not doc.readable and word in doc.unreadable_reason and not doc.tables and not doc.blocks
+    assert _unreadable(doc) == (code, reason) and not doc.tables and not doc.blocks
 
 
 def test_drm_flag_in_the_file_header_and_drm_wrapped_hwpx(corpus, tmp_path):
@@ -219,8 +234,8 @@ def test_drm_flag_in_the_file_header_and_drm_wrapped_hwpx(corpus, tmp_path):
         header[36] |= 1 << 4  # FileHeader properties: DRM-secured document
         ole.write_stream("FileHeader", bytes(header))
     doc = extract_hwp(Document(file="drm.hwp", sha256="x", media_type=HWP), copy.read_bytes())
-    assert "DRM" in doc.unreadable_reason
-    assert "DRM" in _hwpx(corpus, DRM_FILE).unreadable_reason
+    assert _unreadable(doc) == ("unreadable.drm", DRM_KO)
+    assert _unreadable(_hwpx(corpus, DRM_FILE)) == ("unreadable.drm", DRM_KO)
 
 
 def _rezip(corpus, rel: str, replace: dict[str, bytes]) -> bytes:
@@ -235,7 +250,8 @@ def test_password_hwpx_and_zip_bomb_are_refused(corpus):
     manifest = (b'<odf:manifest xmlns:odf="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><odf:file-entry '
                 b'odf:full-path="Contents/section0.xml"><odf:encryption-data/></odf:file-entry></odf:manifest>')
     locked = _rezip(corpus, "hwpxlib/tool/textextractor/Table.hwpx", {"META-INF/manifest.xml": manifest})
-    assert "암호" in extract_hwpx(Document(file="x.hwpx", sha256="x", media_type=HWPX), locked).unreadable_reason
+    doc = extract_hwpx(Document(file="x.hwpx", sha256="x", media_type=HWPX), locked)
+    assert _unreadable(doc) == ("unreadable.encrypted_hancom", PASSWORD_KO.format(kind="HWPX"))
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("mimetype", "application/hwp+zip")
@@ -243,7 +259,8 @@ def test_password_hwpx_and_zip_bomb_are_refused(corpus):
             for _ in range(40):
                 part.write(b"\0" * 1024**2)
     doc = extract_hwpx(Document(file="bomb.hwpx", sha256="x", media_type=HWPX), bomb.getvalue())
-    assert "압축" in doc.unreadable_reason and not doc.pages
+    assert _unreadable(doc) == ("unreadable.bomb", "압축을 풀면 크기가 비정상적으로 커지는 파일이라(압축 폭탄 의심) 열지 않았습니다")
+    assert not doc.pages
 
 
 def test_corrupt_hwp_and_hwpx_become_unreadable_through_the_registry(corpus):
@@ -252,7 +269,9 @@ def test_corrupt_hwp_and_hwpx_become_unreadable_through_the_registry(corpus):
              ("bad.hwpx", _rezip(corpus, GANGBUK_RFP, {"Contents/section1.xml": b"<hs:sec><hp:p>"}), HWPX)]
     for name, data, media_type in cases:
         doc = registry.extract(name, data)
-        assert doc.media_type == media_type and "손상" in doc.unreadable_reason, name
+        code, reason = _unreadable(doc)
+        error = next(p.params["error"] for p in doc.problems if p.fatal)
+        assert doc.media_type == media_type and (code, reason) == ("unreadable.corrupt", f"{CORRUPT_KO} ({error})"), name
     with pytest.raises(Exception):  # a cut zip: a plain exception (registry.extract turns it into a reason)
         extract_hwpx(Document(file="x.hwpx", sha256="x", media_type=HWPX), (corpus / GANGBUK_RFP).read_bytes()[:60_000])
 

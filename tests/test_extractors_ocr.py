@@ -16,6 +16,7 @@ import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
+from checks import document_findings
 from extractors.model import Document
 from extractors.ocr import extract_image, normalise_ocr_number, ocr_page_image
 
@@ -91,7 +92,8 @@ def test_english_and_korean_screenshot(corpus):
 def test_rasterised_korean_table_grid_and_numbers(scanned_table_page, text_layer_table):
     doc = scanned_table_page
     assert doc.readable and doc.pages[0].method == "ocr"
-    assert any("deskewed by 2.0" in w for w in doc.warnings), doc.warnings
+    assert any(p.code == "note.ocr.deskewed" and p.page == 1 and "deskewed by 2.0" in p.detail for p in doc.problems), \
+        doc.problems
     truth = text_layer_table
     n_rows, n_cols = len(truth), len(truth[0])
     table = next(t for t in doc.tables if (t.n_rows, t.n_cols) == (n_rows, n_cols))
@@ -252,5 +254,6 @@ def test_corrupt_png_is_unreadable_not_a_hang(data):
         return
     finally:
         pool.shutdown(wait=False)
-    assert doc.unreadable_reason and re.search(r"[\uac00-\ud7a3]", doc.unreadable_reason)
+    assert [(p.code, p.fatal) for p in doc.problems] == [("unreadable.image", True)]
+    assert [f.params["reason"] for f in document_findings(doc)] == ["이미지 파일이 손상되었거나 잘려 있어 판독할 수 없습니다"]
     assert not doc.pages and not doc.tables

@@ -52,7 +52,7 @@ def test_tables_match_docling_ground_truth(corpus, kind):
             continue
         truth = [t for t in json.loads(truth_path.read_text(encoding="utf-8")).get("tables", [])]
         doc = extract(source.name, source.read_bytes())
-        assert doc.readable, (source.name, doc.unreadable_reason)
+        assert doc.readable, (source.name, doc.problems)
         ours = doc.tables
         if kind == "docx":  # docling drops 1x1 layout tables and folds nested ones into their cell
             ours = [t for t in ours if t.cells and (t.n_rows * t.n_cols > 1 or len(truth) == len(ours))]

@@ -20,7 +20,8 @@ import pdfplumber
 import pytest
 from PIL import Image
 
-from extractors.model import Document
+from checks import document_findings
+from extractors.model import Document, DocumentProblem
 from extractors.pdf import extract_pdf, read_page
 from extractors.pdf_parts.garbage import garbage_score, hangul_share
 from extractors.pdf_parts.rotation import upright_view
@@ -324,10 +325,10 @@ def test_hancom_guides_read_as_korean(corpus, stem):
     """Exported from Hancom Office: readable Hangul, no CID placeholders, equation pages kept as text."""
     with pdfplumber.open(corpus / KHOSUNG / "dataset" / f"{stem}.pdf") as pdf:
         numbers = list(range(7, len(pdf.pages) + 1, 9))
-        texts, warnings = [], []
+        texts, problems = [], []
         for number in numbers:
-            result = read_page(pdf.pages[number - 1], number, warnings, ocr=False, figures=False)
-            assert result.page.method == "text_layer", (number, warnings)
+            result = read_page(pdf.pages[number - 1], number, problems, ocr=False, figures=False)
+            assert result.page.method == "text_layer", (number, problems)
             assert "(cid:" not in result.page.text and "\x00" not in result.page.text
             assert all(b.method == "text_layer" and b.page == number and b.bbox for b in result.blocks)
             texts.append(result.page.text)
@@ -340,18 +341,18 @@ def test_hancom_guides_read_as_korean(corpus, stem):
           f"among non-Latin letters {korean:.2%}")
     assert share >= {"file_18": 0.58, "file_19": 0.8}[stem]  # Part 2 is about algorithms: SHA, HMAC, DRBG…
     assert korean >= 0.99
-    assert not any("garbage" in w for w in warnings)
+    assert not any("garbage" in p.detail for p in problems)
 
 
 def test_hancom_equation_page_keeps_its_text_layer(corpus):
     """file_18 p. 70 is pseudo-code with HyhwpEQ equations (glyphs in the private use area): flagged, kept."""
-    warnings: list[str] = []
+    problems: list[DocumentProblem] = []
     with pdfplumber.open(corpus / KHOSUNG / "dataset" / "file_18.pdf") as pdf:
-        result = read_page(pdf.pages[69], 70, warnings, ocr=False, figures=False)
+        result = read_page(pdf.pages[69], 70, problems, ocr=False, figures=False)
     score = garbage_score(result.page.text)
     assert score.partly_garbage and not score.is_garbage
     assert result.page.method == "text_layer" and "생성된 난수 비트열" in result.page.text
-    assert any("text layer kept" in w for w in warnings)
+    assert any(p.code == "note.pdf.unmapped_glyphs" and p.page == 70 and "text layer kept" in p.detail for p in problems)
 
 
 # --- garbage text layers and OCR -----------------------------------------------------------------------
@@ -424,7 +425,7 @@ def test_embedded_cmap_cidfont_is_not_garbage(corpus):
     for phrase in case["expect"]["joined_text_contains"]:
         assert phrase in doc.full_text()
     assert len(doc.blocks) == case["expect"]["element_count"]
-    assert not any("garbage" in w for w in doc.warnings)
+    assert not any("garbage" in p.detail for p in doc.problems)
 
 
 def test_copy_protected_pdf_reads_normally(corpus):
@@ -442,26 +443,29 @@ def test_pdf_without_tounicode_is_flagged_and_sent_to_ocr():
     data = _canvas_pdf(_korean_lines).replace(b"/ToUnicode", b"/ToUnicodX")  # same length: xref stays valid
     assert "(cid:" in pdfplumber.open(BytesIO(data)).pages[0].extract_text()
     doc = _pdf(data)
-    assert any("page 1: text layer looks like garbage" in w for w in doc.warnings)
+    assert any(p.page == 1 and p.detail.startswith("text layer looks like garbage") for p in doc.problems)
     assert "(cid:" not in doc.full_text()
+    assert doc.readable and list(document_findings(doc)) == []  # notes for the operator, no finding
     if OCR_AVAILABLE:
-        assert doc.pages[0].method == "ocr" and any("read by OCR" in w for w in doc.warnings)
+        assert doc.pages[0].method == "ocr" and any(p.code == "note.pdf.ocr" and "read by OCR" in p.detail
+                                                    for p in doc.problems)
         assert "스마트도시" in doc.full_text().replace(" ", "")
     else:
-        assert doc.pages[0].method == "none" and any("OCR is not available" in w for w in doc.warnings)
+        assert doc.pages[0].method == "none" and any(p.code == "note.pdf.no_text" and "OCR is not available" in p.detail
+                                                     for p in doc.problems)
 
 
 def test_jamo_soup_text_layer_is_flagged():
     """What Hancom fonts without ToUnicode often give: loose compatibility jamo instead of syllables."""
     data = _canvas_pdf(lambda c: _korean_lines(c, "ㅅㅡㅁㅏㅌㅡ ㄷㅗㅅㅣ ㅇㅣㄴㅈㅡㅇ ㅅㅣㄴㅊㅓㅇㅅㅓ ㄱㅡㄴㄱㅓ"))
     doc = _pdf(data)
-    assert any("loose Hangul jamo" in w for w in doc.warnings)
+    assert any("loose Hangul jamo" in p.detail for p in doc.problems)
     assert doc.pages[0].method in ("ocr", "none")
 
 
 def test_readable_generated_korean_pdf_is_text_layer():
     doc = _pdf(_canvas_pdf(_korean_lines))
-    assert doc.pages[0].method == "text_layer" and not doc.warnings
+    assert doc.pages[0].method == "text_layer" and not doc.problems
     assert doc.blocks and doc.blocks[0].text.startswith("스마트도시 인증 신청서")
 
 
@@ -469,7 +473,8 @@ def test_readable_generated_korean_pdf_is_text_layer():
 def test_image_only_page_goes_to_ocr(corpus):
     case = _unstructured_case(corpus, "pdf/table-multi-row-column-cells.pdf")
     doc = _unstructured_pdf(corpus, "table-multi-row-column-cells.pdf")
-    assert doc.pages[0].method == "ocr" and any("a scan" in w and "read by OCR" in w for w in doc.warnings)
+    assert doc.pages[0].method == "ocr" and any(p.code == "note.pdf.ocr" and p.page == 1 and "a scan" in p.detail
+                                                and "read by OCR" in p.detail for p in doc.problems)
     text = doc.full_text()
     found = [v for v in case["expect"]["row_in_values"] if norm(v) in norm(text)]
     assert len(found) >= len(case["expect"]["row_in_values"]) - 1, (found, text[:500])
@@ -479,10 +484,11 @@ def test_image_only_page_goes_to_ocr(corpus):
 
 def test_image_only_page_without_ocr_is_marked(corpus):
     with pdfplumber.open(corpus / "unstructured" / "pdf" / "table-multi-row-column-cells.pdf") as pdf:
-        warnings: list[str] = []
-        result = read_page(pdf.pages[0], 1, warnings, ocr=False, figures=False)
+        problems: list[DocumentProblem] = []
+        result = read_page(pdf.pages[0], 1, problems, ocr=False, figures=False)
     assert result.page.method == "none" and result.page.text == ""
-    assert warnings == ["page 1: no text layer, only images (a scan); OCR not requested, page left without text"]
+    assert [(p.code, p.page, p.fatal, p.detail) for p in problems] == [
+        ("note.pdf.no_text", 1, False, "no text layer, only images (a scan); OCR not requested, page left without text")]
 
 
 # --- encrypted and corrupt files ----------------------------------------------------------------------------
@@ -492,7 +498,9 @@ def test_encrypted_and_corrupt_pdfs_raise(corpus):
     with pytest.raises(Exception) as raised:
         _pdf(data)
     assert "password" in repr(raised.value).lower() or "PDFPasswordIncorrect" in repr(raised.value)
-    assert "암호" in extract("password.pdf", data).unreadable_reason
+    doc = extract("password.pdf", data)
+    assert [(p.code, p.fatal) for p in doc.problems] == [("unreadable.encrypted", True)]
+    assert [f.params["reason"] for f in document_findings(doc)] == ["암호가 걸린 파일이라 열 수 없습니다"]
     cut = (corpus / "unstructured" / "pdf" / "korean-text-with-tables.pdf").read_bytes()
     with pytest.raises(Exception):
         _pdf(cut[: len(cut) // 2])
@@ -592,7 +600,7 @@ def test_prose_in_columns_is_not_a_table(corpus):
 
 def test_sideways_table_is_read_upright(corpus):
     doc = extract("cw.pdf", (corpus / "camelot" / "clockwise_table_1.pdf").read_bytes())
-    assert any("sideways" in w for w in doc.warnings)
+    assert any(p.code == "note.pdf.sideways" and "sideways" in p.detail for p in doc.problems)
     table = max(doc.tables, key=lambda t: t.n_rows * t.n_cols)
     assert table.n_rows > table.n_cols and table.bbox
     x0, top, x1, bottom = table.bbox

@@ -48,9 +48,10 @@ def test_low_confidence_rule_follows_the_threshold(scanned_summary, monkeypatch)
     _, documents = scanned_summary
     mapped = _mapped(documents)
     confidences = [v.source.confidence for v in mapped.submission.indicators.values() if v.source and v.source.confidence]
-    monkeypatch.setattr(indicators, "OCR_MIN_CONFIDENCE", min(confidences) - 0.1)
+    threshold = indicators.settings()
+    monkeypatch.setattr(indicators, "settings", lambda: threshold.model_copy(update={"ocr_min_confidence": min(confidences) - 0.1}))
     assert not [f for f in run_checks(mapped) if f.rule == "ocr.low_confidence"]
-    monkeypatch.setattr(indicators, "OCR_MIN_CONFIDENCE", max(confidences) + 0.1)
+    monkeypatch.setattr(indicators, "settings", lambda: threshold.model_copy(update={"ocr_min_confidence": max(confidences) + 0.1}))
     fired = [f for f in run_checks(mapped) if f.rule == "ocr.low_confidence"]
     assert len(fired) == len(confidences)
     assert all("신뢰도" in f.message_ko and f.source.file == "정량지표_스캔.png" for f in fired)

@@ -208,6 +208,8 @@ def check_levels(p: ServiceProgramme) -> list[str]:
         item = items_by_level.get(lv.key)
         if item is not None and item.name != lv.name:
             errors.append(f"{lv.key}: level named {lv.name}, item {item.key} named {item.name}")
+        if lv.short_name is not None and lv.short_name not in lv.name_variants:
+            errors.append(f"{lv.key}: short name {lv.short_name} is not one of its name variants")
     return errors
 
 
@@ -349,6 +351,19 @@ def test_submission_window(programme):
     assert w.end.isoformat() == "2023-10-26T18:00:00+09:00"
 
 
+def test_levels_and_fields_have_short_names(programme):
+    assert [lv.short_name for lv in programme.levels] == ["단위", "네트워크 연계", "데이터허브 기반"]
+    for lv in programme.levels:
+        assert lv.name.startswith(lv.short_name) and lv.short_name in lv.name_variants, lv.key
+    shown = [f.short_name or f.name for f in programme.fields]
+    assert shown == ["부합성", "구성 및 기능", "운영"]
+    assert all(f.name.endswith(short) for f, short in zip(programme.fields, shown))
+
+
+def test_required_application_fields(programme):
+    assert [f.key for f in programme.application_fields if f.required] == ["name", "registration_no", "representative"]
+
+
 def test_form_disagreements_recorded(programme):
     about = {re.match(r"^[\d.\-]+", t).group(0) for t in programme.form_disagreements}
     # the disagreements in points and the missing/extra rows must be there
@@ -413,6 +428,7 @@ MUTATIONS = {
     ),
     "form code typo": _set(lambda d: (_sub(d, "2.2.3.1"), "form_code"), "S-232"),
     "group renamed in one row": _set(lambda d: (_sub(d, "1.3.2.2"), "group"), "사회적 격차 해소"),
+    "level short name not read": _set(lambda d: (d["levels"][1], "short_name"), "네트워크"),
 }
 
 

@@ -73,6 +73,7 @@ def value_view(code: str | None, record: dict, effective: dict) -> ValueView | N
             _stamp(view, now)
             return view
         stages = {s.number: s.name for s in programme.stages}
+        numbers = programme.stage_numbers()
         for area in programme.qualitative_areas:
             for sub in area.sub_areas:
                 if sub.key == code:
@@ -80,7 +81,8 @@ def value_view(code: str | None, record: dict, effective: dict) -> ValueView | N
                     now = (effective.get("qualitative") or {}).get(code) or {}
                     view = ValueView("qualitative", code, f"{area.name} · {sub.name}", extracted=stored.get("stage"),
                                      effective=now.get("stage", stored.get("stage")), stated_text=stored.get("text"),
-                                     hint="1~5 또는 단계 이름 (" + ", ".join(stages[n] for n in sorted(stages)) + ")")
+                                     hint=f"{numbers[0]}~{numbers[-1]} 또는 단계 이름 ("
+                                          + ", ".join(stages[n] for n in numbers) + ")")
                     _stamp(view, now)
                     return view
         return None

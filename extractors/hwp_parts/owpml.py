@@ -166,7 +166,7 @@ class SectionReader:
         self._seen_images.add(ref)
         loaded = self.load_image(ref)
         if loaded is None:
-            self.doc.warnings.append(f"picture {ref!r} is not in the package (linked or missing)")
+            self.doc.note("note.hwpx.picture_missing", f"picture {ref!r} is not in the package (linked or missing)")
             return
         data, media_type = loaded
         name = f"fig{len(self.doc.figures) + 1:02d}.{_EXTENSIONS.get(media_type, 'bin')}"

@@ -86,14 +86,14 @@ class PayloadMapper:
         uri = resource.get("uri") or ""
         if not uri.startswith("data:") or "," not in uri:
             if uri:
-                self.doc.warnings.append(f"picture not embedded: {uri[:80]}")
+                self.doc.note("note.hwp.picture_linked", f"picture not embedded: {uri[:80]}")
             return
         meta, encoded = uri[5:].split(",", 1)
         media_type = meta.split(";", 1)[0] or "application/octet-stream"
         try:
             data = base64.b64decode(encoded, validate=False) if ";base64" in meta else encoded.encode()
         except (binascii.Error, ValueError):
-            self.doc.warnings.append("picture with an undecodable data URI skipped")
+            self.doc.note("note.hwp.picture_undecodable", "picture with an undecodable data URI skipped")
             return
         name = f"fig{len(self.doc.figures) + 1:02d}.{_EXTENSIONS.get(media_type, 'bin')}"
         self.doc.figures.append(Figure(page=self.page, name=name, media_type=media_type, data=data))

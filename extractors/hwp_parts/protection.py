@@ -1,18 +1,19 @@
-"""Why an HWP/HWPX file cannot be read: password, DRM, distribution (배포용) document, bombs.
+"""Why an HWP/HWPX file cannot be read: password, DRM, distribution (read-only) document, bombs.
 
-The Korean sentences are shown to the clerks as ``Document.unreadable_reason``.
+The reasons are ``unreadable.*`` codes (extractors.model); the clerk's Korean sentence for each is in
+checks/rules.yaml.
 """
 
 from __future__ import annotations
 
 import zlib
 
-PASSWORD_KO = "암호가 걸린 {kind} 파일이라 열 수 없습니다. 암호를 해제한 파일로 다시 요청하십시오"
-DRM_KO = "DRM으로 보호된 파일이라 열 수 없습니다. DRM을 해제한 파일로 다시 요청하십시오"
-DISTRIBUTION_KO = ("배포용 문서(읽기 전용으로 배포된 HWP)라 내용을 추출할 수 없습니다. "
-                   "일반 HWP 또는 HWPX 문서로 다시 요청하십시오")
-HWP3_KO = "한글 97 이전(HWP 3.0) 형식이라 읽을 수 없습니다. HWP 5 또는 HWPX로 다시 저장해 요청하십시오"
-BOMB_KO = "압축을 풀면 크기가 비정상적으로 커지는 파일이라(압축 폭탄 의심) 열지 않았습니다"
+from extractors.model import (
+    UNREADABLE_DISTRIBUTION,
+    UNREADABLE_DRM,
+    UNREADABLE_ENCRYPTED_HANCOM,
+    DocumentProblem,
+)
 
 # Headers that document-security (DRM) products put in front of the encrypted file; the result is no
 # longer an OLE or zip container. MarkAny DocumentSafer is in the corpus (hwplib error4); SoftCamp and
@@ -39,14 +40,18 @@ def drm_wrapped(data: bytes) -> bool:
     return any(marker.upper() in head for marker in _DRM_MARKERS)
 
 
-def hwp_header_reason(properties: int) -> str | None:
-    """Korean reason for an HWP 5 FileHeader's protection flags, or None when the body is readable."""
+def unreadable(code: str, detail: str, **params: str) -> DocumentProblem:
+    return DocumentProblem(code=code, fatal=True, detail=detail, params=params)
+
+
+def hwp_header_problem(properties: int) -> DocumentProblem | None:
+    """The fatal problem an HWP 5 FileHeader's protection flags make, or None when the body is readable."""
     if properties & (HWP_DRM | HWP_CERT_DRM | HWP_CERT_ENCRYPTED):
-        return DRM_KO
+        return unreadable(UNREADABLE_DRM, f"FileHeader properties {properties:#x}: DRM or certificate encryption")
     if properties & HWP_PASSWORD:
-        return PASSWORD_KO.format(kind="HWP")
+        return unreadable(UNREADABLE_ENCRYPTED_HANCOM, f"FileHeader properties {properties:#x}: password", kind="HWP")
     if properties & HWP_DISTRIBUTION:
-        return DISTRIBUTION_KO
+        return unreadable(UNREADABLE_DISTRIBUTION, f"FileHeader properties {properties:#x}: distribution document")
     return None
 
 

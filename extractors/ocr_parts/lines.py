@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from extractors.geometry import cluster_objects
 from extractors.ocr_parts.prep import otsu
 from extractors.ocr_parts.runs import close_gaps, long_runs, or_pool, runs
 
@@ -124,15 +125,12 @@ def segments(mask: np.ndarray, axis: int, min_len: int) -> list[Seg]:
 
 def _cluster(values: list[float]) -> tuple[list[float], list[int]]:
     """Positions closer than MERGE → one line; returns line positions and each value's line index."""
-    order = sorted(range(len(values)), key=values.__getitem__)
-    lines: list[list[float]] = []
+    groups = cluster_objects(range(len(values)), values.__getitem__, MERGE)
     labels = [0] * len(values)
-    for i in order:
-        if not lines or values[i] - lines[-1][-1] > MERGE:
-            lines.append([])
-        lines[-1].append(values[i])
-        labels[i] = len(lines) - 1
-    return [sum(g) / len(g) for g in lines], labels
+    for line, group in enumerate(groups):
+        for i in group:
+            labels[i] = line
+    return [sum(values[i] for i in group) / len(group) for group in groups], labels
 
 
 def _coverage(segs: list[tuple[int, int]], lo: float, hi: float) -> float:

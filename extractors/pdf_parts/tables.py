@@ -4,6 +4,7 @@ from one page to the next joined into one."""
 
 from __future__ import annotations
 
+from extractors.geometry import cluster_list, lines_by_overlap
 from extractors.model import Box, Cell, Table
 from extractors.pdf_parts.text import cell_text
 
@@ -68,20 +69,8 @@ def read_tables(page, strategy: str = "lines", *, columns: list[float] | None = 
 
 def text_lines(words: list[dict]) -> list[list[list[dict]]]:
     """Words → lines (vertical overlap) → chunks (runs of words closer than CHUNK_GAP_EM)."""
-    lines: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        if not word.get("upright", True):
-            continue
-        for line in reversed(lines[-2:]):
-            overlap = min(line[0]["bottom"], word["bottom"]) - max(line[0]["top"], word["top"])
-            if overlap >= 0.5 * min(line[0]["bottom"] - line[0]["top"], word["bottom"] - word["top"]):
-                line.append(word)
-                break
-        else:
-            lines.append([word])
     out = []
-    for line in lines:
-        line.sort(key=lambda w: w["x0"])
+    for line in lines_by_overlap([w for w in words if w.get("upright", True)], lookback=2):
         chunks = [[line[0]]]
         for word in line[1:]:
             if word["x0"] - chunks[-1][-1]["x1"] > CHUNK_GAP_EM * (word.get("size") or word["bottom"] - word["top"]):
@@ -150,11 +139,8 @@ def borderless_tables(page, page_number: int | None = None) -> list[Table]:
 
 
 def _clusters(values: list[float]) -> list[float]:
-    out: list[float] = []
-    for v in sorted(values):
-        if not out or v - out[-1] > GRID_TOLERANCE:
-            out.append(v)
-    return out
+    """Grid lines: the lowest value of each cluster no wider than GRID_TOLERANCE."""
+    return [group[0] for group in cluster_list(values, GRID_TOLERANCE, chain=False)]
 
 
 def _position(lines: list[float], v: float) -> int:

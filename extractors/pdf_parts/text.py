@@ -8,6 +8,7 @@ from statistics import median
 
 from pdfplumber.utils.text import extract_words
 
+from extractors.geometry import lines_by_overlap, lines_by_top
 from extractors.model import Box, TextBlock
 
 _HANGUL_OR_DIGIT = re.compile(r"[\uac00-\ud7a3\d]")
@@ -73,16 +74,11 @@ def cell_text(page, bbox: Box) -> str:
     words = extract_words(chars, keep_blank_chars=True, use_text_flow=True)
     if not words:
         return ""
-    rows: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if rows and abs(rows[-1][0]["top"] - word["top"]) < 2:
-            rows[-1].append(word)
-        else:
-            rows.append([word])
+    # each row left to right: fonts drawn in separate passes (symbols, equations) interleave
+    rows = lines_by_top(words, 2)
     left = min(w["x0"] for w in words)
     lines = []
     for row in rows:
-        row.sort(key=lambda w: w["x0"])  # fonts drawn in separate passes (symbols, equations) interleave
         text = " ".join(" ".join(w["text"] for w in row).split())
         first = row[0]
         lines.append((text, first["x0"], max(w["x1"] for w in row),
@@ -97,19 +93,8 @@ def _inside(word: dict, boxes: list[Box]) -> bool:
 
 def _segments(words: list[dict]) -> list[list[dict]]:
     """Upright words → line segments: same baseline band, no wide horizontal gap."""
-    lines: list[list[dict]] = []
-    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
-        for line in reversed(lines[-3:]):
-            ref = line[0]
-            overlap = min(ref["bottom"], word["bottom"]) - max(ref["top"], word["top"])
-            if overlap >= 0.5 * min(ref["bottom"] - ref["top"], word["bottom"] - word["top"]):
-                line.append(word)
-                break
-        else:
-            lines.append([word])
     segments = []
-    for line in lines:
-        line.sort(key=lambda w: w["x0"])
+    for line in lines_by_overlap(words, lookback=3):
         current = [line[0]]
         for word in line[1:]:
             size = max(current[-1].get("size") or 10, word.get("size") or 10)

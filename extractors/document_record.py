@@ -13,7 +13,10 @@ def _spans(table: Table) -> list[dict]:
 
 
 def document_record(doc: Document, figure_dir: Path | None = None) -> dict:
-    """Rows hold a merged cell's text at its top-left position and empty strings where it extends; ``spans`` says which."""
+    """Rows hold a merged cell's text at its top-left position and empty strings where it extends; ``spans`` says which.
+
+    ``problems`` lists what went wrong or is worth knowing (codes, English details, message parameters);
+    the clerk's Korean messages are the ``findings`` that ``checks.document_findings`` makes of them."""
     figures = []
     for fig in doc.figures:
         path = None
@@ -29,7 +32,6 @@ def document_record(doc: Document, figure_dir: Path | None = None) -> dict:
         "pages": doc.page_count,
         "text_source": doc.text_source,
         "readable": doc.readable,
-        "unreadable_reason": doc.unreadable_reason,
         "blocks": [{"page": b.page, "text": b.text, "bbox": b.bbox, "heading_level": b.heading_level,
                     "source": {"method": b.method or doc.text_source, "confidence": b.confidence}} for b in doc.blocks],
         "page_texts": [{"page": p.number, "name": p.name, "method": p.method, "confidence": p.confidence,
@@ -40,5 +42,5 @@ def document_record(doc: Document, figure_dir: Path | None = None) -> dict:
                     "confidences": [{"row": c.row, "col": c.col, "confidence": c.confidence}
                                     for c in t.cells if c.confidence is not None]} for t in doc.tables],
         "figures": figures,
-        "warnings": doc.warnings,
+        "problems": [p.model_dump(mode="json") for p in doc.problems],
     }
