@@ -25,15 +25,14 @@ class Rule(BaseModel):
     message_ko: str
     params: list[str] = []
     identity: list[str] | None = None  # params that tell one occurrence from another (review_queue.worklist.identity)
-    # For findings made from a document's problems (checks.submission.document_findings), templates over
-    # the problem's params: ``reasons`` words each reason code of an unreadable document (the {reason});
-    # ``detail_parts`` words the {detail}, one part per param the problem has, joined by ``detail_join``.
-    reasons: dict[str, str] = {}
+    # Fixed words and sub-templates a check builds this rule's params from (a {why} sentence, a fallback
+    # location, the {reason} per reason code of an unreadable document), so that the clerk's Korean stays
+    # in the catalogue: ``rule.word(key, **params)``.
+    words: dict[str, str] = {}
+    # For findings made from a document's problems (checks.submission.document_findings): ``detail_parts``
+    # words the {detail}, one part per param the problem has, joined by ``detail_join``.
     detail_parts: dict[str, str] = {}
     detail_join: str = ", "
-    # Fixed words and sub-templates a check builds this rule's params from (a {why} sentence, a fallback
-    # location), so that the clerk's Korean stays in the catalogue: ``rule.word(key, **params)``.
-    words: dict[str, str] = {}
 
     def word(self, key: str, **params: Any) -> str:
         """The rule's word ``key``, formatted with ``params`` (rules.yaml ``words``)."""

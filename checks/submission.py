@@ -50,11 +50,8 @@ def document_findings(doc) -> Iterator[Finding]:
 
 
 def unreadable_reason_ko(problem) -> str:
-    """The clerk's Korean sentence for a fatal problem's reason code (rules.yaml, document.unreadable: reasons)."""
-    reasons = catalogue()["document.unreadable"].reasons
-    if problem.code not in reasons:
-        raise KeyError(f"rules.yaml document.unreadable has no reason for {problem.code!r}")
-    return reasons[problem.code].format(**problem.params)
+    """The clerk's Korean sentence for a fatal problem's reason code (rules.yaml, document.unreadable: words)."""
+    return catalogue()["document.unreadable"].word(problem.code, **problem.params)
 
 
 def _detail_ko(rule, problem) -> str:

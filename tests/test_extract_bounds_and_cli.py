@@ -62,7 +62,7 @@ def test_bounded_result_equals_in_process_result(corpus):
 
 
 def test_every_reason_code_has_a_korean_sentence():
-    assert set(catalogue()["document.unreadable"].reasons) == UNREADABLE_REASONS
+    assert set(catalogue()["document.unreadable"].words) == UNREADABLE_REASONS
 
 
 def test_notes_are_logged_not_found(caplog):
