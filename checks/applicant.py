@@ -41,6 +41,8 @@ def check_registration_no(m: MappedBundle) -> Iterator[Finding]:
 
 
 def check_city_size(m: MappedBundle) -> Iterator[Finding]:
+    """The size class the city declared (a box it ticked) against the class its facts imply: its name's kind
+    (광역시, 구 …) or, for a 시, the population it states. Silent unless both were read and they differ."""
     programme = m.programme
     applicant = m.submission.applicant
     if not isinstance(programme, CityProgramme) or not applicant.name or applicant.city_size is None:
@@ -54,9 +56,16 @@ def check_city_size(m: MappedBundle) -> Iterator[Finding]:
             population = round(sum(v for v, _ in values.values()) / len(values))
             code, _, letter = next(iter(values)).partition(".")
             reference = next((c.reference for c in programme.indicator(code).components if c.letter == letter), "") or ""
-    expected = programme.size_class_of(applicant.name, population)  # the rule the mapping reads by, with the population
-    if expected and expected != applicant.city_size:
-        rule = catalogue()["applicant.city_size_mismatch"]
-        yield finding(rule.id, name=applicant.name, claimed=programme.size_class_ko(applicant.city_size),
-                      expected=programme.size_class_ko(expected), population=population or 0,
-                      reference=reference or rule.word("reference_unknown"), threshold=programme.city_size.city_large_population)
+    expected = programme.size_class_of(applicant.name, population)  # None: the facts imply no class
+    if expected is None or expected == applicant.city_size:
+        return
+    rule = catalogue()["applicant.city_size_mismatch"]
+    source = m.field_sources.get("city_size")
+    confidences = [c for c in (source.confidence if source else None,
+                               (m.field_sources.get("name").confidence if m.field_sources.get("name") else None))
+                   if c is not None]
+    extra = {"confidence": min(confidences)} if confidences else {}
+    yield finding(rule.id, name=applicant.name, claimed=programme.size_class_ko(applicant.city_size),
+                  expected=programme.size_class_ko(expected), population=population or 0,
+                  reference=reference or rule.word("reference_unknown"), threshold=programme.city_size.city_large_population,
+                  source=source, **extra)

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from typing import Iterator
 
 from checks.catalogue import catalogue, finding, where_ko
 from mapping.submission import MappedBundle
-from mapping.values import compact
+from mapping.values import compact, normalise
 from schemas.programme import ServiceProgramme
 from schemas.submission import Finding
+from schemas.vocabulary import NO_WORDS
 
 
 def _service(m: MappedBundle) -> ServiceProgramme | None:
@@ -42,7 +44,7 @@ def check_self_scores(m: MappedBundle) -> Iterator[Finding]:
     if programme is None:
         return
     service = m.submission.service
-    points = {s.key: s.points for s in programme.sub_items()}
+    points = {s.slot: s.points for s in programme.sub_items()} | {s.key: s.points for s in programme.sub_items()}
     for key, score in service.self_scores.items():
         if key in points and score > points[key]:
             yield finding("service.self_score_exceeds_max", indicator=key, key=key, score=f"{score:g}", points=points[key])
@@ -61,10 +63,20 @@ def check_joint_confirmation(m: MappedBundle) -> Iterator[Finding]:
         return
     for role in ("application", "service_proposal"):
         for doc in m.by_role(role):
-            text = compact(doc.full_text() + " ".join(b.text for b in doc.blocks) +
-                           " ".join(c.text for t in doc.tables for c in t.cells))
-            hit = next((t for t in programme.joint_application_terms if compact(t) in text), None)
+            text = normalise(doc.full_text() + " " + " ".join(b.text for b in doc.blocks) + " " +
+                             " ".join(c.text for t in doc.tables for c in t.cells))
+            hit = next((t for t in programme.joint_application_terms if _named_with_a_partner(t, text)), None)
             if hit:
                 rule = catalogue()["service.joint_confirmation_missing"]
                 yield finding(rule.id, evidence=rule.word("evidence", file=doc.file, term=hit))
                 return
+
+
+def _named_with_a_partner(term: str, text: str) -> bool:
+    """``term`` occurs in ``text`` and is not answered with a no (`공동참여기관: 없음`, `공동참여기관 -`)."""
+    spaced = r"\s*".join(re.escape(ch) for ch in compact(term))
+    for match in re.finditer(spaced + r"\s*[:：]?\s*(\S*)", text):
+        answer = match.group(1).strip("()[],.").lower()
+        if answer not in NO_WORDS and compact(answer) not in {compact(w) for w in NO_WORDS}:
+            return True
+    return False

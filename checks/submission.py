@@ -97,13 +97,26 @@ def check_application_fields(m: MappedBundle) -> Iterator[Finding]:
 
 
 def check_qualitative(m: MappedBundle) -> Iterator[Finding]:
+    """Stages read outside the programme's (one per sub-area), parts whose stages could not be read at all
+    (one per table or document, not one per sub-area), and sub-areas without a stage where the form was read."""
     programme = m.programme
     if not isinstance(programme, CityProgramme) or not m.by_role("qualitative_self_assessment"):
         return
     names = {s.key: s.name for a in programme.qualitative_areas for s in a.sub_areas}
-    for key, text, source in m.stage_unreadable:
-        yield finding("qualitative.stage_invalid", indicator=key, key=key, name=names[key], text=text,
-                      where=where_ko(source), source=source)
+    parts = [p for p in m.stage_unreadable if p.key is None]
+    rule = catalogue()["qualitative.stages_unreadable"]
+    for part in parts:
+        source = part.source
+        what = rule.word("areas", count=part.areas) if part.areas else rule.word("document")
+        yield finding(rule.id, file=source.file, what=what, source=source, **_confidence(source),
+                      where=where_ko(source, file=False, unknown=rule.word("whole")))
+    for problem in (p for p in m.stage_unreadable if p.key is not None):
+        key, source = problem.key, problem.source
+        yield finding("qualitative.stage_invalid", indicator=key, key=key, name=names[key], text=problem.text,
+                      where=where_ko(source), source=source, **_confidence(source))
+    if not any(d.readable for d in m.by_role("qualitative_self_assessment")):
+        return  # document.unreadable says so
+    invalid = {p.key for p in m.stage_unreadable if p.key is not None}
     selected = set(m.submission.selected_domains)
     always = {d.code for d in programme.domain_rules.domains if d.kind != "optional"}
     for area in programme.qualitative_areas:
@@ -111,7 +124,20 @@ def check_qualitative(m: MappedBundle) -> Iterator[Finding]:
             if sub.domain and sub.domain not in selected | always:
                 continue
             value = m.submission.qualitative.get(sub.key)
-            if value is None or value.stage is None and not any(k == sub.key for k, _, _ in m.stage_unreadable):
-                yield finding("qualitative.missing", indicator=sub.key, key=sub.key, name=sub.name)
+            if sub.key in invalid or value is not None and value.stage is not None:
+                continue
+            if parts and (value is None or _in_part(value.source, parts)):
+                continue  # its part could not be read: said once above
+            yield finding("qualitative.missing", indicator=sub.key, key=sub.key, name=sub.name)
 
 
+def _in_part(source: Provenance | None, parts: list) -> bool:
+    """Whether a value read from ``source`` lies in one of the unreadable ``parts`` (a table, or a whole file)."""
+    if source is None:
+        return True
+    return any(p.source.file == source.file and (p.source.table is None or p.source.table == source.table) for p in parts)
+
+
+def _confidence(source: Provenance | None) -> dict[str, float]:
+    """How sure the reading was, for a finding's params, where it is known (OCR)."""
+    return {"confidence": source.confidence} if source is not None and source.confidence is not None else {}

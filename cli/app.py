@@ -50,6 +50,9 @@ def process(
     with console.status(f"처리 중: {bundle.name}"):
         submission = process_bundle(bundle, out, when, database_url)
     _summary_table([(bundle.name, submission)])
+    if submission.bundle.received_at is None:
+        console.print("[yellow]접수 시각이 입력되지 않았습니다[/yellow]: 우편·방문 접수는 --received-at "
+                      "2025-09-23T11:30+09:00 처럼 접수 시각을 넣어 다시 처리하십시오 (제출 기한 확인에 필요).")
     console.print(f"[green]written[/green] {out / 'submission.json'}")
 
 

@@ -210,10 +210,14 @@ def score_service(submission_id, record: dict, programme_id: str | None = None) 
         for item in fld.items:
             if item.level and level and item.level != level:
                 continue  # 구성 및 기능: only the block of the level applied for counts
+            slots_taken: set[str] = set()
             for sub in item.sub_items:
                 value = scores.get(sub.key)
+                if value is None and sub.slot not in slots_taken:
+                    value = scores.get(sub.slot)  # a 특화지표 scored under its slot: counts once
                 if value is None:
                     continue
+                slots_taken.add(sub.slot)
                 if cfg.cap_at_max and value > sub.points:
                     result.capped.append(sub.key)
                     value = sub.points

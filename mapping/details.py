@@ -31,6 +31,7 @@ class FormLabels:
     totals: frozenset[str]
     total_prefix: str
     letter: re.Pattern
+    meta: frozenset[str]
 
     @classmethod
     def of(cls, programme: CityProgramme) -> "FormLabels":
@@ -38,7 +39,8 @@ class FormLabels:
         return cls(compact(programme.detail_form.header_label),
                    frozenset(compact(t) for t in programme.detail_form.total_labels),
                    compact(programme.detail_form.total_prefix),
-                   re.compile(rf"\(({letters})\)"))
+                   re.compile(rf"\(({letters})\)"),
+                   frozenset(compact(m) for m in programme.detail_form.meta_labels))
 
 
 @dataclass
@@ -71,44 +73,82 @@ def parse_month(text: str) -> str | None:
     return f"{year:04d}-{month:02d}"
 
 
-def read_details(docs: list[Document], programme: CityProgramme) -> dict[str, Detail]:
+def read_details(docs: list[Document], programme: CityProgramme, annexes: list[Document] = ()) -> dict[str, Detail]:
+    """Detail forms of the proposals, then the sheets of annexes (`붙임 엑셀 '시트' 참조`) for what the
+    proposals left out: in an annex only a table headed by an indicator's code or name is read, as its data."""
     names = IndicatorNames(programme)
     labels = FormLabels.of(programme)
     details: dict[str, Detail] = {}
     for doc in docs:
-        current: Detail | None = None
+        _read_forms(doc, names, labels, details)
+    for doc in annexes:
         for table in doc.tables:
             grid = table.grid()
-            if not grid:
-                continue
-            header = _form_header(grid[0], names, labels)
-            if header is not None:
-                indicator, stated_col = header
-                current = details.setdefault(indicator.code, Detail(indicator))
-                if stated_col is not None and current.stated_text is None:
-                    current.stated_text = normalise(grid[0][stated_col])
-                    current.stated_provenance = doc.provenance(table, 0, stated_col)
-                continue
-            if current is not None:
-                current.tables.append(table)
-                _read_components(doc, table, grid, current, labels)
-                if current.indicator.listed_items:
-                    current.items.extend(_read_items(doc, table, grid, labels))
+            indicator = _titled_form(grid, names) if grid else None
+            if indicator is not None:
+                detail = details.setdefault(indicator.code, Detail(indicator))
+                detail.tables.append(table)
+                _read_components(doc, table, _without_title(grid), detail, labels)
     return details
 
 
-def _form_header(row: list[str], names: IndicatorNames, labels: FormLabels) -> tuple[Indicator, int | None] | None:
+def _read_forms(doc: Document, names: IndicatorNames, labels: FormLabels, details: dict[str, Detail]) -> None:
+    current: Detail | None = None
+    for table in doc.tables:
+        grid = table.grid()
+        if not grid:
+            continue
+        header = _form_header(grid[0], names, labels, current.indicator if current else None)
+        if header is not None:
+            indicator, stated_col = header
+            current = details.setdefault(indicator.code, Detail(indicator))
+            if stated_col is not None and current.stated_text is None:
+                current.stated_text = normalise(grid[0][stated_col])
+                current.stated_provenance = doc.provenance(table, 0, stated_col)
+            continue
+        titled = _titled_form(grid, names)
+        if titled is not None:  # an annex sheet: the indicator's title over its data, in one table
+            current = details.setdefault(titled.code, Detail(titled))
+            grid = _without_title(grid)
+        if current is not None:
+            current.tables.append(table)
+            _read_components(doc, table, grid, current, labels)
+            if current.indicator.listed_items:
+                current.items.extend(_read_items(doc, table, grid, labels))
+
+
+def _form_header(row: list[str], names: IndicatorNames, labels: FormLabels,
+                 previous: Indicator | None = None) -> tuple[Indicator, int | None] | None:
+    """`지표 | <code and/or name> | <stated value>`: a form begins (a name several indicators share is the
+    one of the domain whose forms came before)."""
     if not row or compact(row[0]) != labels.header or len(row) < 2:
         return None
     code = names.find_code(row[1])
     indicator = names.by_code.get(code) if code else None
     if indicator is None:
         text = names.without_code(row[1])
-        indicator = names.match(text, row)
+        indicator = names.match(text, row, previous) or names.own_indicator_after(previous)
     if indicator is None:
         return None
     stated_col = next((c for c in range(2, len(row)) if row[c].strip() and row[c] != row[1]), None)
     return indicator, stated_col
+
+
+def _titled_form(grid: list[list[str]], names: IndicatorNames) -> Indicator | None:
+    """The indicator whose code (or name) alone heads the table, across its width (an annex sheet's layout)."""
+    title = {cell.strip() for cell in grid[0] if cell.strip()}
+    if len(grid) < 2 or len(title) != 1:
+        return None
+    text = title.pop()
+    code = names.find_code(text)
+    if code:
+        return names.by_code.get(code)
+    return names.match(names.without_code(text))
+
+
+def _without_title(grid: list[list[str]]) -> list[list[str]]:
+    """The grid with its title row blanked: the indicator's name is not a component's label."""
+    return [[""] * len(grid[0])] + grid[1:]
 
 
 def _label_matches(cell: str, component: Component, labels: FormLabels) -> bool:
@@ -120,7 +160,9 @@ def _label_matches(cell: str, component: Component, labels: FormLabels) -> bool:
         return marker.group(1) == component.letter
     for label in (component.label, *component.label_variants):
         want = compact(label)
-        if want and (key == want or (len(want) >= 3 and want in key and not key.startswith(labels.total_prefix))):
+        # `총 CCTV 수` is a total of the label, `총 예산(백만원)` is the label itself
+        total_of_it = key.startswith(labels.total_prefix) and not want.startswith(labels.total_prefix)
+        if want and (key == want or (len(want) >= 3 and want in key and not total_of_it)):
             return True
     return False
 
@@ -132,8 +174,10 @@ def _year_of(component: Component) -> str | None:
 def _read_components(doc: Document, table: Table, grid: list[list[str]], detail: Detail, labels: FormLabels) -> None:
     ambiguous = {c.letter for c in detail.indicator.components
                  if sum(o.label == c.label for o in detail.indicator.components) > 1}
-    # Rows headed by a year of the indicator's period are a two-year form's per-year rows, not its value row.
-    not_values = labels.totals | set(detail.indicator.period.years())
+    # Rows headed by a year of a two-year period are per-year rows, not its value row; a single reference
+    # year heads the value row itself.
+    years = set(detail.indicator.period.years())
+    not_values = labels.totals | (years if len(years) > 1 else set())
     for component in detail.indicator.components:
         if component.letter in detail.components:
             continue
@@ -144,20 +188,39 @@ def _read_components(doc: Document, table: Table, grid: list[list[str]], detail:
             detail.components[component.letter] = (value, doc.provenance(table, r, c))
 
 
+# A value cell: a number, perhaps with its unit after it (`1,129.9 km`, `4,306대`, `0.51%`); not a label that
+# happens to hold digits (`2023년 배출량(tCO2eq)`, `연면적(㎡)`).
+VALUE_CELL = re.compile(r"^\(?[-−]?\d[\d,]*(?:\.\d+)?\)?\s*(?:[^\d\s]\S{0,9})?$")
+
+
 def _first_number(text: str) -> float | None:
+    if not VALUE_CELL.match(normalise(text)):
+        return None
     found = numbers(text)
     return found[0] if found else None
 
 
 def _by_header(grid, component, labels: FormLabels, not_values: set[str]) -> tuple[int, int, float] | None:
+    """The value under the component's column header: the totals row's when the rows below end in one
+    (rows per road type, per year … then 총계), else the first value row."""
     for r, row in enumerate(grid):
         for c, cell in enumerate(row):
-            if _label_matches(cell, component, labels):
-                for below in range(r + 1, len(grid)):
-                    value = _first_number(grid[below][c]) if c < len(grid[below]) else None
-                    if value is not None and compact(grid[below][0]) not in not_values:
-                        return below, c, value
+            if not _label_matches(cell, component, labels):
+                continue
+            below = [(b, _first_number(grid[b][c]) if c < len(grid[b]) else None) for b in range(r + 1, len(grid))]
+            totals = [(b, v) for b, v in below if v is not None and _is_total_row(grid[b], labels)]
+            if totals:
+                b, value = totals[-1]
+                return b, c, value
+            for b, value in below:
+                if value is not None and compact(grid[b][0]) not in not_values:
+                    return b, c, value
     return None
+
+
+def _is_total_row(row: list[str], labels: FormLabels) -> bool:
+    first = next((compact(cell) for cell in row if compact(cell)), "")
+    return first in labels.totals
 
 
 def _by_label_row(grid, component, labels: FormLabels) -> tuple[int, int, float] | None:
@@ -188,16 +251,40 @@ def _by_year_row(grid, component, labels: FormLabels) -> tuple[int, int, float] 
 
 
 def _read_items(doc: Document, table: Table, grid: list[list[str]], labels: FormLabels) -> list[ListedItem]:
-    """Every data row below the header row, except totals."""
+    """Every data row, except the header, totals and the continuation lines of a wrapped row (in a numbered
+    list, a row whose number cell is empty: the row above went on). A table continued from the page before
+    has no header: its first row is data when it is numbered."""
     items = []
-    for r, row in enumerate(grid[1:], start=1):
-        cells = [normalise(c) for c in row]
-        if not any(cells) or compact(next((c for c in cells if c), "")) in labels.totals:
+    number_col = _number_column(grid)
+    first = 0 if number_col is not None and _is_number(grid[0][number_col]) else 1
+    for r in range(first, len(grid)):
+        cells = [normalise(c) for c in grid[r]]
+        lead = compact(next((c for c in cells if c), ""))
+        if not any(cells) or lead in labels.totals or lead in labels.meta:
             continue
-        if r > 1 and cells == [normalise(c) for c in grid[r - 1]]:
+        if r > first and cells == [normalise(c) for c in grid[r - 1]]:
             continue  # a row merged down repeats its text in the grid; one item
+        if number_col is not None and not cells[number_col] and items:
+            continue
         month = next((m for m in (parse_month(c) for c in cells[1:]) if m), None)
         text = max(cells, key=len)
         category = cells[0] if cells[0] and not cells[0].isdigit() else None
         items.append(ListedItem(text, month, category, doc.provenance(table, r, 0)))
     return items
+
+
+def _is_number(text: str) -> bool:
+    """An item's number in a list (`3`, `3.`): small, so a year column (2023 …) is not one."""
+    text = normalise(text).rstrip(".")
+    return text.isdigit() and int(text) < 1000
+
+
+def _number_column(grid: list[list[str]]) -> int | None:
+    """The column numbering the list (`No.`): the first one holding item numbers in two rows (in one, for a
+    table of one or two rows: the last rows of a list continued on the next page)."""
+    width = max((len(row) for row in grid), default=0)
+    needed = 2 if len(grid) > 2 else 1
+    for c in range(width):
+        if sum(c < len(row) and _is_number(row[c]) for row in grid) >= needed:
+            return c
+    return None

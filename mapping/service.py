@@ -55,7 +55,8 @@ def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> tuple
                 key = next((m.group(1) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
                 if key and found and key not in scores:
                     scores[key] = found[0]
-    return scores, total, where
+    keys = programme.criteria_keys(list(scores))  # the form's own numbering → the criteria's
+    return {keys[k]: v for k, v in scores.items() if keys[k] is not None}, total, where
 
 
 def map_service(application: Document | None, self_evaluations: list[Document], programme: ServiceProgramme) -> ServiceData:

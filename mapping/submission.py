@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from extractors.model import Document
-from mapping.application import read_fields
+from mapping.application import declared_choice, read_fields, read_head_fields
 from mapping.details import Detail, read_details
 from mapping.formula import evaluate
-from mapping.qualitative import map_qualitative
+from mapping.qualitative import StageProblem, map_qualitative
 from mapping.roles import classify_role, detect_programme
 from mapping.service import map_service
 from mapping.summary import SummaryResult, map_summary
-from mapping.values import compact
 from schemas import load_programme
 from schemas.programme import CityProgramme, ServiceProgramme
 from schemas.provenance import Provenance
@@ -30,7 +28,7 @@ class MappedBundle:
     roles: dict[str, str]
     field_sources: dict[str, Provenance] = field(default_factory=dict)
     summary: SummaryResult | None = None
-    stage_unreadable: list[tuple[str, str, Provenance]] = field(default_factory=list)
+    stage_unreadable: list[StageProblem] = field(default_factory=list)
     details: dict[str, Detail] = field(default_factory=dict)
 
     def by_role(self, role: str) -> list[Document]:
@@ -61,6 +59,14 @@ def _map_applicant(mapped: MappedBundle) -> None:
         for key, (value, provenance) in read_fields(doc, mapped.programme.application_fields).items():
             fields.setdefault(key, value)
             mapped.field_sources.setdefault(key, provenance)
+    # an application missing or unread (a poor scan): what the other forms head themselves with (신청기관: 나주시)
+    for doc in mapped.documents:
+        if mapped.roles.get(doc.file) in ("application", "evidence", "other"):
+            continue
+        for key, (value, provenance) in read_head_fields(doc, mapped.programme.application_fields).items():
+            if key not in fields:
+                fields[key] = value
+                mapped.field_sources[key] = provenance
     # fields that are not the applicant's (a service's level and domain) are read as ticked options, into `service`
     mapped.submission.applicant = Applicant(**{k: v for k, v in fields.items() if k in Applicant.model_fields})
 
@@ -71,7 +77,7 @@ def _map_city(mapped: MappedBundle, programme: CityProgramme) -> None:
     summary = map_summary(proposals, programme)
     mapped.summary = summary
     submission.indicators = summary.values
-    mapped.details = read_details(proposals, programme)
+    mapped.details = read_details(proposals, programme, annexes=mapped.by_role("evidence"))
     _attach_components(submission, mapped.details)
     optional = [d.code for d in programme.domain_rules.domains if d.kind == "optional"]
     present = {programme.indicator(code).domain for code in summary.values}
@@ -100,15 +106,15 @@ def _plain(value: float) -> float | int:
 
 
 def _city_size(mapped: MappedBundle, programme: CityProgramme) -> str | None:
-    """The size class the city applied under (a size-class word after one of the programme's labels:
-    신청유형 대도시), else what its name's kind implies (a 시, whose population decides, stays None)."""
-    labels = "|".join(re.escape(compact(label)) for label in programme.size_class_labels)
+    """The size class the city declared: the box it ticked (or the word it wrote) after one of the programme's
+    labels (신청 유형 ■ 대도시 □ 중소도시), on its application, else its proposal. None when nothing is ticked:
+    never guessed from the city's name (checks.applicant compares the declaration with the facts)."""
     for doc in mapped.by_role("application") + mapped.by_role("quantitative_proposal"):
-        text = compact(doc.full_text()[:2000] + " ".join(b.text for b in doc.blocks[:20]))
-        for word, size in programme.size_class_words.items():
-            if re.search(f"(?:{labels})" + re.escape(word), text):
-                return size
-    return programme.size_class_of(mapped.submission.applicant.name or "")
+        declared = declared_choice(doc, programme.size_class_labels, list(programme.size_class_words))
+        if declared is not None and declared.option is not None:
+            mapped.field_sources.setdefault("city_size", declared.source)
+            return programme.size_class_words[declared.option]
+    return None
 
 
 def _map_service(mapped: MappedBundle, programme: ServiceProgramme) -> None:

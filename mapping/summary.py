@@ -7,12 +7,13 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.model import Document
-from mapping.values import UnparseableValue, compact, is_placeholder, normalise, parse_stated
+from mapping.values import UnparseableValue, compact, is_placeholder, normalise, numbers, parse_stated
 from schemas.programme import CityProgramme, Indicator, SummaryTableLabels
 from schemas.provenance import Provenance
 from schemas.submission import IndicatorValue
 
 NAME_MATCH_CUTOFF = 0.86
+TRAILING_PARENTHESES = re.compile(r"\s*\([^()]*\)\s*$")
 
 
 @dataclass
@@ -45,6 +46,7 @@ class IndicatorNames:
         self._code = re.compile(r"\b" + spaced.join(f"(?P<p{n}>{part})" for n, part in enumerate(fmt.parts)) + r"\b")
         self._leading_code = re.compile(r"^" + spaced.join(f"(?:{part})" for part in fmt.parts) + r"\s*")
         self.by_code = {i.code: i for i in programme.indicators}
+        self._order = [i.code for i in programme.indicators]
         self.by_name: dict[str, list[Indicator]] = {}
         for ind in programme.indicators:
             for name in (ind.name, *ind.name_variants):
@@ -68,13 +70,35 @@ class IndicatorNames:
         if key in self.by_name:
             return self.by_name[key]
         close = difflib.get_close_matches(key, self.by_name, n=1, cutoff=NAME_MATCH_CUTOFF)
-        return self.by_name[close[0]] if close else []
+        if close:
+            return self.by_name[close[0]]
+        bare = TRAILING_PARENTHESES.sub("", normalise(text))  # a period or note after the name: `… (2년간) ('23.08~'25.07)`
+        if bare != normalise(text):
+            return self.candidates(bare)
+        # a city's own indicator is often written with its measure: `지자체 자체 설정 지표 제시 (드론 순찰 횟수)`
+        return next((found for name, found in self.by_name.items()
+                     if all(i.self_defined for i in found) and key.startswith(name)), [])
 
-    def match(self, text: str, row: list[str] = ()) -> Indicator | None:
+    def own_indicator_after(self, previous: Indicator | None) -> Indicator | None:
+        """The domain's own indicator (지자체 자체 설정 지표) when it is the next after ``previous``: a city
+        writes it under its own name, so an unknown name right after a domain's last indicator is it."""
+        if previous is None:
+            return None
+        following = self._order.index(previous.code) + 1
+        if following < len(self._order):
+            candidate = self.by_code[self._order[following]]
+            if candidate.self_defined and candidate.domain == previous.domain:
+                return candidate
+        return None
+
+    def match(self, text: str, row: list[str] = (), previous: Indicator | None = None) -> Indicator | None:
+        """The indicator named by ``text``; a name several share is told apart by the domain named in the
+        row, else by the domain of the row before (a domain's own indicator closes its group)."""
         found = self.candidates(text)
         if len(found) > 1:
             row_keys = {compact(cell) for cell in row}
-            found = [i for i in found if compact(i.subcategory) in row_keys]
+            named = [i for i in found if compact(i.subcategory) in row_keys]
+            found = named or [i for i in found if previous is not None and i.domain == previous.domain]
         return found[0] if len(found) == 1 else None
 
 
@@ -121,7 +145,7 @@ def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRo
         for r, row in enumerate(grid):
             if header_at is not None and r <= header_at:
                 continue
-            found = _row_indicator(row, names, stated_col)
+            found = _row_indicator(row, names, stated_col, rows[-1].indicator if rows else None)
             if found is None:
                 continue
             indicator, name_col = found
@@ -133,7 +157,8 @@ def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRo
     return rows
 
 
-def _row_indicator(row: list[str], names: IndicatorNames, stated_col: int | None) -> tuple[Indicator, int] | None:
+def _row_indicator(row: list[str], names: IndicatorNames, stated_col: int | None,
+                   previous: Indicator | None) -> tuple[Indicator, int] | None:
     """The row's indicator and the column of its name (or code), looking left of the stated column."""
     limit = stated_col if stated_col is not None else len(row)
     for c in range(limit):
@@ -142,9 +167,13 @@ def _row_indicator(row: list[str], names: IndicatorNames, stated_col: int | None
             name_col = c + 1 if c + 1 < limit and names.candidates(row[c + 1]) else c
             return names.by_code[code], name_col
     for c in range(limit):
-        indicator = names.match(row[c], row)
+        indicator = names.match(row[c], row, previous)
         if indicator:
             return indicator, c
+    own = names.own_indicator_after(previous)  # a city's own indicator, written under its own name
+    name_col = (stated_col or len(row)) - 1
+    if own is not None and name_col >= 0 and compact(row[name_col]) and not numbers(row[name_col]):
+        return own, name_col
     return None
 
 

@@ -192,6 +192,15 @@ class SummaryTableLabels(_Strict):
     pages_headers: list[str]
 
 
+class QualitativeFormLabels(_Strict):
+    """Header cells of the 정성지표 자체평가표 (compared without spaces, digits and signs: `단계(1~5)` is 단계)
+    that name its stage column and its text column. A header of one column per stage is told by the stage
+    names or numbers it writes (착수 | 일부요건 충족 | …, 1단계 | 2단계 | …)."""
+
+    stage_headers: list[str] = []
+    text_headers: list[str] = []
+
+
 class DetailFormLabels(_Strict):
     """Cells of an indicator's detail form (자료구축양식), compared without spaces: the first cell of the row
     that heads a form (`지표 | code name | stated value`), the first cell of a total row, and the word a
@@ -200,6 +209,7 @@ class DetailFormLabels(_Strict):
     header_label: str
     total_labels: list[str]
     total_prefix: str = Field(min_length=1)
+    meta_labels: list[str] = []  # the form's own rows (분석자료, 자료출처 …): never data, never a listed item
 
 
 class CodeFormat(_Strict):
@@ -224,6 +234,9 @@ class CitySize(_Strict):
     large_kinds: list[str]  # 특별시, 광역시, 특별자치시, 특별자치도
     city_kind: str  # 시
     city_large_population: int  # a 시 of this many people or more is 대도시
+    # Kinds that are 중소도시 whatever their population (군, 구); when given, a name of no declared kind
+    # (a misread name, `○○시청`) implies no size class.
+    small_kinds: list[str] = []
     population_from: str | None = None  # id of the `same_value` constraint whose terms state the population
 
 
@@ -261,6 +274,7 @@ class CityProgramme(_ProgrammeBase):
     # a suffix is also dropped from a stage's name (착수단계 → 착수).
     stage_number_prefixes: list[str] = []
     stage_number_suffixes: list[str] = []
+    qualitative_form: QualitativeFormLabels = QualitativeFormLabels()
     size_class_words: dict[str, Literal["large", "small"]]  # how an application names its size class
     size_class_labels: list[str] = Field(min_length=1)  # the labels an application writes its size class after (신청유형 대도시)
 
@@ -276,8 +290,8 @@ class CityProgramme(_ProgrammeBase):
 
     def size_class_of(self, name: str, population: float | None = None) -> str | None:
         """The size class (large / small) a city of this name is in, by ``city_size``: a large kind
-        (특별시, 광역시 …) is large; a 시 by its population (None when it is not known); anything else
-        (군, 구) is small. None for an empty name."""
+        (특별시, 광역시 …) is large; a 시 by its population (None when it is not known); a small kind (군, 구;
+        anything else when none is declared) is small. None for an empty name or one of no declared kind."""
         rule = self.city_size
         name = (name or "").strip()
         if any(name.endswith(kind) for kind in rule.large_kinds):
@@ -286,6 +300,8 @@ class CityProgramme(_ProgrammeBase):
             return None
         if name.endswith(rule.city_kind):
             return None if population is None else ("large" if population >= rule.city_large_population else "small")
+        if rule.small_kinds and not any(name.endswith(kind) for kind in rule.small_kinds):
+            return None
         return "small"
 
     def component_letters(self) -> list[str]:
@@ -338,6 +354,13 @@ class ServiceSubItem(_Strict):
     points: int
     domain: str | None = None  # 특화지표 for one application domain only
     form_code: str | None = None  # S-111 … as used in the criteria pages
+    form_key: str | None = None  # the number the 자체평가표 prints for it, where that differs from ``key``
+
+    @property
+    def slot(self) -> str:
+        """The point slot: a 특화지표 alternative (a domain's, ``2.1.1.4-1``) shares its slot (``2.1.1.4``) with
+        the other domains' alternative, and forms print the slot's number (see the service data's notes)."""
+        return self.key.rsplit("-", 1)[0] if self.domain else self.key
     note: str | None = None
 
 
@@ -389,10 +412,22 @@ class ServiceProgramme(_ProgrammeBase):
     level_blocks: dict[str, str] = {}  # how the 50-point blocks of 구성 및 기능 depend on the level, as the call words it
     domains: list[ServiceDomain]
     pass_rule: PassRule
+    form_extra_keys: list[str] = []  # rows only the 자체평가표 has (in its own numbering)
     form_disagreements: list[str] = []
 
     def sub_items(self) -> list[ServiceSubItem]:
         return [s for f in self.fields for i in f.items for s in i.sub_items]
+
+    def criteria_keys(self, printed: list[str]) -> dict[str, str | None]:
+        """Each printed sub-item number → the criteria's key (``None``: a row only the form has). A document
+        is read in the form's own numbering when it prints a number only the form uses."""
+        form = {s.form_key: s.key for s in self.sub_items() if s.form_key}
+        criteria = {s.key for s in self.sub_items()}
+        own_numbering = any(key in form and key not in criteria for key in printed)
+        if not own_numbering:
+            return {key: key for key in printed}
+        extra = set(self.form_extra_keys)
+        return {key: form.get(key, None if key in extra else key) for key in printed}
 
 
 Programme = Annotated[Union[CityProgramme, ServiceProgramme], Field(discriminator="kind")]

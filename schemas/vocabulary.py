@@ -6,7 +6,13 @@ Programme words (codes, titles, form labels, size classes, levels) live in the p
 
 from __future__ import annotations
 
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
 from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, model_validator
 
 # Findings: how much a problem holds up the preliminary check, most severe first.
 Severity = Literal["blocker", "warning", "info"]
@@ -40,9 +46,59 @@ DOCUMENT_ROLE_KO = {"application": "신청서", "quantitative_proposal": "정량
 USER_ROLES = ("clerk", "reviewer", "admin")
 USER_ROLE_KO = {"clerk": "접수 담당", "reviewer": "검토위원", "admin": "관리자"}
 
-# Yes/no as applicants and reviewers write them (marks, words, checkboxes).
-YES_WORDS = frozenset({"o", "○", "◯", "●", "예", "네", "있음", "유", "y", "yes", "true", "1", "도입", "수립", "해당",
-                       "v", "✓", "✔", "■", "☑"})
-NO_WORDS = frozenset({"x", "×", "✕", "아니오", "아니요", "없음", "무", "n", "no", "false", "0", "미도입", "미수립",
-                      "미해당", "-"})
+# Yes/no words and checkbox marks as applicants write them: data in vocabulary.yaml, shaped here.
+VOCABULARY_PATH = Path(__file__).parent / "vocabulary.yaml"
+
+
+class YesNo(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    yes: tuple[str, ...]
+    no: tuple[str, ...]
+
+
+class YesNoVocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    answers: YesNo  # a whole answer
+    marks: YesNo  # marks read where they stand in a text
+
+
+class CheckboxVocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ticked: tuple[str, ...]
+    unticked: tuple[str, ...]
+    brackets: tuple[str, ...]  # opening and closing character: "[]"
+    bracketed_ticked: tuple[str, ...] = ()  # ticked only inside brackets ([O])
+
+    @model_validator(mode="after")
+    def _pairs(self) -> "CheckboxVocabulary":
+        if any(len(b) != 2 for b in self.brackets):
+            raise ValueError(f"brackets are pairs of characters: {self.brackets}")
+        if set(self.ticked) & set(self.unticked):
+            raise ValueError(f"marks both ticked and unticked: {set(self.ticked) & set(self.unticked)}")
+        return self
+
+
+class MarkVocabulary(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    yes_no: YesNoVocabulary
+    checkbox: CheckboxVocabulary
+    not_applicable: tuple[str, ...]  # a cell saying nothing was chosen (`-`, `해당 없음`)
+
+
+@lru_cache(maxsize=1)
+def mark_vocabulary() -> MarkVocabulary:
+    return MarkVocabulary(**yaml.safe_load(VOCABULARY_PATH.read_text(encoding="utf-8")))
+
+
+def _words(words: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(unicodedata.normalize("NFKC", w).strip().lower() for w in words)
+
+
+# The whole answers, lower-cased: `word in YES_WORDS` (review_queue.worklist.targets, mapping.marks).
+YES_WORDS = _words(mark_vocabulary().yes_no.answers.yes)
+NO_WORDS = _words(mark_vocabulary().yes_no.answers.no)
 YES_KO, NO_KO = "예", "아니오"
