@@ -52,11 +52,11 @@ def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> tuple
                 if compact(row[0]) in total_labels and found:
                     total, where = found[0], Provenance(file=doc.file, table=table.index, row=r)
                     continue
-                key = next((m.group(1) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
+                printed = next(((m.group(1), t) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
+                key = programme.criteria_key(*printed) if printed else None  # the form's own numbering → criteria
                 if key and found and key not in scores:
                     scores[key] = found[0]
-    keys = programme.criteria_keys(list(scores))  # the form's own numbering → the criteria's
-    return {keys[k]: v for k, v in scores.items() if keys[k] is not None}, total, where
+    return scores, total, where
 
 
 def map_service(application: Document | None, self_evaluations: list[Document], programme: ServiceProgramme) -> ServiceData:

@@ -364,6 +364,13 @@ class ServiceSubItem(_Strict):
     note: str | None = None
 
 
+class FormOnlyRow(_Strict):
+    """A row the self-evaluation form prints that the criteria do not have (it scores nothing)."""
+
+    key: str  # the number the form prints for it
+    text: str  # its statement (compared without spaces)
+
+
 class ServiceItem(_Strict):
     key: str  # "1.1"
     name: str
@@ -412,22 +419,22 @@ class ServiceProgramme(_ProgrammeBase):
     level_blocks: dict[str, str] = {}  # how the 50-point blocks of 구성 및 기능 depend on the level, as the call words it
     domains: list[ServiceDomain]
     pass_rule: PassRule
-    form_extra_keys: list[str] = []  # rows only the 자체평가표 has (in its own numbering)
+    form_extra_rows: list[FormOnlyRow] = []  # rows only the 자체평가표 has
     form_disagreements: list[str] = []
 
     def sub_items(self) -> list[ServiceSubItem]:
         return [s for f in self.fields for i in f.items for s in i.sub_items]
 
-    def criteria_keys(self, printed: list[str]) -> dict[str, str | None]:
-        """Each printed sub-item number → the criteria's key (``None``: a row only the form has). A document
-        is read in the form's own numbering when it prints a number only the form uses."""
-        form = {s.form_key: s.key for s in self.sub_items() if s.form_key}
+    def criteria_key(self, printed: str, text: str = "") -> str | None:
+        """The criteria's key of a self-evaluation row printed with number ``printed`` and statement ``text``;
+        ``None`` for a row only the form has (told by its statement: the form reuses a criteria number for it)."""
+        squeeze = "".join(text.split())
+        if any(extra.key == printed and "".join(extra.text.split()) in squeeze for extra in self.form_extra_rows):
+            return None
         criteria = {s.key for s in self.sub_items()}
-        own_numbering = any(key in form and key not in criteria for key in printed)
-        if not own_numbering:
-            return {key: key for key in printed}
-        extra = set(self.form_extra_keys)
-        return {key: form.get(key, None if key in extra else key) for key in printed}
+        if printed in criteria:
+            return printed
+        return next((s.key for s in self.sub_items() if s.form_key == printed), printed)
 
 
 Programme = Annotated[Union[CityProgramme, ServiceProgramme], Field(discriminator="kind")]
