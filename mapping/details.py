@@ -32,6 +32,8 @@ class FormLabels:
     total_prefix: str
     letter: re.Pattern
     meta: frozenset[str]
+    data: str
+    scales: dict[str, float]  # unit (compacted) → its size in the smallest unit of its kind (명 1, 만명 10000)
 
     @classmethod
     def of(cls, programme: CityProgramme) -> "FormLabels":
@@ -40,7 +42,9 @@ class FormLabels:
                    frozenset(compact(t) for t in programme.detail_form.total_labels),
                    compact(programme.detail_form.total_prefix),
                    re.compile(rf"\(({letters})\)"),
-                   frozenset(compact(m) for m in programme.detail_form.meta_labels))
+                   frozenset(compact(m) for m in programme.detail_form.meta_labels),
+                   compact(programme.detail_form.data_label),
+                   {compact(unit): scale for unit, scale in programme.detail_form.unit_scales.items()})
 
 
 @dataclass
@@ -105,7 +109,10 @@ def _read_forms(doc: Document, names: IndicatorNames, labels: FormLabels, detail
             if stated_col is not None and current.stated_text is None:
                 current.stated_text = normalise(grid[0][stated_col])
                 current.stated_provenance = doc.provenance(table, 0, stated_col)
-            continue
+            nested = _nested_data(grid, labels)
+            if nested is None:
+                continue
+            grid = nested  # the data table sits inside the form's 자료구축양식 cell (read into its rows)
         titled = _titled_form(grid, names)
         if titled is not None:  # an annex sheet: the indicator's title over its data, in one table
             current = details.setdefault(titled.code, Detail(titled))
@@ -146,6 +153,14 @@ def _titled_form(grid: list[list[str]], names: IndicatorNames) -> Indicator | No
     return names.match(names.without_code(text))
 
 
+def _nested_data(grid: list[list[str]], labels: FormLabels) -> list[list[str]] | None:
+    """The rows of a data table nested in the form's data cell (`자료구축양식 | 구분 | No. | …`), the rest of
+    the grid blanked so rows and columns keep their place; None when the form holds no such rows."""
+    rows = [[""] + row[1:] if row and compact(row[0]) == labels.data and any(c.strip() for c in row[1:])
+            else [""] * len(row) for row in grid]
+    return rows if any(any(cell for cell in row) for row in rows) else None
+
+
 def _without_title(grid: list[list[str]]) -> list[list[str]]:
     """The grid with its title row blanked: the indicator's name is not a component's label."""
     return [[""] * len(grid[0])] + grid[1:]
@@ -181,8 +196,9 @@ def _read_components(doc: Document, table: Table, grid: list[list[str]], detail:
     for component in detail.indicator.components:
         if component.letter in detail.components:
             continue
-        found = _by_year_row(grid, component, labels) if component.letter in ambiguous else \
-            _by_header(grid, component, labels, not_values) or _by_label_row(grid, component, labels)
+        found = _by_value_letter(grid, component) or (
+            _by_year_row(grid, component, labels) if component.letter in ambiguous else
+            _by_header(grid, component, labels, not_values) or _by_label_row(grid, component, labels))
         if found is not None:
             r, c, value = found
             detail.components[component.letter] = (value, doc.provenance(table, r, c))
@@ -193,11 +209,19 @@ def _read_components(doc: Document, table: Table, grid: list[list[str]], detail:
 VALUE_CELL = re.compile(r"^\(?[-−]?\d[\d,]*(?:\.\d+)?\)?\s*(?:[^\d\s]\S{0,9})?$")
 
 
+# A letter written in the value cell (`(A) 274`): it names the component the value is.
+VALUE_LETTER = re.compile(r"^\(\s*([A-Z])\s*\)\s*")
+
+
 def _first_number(text: str) -> float | None:
-    if not VALUE_CELL.match(normalise(text)):
+    text = VALUE_LETTER.sub("", normalise(text))
+    if not VALUE_CELL.match(text):
         return None
     found = numbers(text)
     return found[0] if found else None
+
+
+UNIT_IN_LABEL = re.compile(r"\(\s*([^()]*?)\s*\)\s*$")
 
 
 def _by_header(grid, component, labels: FormLabels, not_values: set[str]) -> tuple[int, int, float] | None:
@@ -211,11 +235,22 @@ def _by_header(grid, component, labels: FormLabels, not_values: set[str]) -> tup
             totals = [(b, v) for b, v in below if v is not None and _is_total_row(grid[b], labels)]
             if totals:
                 b, value = totals[-1]
-                return b, c, value
+                return b, c, _scaled(value, cell, component, labels)
             for b, value in below:
                 if value is not None and compact(grid[b][0]) not in not_values:
-                    return b, c, value
+                    return b, c, _scaled(value, cell, component, labels)
     return None
+
+
+def _by_value_letter(grid, component) -> tuple[int, int, float] | None:
+    """A value cell that names its component (`(B) 97`); the totals row's when several rows do."""
+    found = None
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            marker = VALUE_LETTER.match(normalise(cell))
+            if marker and marker.group(1) == component.letter and (value := _first_number(cell)) is not None:
+                found = (r, c, value)  # the last one: a totals row comes after the rows it sums
+    return found
 
 
 def _is_total_row(row: list[str], labels: FormLabels) -> bool:
@@ -224,13 +259,23 @@ def _is_total_row(row: list[str], labels: FormLabels) -> bool:
 
 
 def _by_label_row(grid, component, labels: FormLabels) -> tuple[int, int, float] | None:
+    """`label | value` rows: the label in the row's first filled cell, the value the first number after it;
+    a label written with a unit other than the component's (`인구수(명)` for 만명) is scaled."""
     for r, row in enumerate(grid):
-        if row and _label_matches(row[0], component, labels):
-            for c in range(1, len(row)):
+        start = next((c for c, cell in enumerate(row) if cell.strip()), None)
+        if start is not None and _label_matches(row[start], component, labels):
+            for c in range(start + 1, len(row)):
                 value = _first_number(row[c])
                 if value is not None:
-                    return r, c, value
+                    return r, c, _scaled(value, row[start], component, labels)
     return None
+
+
+def _scaled(value: float, label: str, component: Component, labels: FormLabels) -> float:
+    """``value`` in the component's unit when its label names another unit of the same kind (명 → 만명)."""
+    written = UNIT_IN_LABEL.search(normalise(label))
+    want, have = (labels.scales.get(compact(u or "")) for u in (component.unit, written.group(1) if written else None))
+    return round(value * have / want, 6) if want and have and want != have else value
 
 
 def _by_year_row(grid, component, labels: FormLabels) -> tuple[int, int, float] | None:
@@ -256,7 +301,11 @@ def _read_items(doc: Document, table: Table, grid: list[list[str]], labels: Form
     has no header: its first row is data when it is numbered."""
     items = []
     number_col = _number_column(grid)
-    first = 0 if number_col is not None and _is_number(grid[0][number_col]) else 1
+    filled = [r for r, row in enumerate(grid) if any(cell.strip() for cell in row)]
+    if not filled:
+        return items
+    top = filled[0]  # the header, unless a continued list starts right away with an item
+    first = top if number_col is not None and _is_number(grid[top][number_col]) else top + 1
     for r in range(first, len(grid)):
         cells = [normalise(c) for c in grid[r]]
         lead = compact(next((c for c in cells if c), ""))

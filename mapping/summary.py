@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.model import Document
-from mapping.values import UnparseableValue, compact, is_placeholder, normalise, numbers, parse_stated
+from mapping.values import (UnparseableValue, compact, is_not_applicable, is_placeholder, normalise, numbers,
+                            parse_stated)
 from schemas.programme import CityProgramme, Indicator, SummaryTableLabels
 from schemas.provenance import Provenance
 from schemas.submission import IndicatorValue
@@ -184,6 +185,8 @@ def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult
             code = row.indicator.code
             if code in result.values or not row.stated_text:
                 continue
+            if is_not_applicable(row.stated_text) and optional_domain(programme, row.indicator):
+                continue  # `-` on an optional domain's row: the domain was not chosen, nothing was stated
             if is_placeholder(row.stated_text):
                 result.placeholders.append(row)
                 continue
@@ -196,3 +199,9 @@ def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult
                 result.unparseable.append((row, row.stated_text))
             result.values[code] = entry
     return result
+
+
+def optional_domain(programme: CityProgramme, indicator: Indicator) -> bool:
+    """Whether ``indicator`` belongs to a domain the city may leave out (선택 영역)."""
+    kinds = {d.code: d.kind for d in programme.domain_rules.domains}
+    return kinds.get(indicator.domain) == "optional"

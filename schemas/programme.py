@@ -210,6 +210,8 @@ class DetailFormLabels(_Strict):
     total_labels: list[str]
     total_prefix: str = Field(min_length=1)
     meta_labels: list[str] = []  # the form's own rows (분석자료, 자료출처 …): never data, never a listed item
+    data_label: str = ""  # the row label of the form's data cell (자료구축양식), where a data table may be nested
+    unit_scales: dict[str, float] = {}  # units of one kind by size (명 1, 천명 1000, 만명 10000), to convert between
 
 
 class CodeFormat(_Strict):
