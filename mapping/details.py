@@ -301,7 +301,8 @@ def _read_items(doc: Document, table: Table, grid: list[list[str]], labels: Form
     has no header: its first row is data when it is numbered."""
     items = []
     number_col = _number_column(grid)
-    filled = [r for r, row in enumerate(grid) if any(cell.strip() for cell in row)]
+    filled = [r for r, row in enumerate(grid) if any(cell.strip() for cell in row)
+              and compact(next(cell for cell in row if cell.strip())) not in labels.meta]
     if not filled:
         return items
     top = filled[0]  # the header, unless a continued list starts right away with an item

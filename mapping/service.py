@@ -53,7 +53,8 @@ def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> tuple
                     total, where = found[0], Provenance(file=doc.file, table=table.index, row=r)
                     continue
                 printed = next(((m.group(1), t) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
-                key = programme.criteria_key(*printed) if printed else None  # the form's own numbering → criteria
+                # the form's own numbering → criteria; the statement may stand in the number's cell or its own
+                key = programme.criteria_key(printed[0], " ".join(row[:score_col])) if printed else None
                 if key and found and key not in scores:
                     scores[key] = found[0]
     return scores, total, where
