@@ -117,6 +117,7 @@ def _read_forms(doc: Document, names: IndicatorNames, labels: FormLabels, detail
         if titled is not None:  # an annex sheet: the indicator's title over its data, in one table
             current = details.setdefault(titled.code, Detail(titled))
             grid = _without_title(grid)
+        grid = _nested_data(grid, labels) or grid  # the form's rows continued on the next page
         if current is not None:
             current.tables.append(table)
             _read_components(doc, table, grid, current, labels)
@@ -158,7 +159,8 @@ def _nested_data(grid: list[list[str]], labels: FormLabels) -> list[list[str]] |
     the grid blanked so rows and columns keep their place; None when the form holds no such rows."""
     rows = [[""] + row[1:] if row and compact(row[0]) == labels.data and any(c.strip() for c in row[1:])
             else [""] * len(row) for row in grid]
-    return rows if any(any(cell for cell in row) for row in rows) else None
+    # a header and at least one row: one labelled row is a note (`※ 붙임 엑셀 참조`), the list may follow unlabelled
+    return rows if sum(any(cell for cell in row) for row in rows) >= 2 else None
 
 
 def _without_title(grid: list[list[str]]) -> list[list[str]]:
@@ -196,9 +198,13 @@ def _read_components(doc: Document, table: Table, grid: list[list[str]], detail:
     for component in detail.indicator.components:
         if component.letter in detail.components:
             continue
-        found = _by_value_letter(grid, component) or (
-            _by_year_row(grid, component, labels) if component.letter in ambiguous else
-            _by_header(grid, component, labels, not_values) or _by_label_row(grid, component, labels))
+        found = _by_value_letter(grid, component)
+        # labels in the component's own unit first: a value the city rounded itself beats one converted here
+        for own_unit in (True, False):
+            if found is None:
+                found = _by_year_row(grid, component, labels, own_unit) if component.letter in ambiguous else \
+                    _by_header(grid, component, labels, not_values, own_unit) or \
+                    _by_label_row(grid, component, labels, own_unit)
         if found is not None:
             r, c, value = found
             detail.components[component.letter] = (value, doc.provenance(table, r, c))
@@ -224,12 +230,13 @@ def _first_number(text: str) -> float | None:
 UNIT_IN_LABEL = re.compile(r"\(\s*([^()]*?)\s*\)\s*$")
 
 
-def _by_header(grid, component, labels: FormLabels, not_values: set[str]) -> tuple[int, int, float] | None:
+def _by_header(grid, component, labels: FormLabels, not_values: set[str],
+               own_unit: bool = False) -> tuple[int, int, float] | None:
     """The value under the component's column header: the totals row's when the rows below end in one
     (rows per road type, per year … then 총계), else the first value row."""
     for r, row in enumerate(grid):
         for c, cell in enumerate(row):
-            if not _label_matches(cell, component, labels):
+            if not _label_matches(cell, component, labels) or (own_unit and _rescales(cell, component, labels)):
                 continue
             below = [(b, _first_number(grid[b][c]) if c < len(grid[b]) else None) for b in range(r + 1, len(grid))]
             totals = [(b, v) for b, v in below if v is not None and _is_total_row(grid[b], labels)]
@@ -258,17 +265,22 @@ def _is_total_row(row: list[str], labels: FormLabels) -> bool:
     return first in labels.totals
 
 
-def _by_label_row(grid, component, labels: FormLabels) -> tuple[int, int, float] | None:
+def _by_label_row(grid, component, labels: FormLabels, own_unit: bool = False) -> tuple[int, int, float] | None:
     """`label | value` rows: the label in the row's first filled cell, the value the first number after it;
     a label written with a unit other than the component's (`인구수(명)` for 만명) is scaled."""
     for r, row in enumerate(grid):
         start = next((c for c, cell in enumerate(row) if cell.strip()), None)
-        if start is not None and _label_matches(row[start], component, labels):
+        if start is not None and _label_matches(row[start], component, labels) \
+                and not (own_unit and _rescales(row[start], component, labels)):
             for c in range(start + 1, len(row)):
                 value = _first_number(row[c])
                 if value is not None:
                     return r, c, _scaled(value, row[start], component, labels)
     return None
+
+
+def _rescales(label: str, component: Component, labels: FormLabels) -> bool:
+    return _scaled(1.0, label, component, labels) != 1.0
 
 
 def _scaled(value: float, label: str, component: Component, labels: FormLabels) -> float:
@@ -278,20 +290,28 @@ def _scaled(value: float, label: str, component: Component, labels: FormLabels) 
     return round(value * have / want, 6) if want and have and want != have else value
 
 
-def _by_year_row(grid, component, labels: FormLabels) -> tuple[int, int, float] | None:
+def _by_year_row(grid, component, labels: FormLabels, own_unit: bool = False) -> tuple[int, int, float] | None:
+    """A component of one year: under its label in the row of that year, or under a header naming both the
+    year and the label (`2023 인구수 | 2023 반영 건수 | 2024 인구수 …` over one row of values)."""
     year = _year_of(component)
     if year is None:
         return None
+    marks = (year, f"'{year[2:]}")
     for r, row in enumerate(grid):
         for c, cell in enumerate(row):
-            if not _label_matches(cell, component, labels):
+            if not _label_matches(cell, component, labels) or (own_unit and _rescales(cell, component, labels)):
                 continue
+            if any(mark in normalise(cell) for mark in marks):
+                for b in range(r + 1, len(grid)):
+                    value = _first_number(grid[b][c]) if c < len(grid[b]) else None
+                    if value is not None:
+                        return b, c, _scaled(value, cell.replace(year, ""), component, labels)
             for below in range(r + 1, len(grid)):
                 first = normalise(grid[below][0])
-                if first.startswith(year) or first.startswith(f"'{year[2:]}"):
+                if first.startswith(marks):
                     value = _first_number(grid[below][c]) if c < len(grid[below]) else None
                     if value is not None:
-                        return below, c, value
+                        return below, c, _scaled(value, cell, component, labels)
     return None
 
 

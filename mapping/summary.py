@@ -51,9 +51,11 @@ class IndicatorNames:
         self.by_name: dict[str, list[Indicator]] = {}
         for ind in programme.indicators:
             for name in (ind.name, *ind.name_variants):
-                bucket = self.by_name.setdefault(compact(name), [])
-                if ind not in bucket:
-                    bucket.append(ind)
+                # also without a trailing period or note: forms write their own (`('23.06~'25.05)`)
+                for key in {compact(name), compact(TRAILING_PARENTHESES.sub("", normalise(name)))}:
+                    bucket = self.by_name.setdefault(key, [])
+                    if ind not in bucket:
+                        bucket.append(ind)
 
     def find_code(self, text: str) -> str | None:
         """The first code-shaped text in ``text``, written as the programme writes codes (known or not)."""

@@ -243,9 +243,12 @@ def parse_stated(indicator: Indicator, text: str) -> float | int | bool | str | 
         return _as_kind(indicator, sum(found))
     if reading == "count_before_unit":
         match = re.search(r"([\d,]+(?:\.\d+)?)\s*" + re.escape(indicator.reading_unit or "건"), t)
-        if not match:
+        if match:
+            return _as_kind(indicator, float(match.group(1).replace(",", "")))
+        found = numbers(t)
+        if len(found) != 1:  # `125종, 1,340` without its unit: which number is the count is not known
             raise UnparseableValue(t)
-        return _as_kind(indicator, float(match.group(1).replace(",", "")))
+        return _as_kind(indicator, found[0])  # written bare: `1,340`
     if "당" in t:  # `1만명 당 12.34`, `1km 당 CCTV 수 3.2`: the rate follows the last 당
         t = t.rsplit("당", 1)[1]
     found = numbers(t)

@@ -66,9 +66,9 @@ def pdf_bytes(title: str, tables: list[list[list[str]]]) -> bytes:
     from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-    if "Nanum" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("Nanum", str(NANUM)))
-        pdfmetrics.registerFont(TTFont("DejaVu", str(DEJAVU)))
+    for name, path in (("Nanum", NANUM), ("DejaVu", DEJAVU)):  # other test modules may have registered one
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(path)))
     nanum = TTFont("probe", str(NANUM)).face.charToGlyph
 
     def marked_up(text: str) -> str:  # a character NanumGothic lacks, in DejaVu Sans
