@@ -118,6 +118,8 @@ def declared_choice(doc: Document, labels: Sequence[str], options: Sequence[str]
                 if match is None:
                     continue
                 rest = text[match.end():]
+                while (more := pattern.match(rest.strip())) is not None and more.end() > 0:  # `유형 구분`
+                    rest = rest.strip()[more.end():]
                 line = " ".join([rest, *(x for x in row[c + 1:] if normalise(x))])
                 reading = _choice_in(line, options)
                 if reading is None and (below := _boxes_below(grid, r, c, options)):

@@ -244,7 +244,7 @@ def _by_header(grid, component, labels: FormLabels, not_values: set[str],
                 b, value = totals[-1]
                 return b, c, _scaled(value, cell, component, labels)
             for b, value in below:
-                if value is not None and compact(grid[b][0]) not in not_values:
+                if value is not None and compact(_lead(grid[b])) not in not_values:
                     return b, c, _scaled(value, cell, component, labels)
     return None
 
@@ -258,6 +258,11 @@ def _by_value_letter(grid, component) -> tuple[int, int, float] | None:
             if marker and marker.group(1) == component.letter and (value := _first_number(cell)) is not None:
                 found = (r, c, value)  # the last one: a totals row comes after the rows it sums
     return found
+
+
+def _lead(row: list[str]) -> str:
+    """The row's first filled cell: its heading, wherever the table starts (a nested one starts further right)."""
+    return next((cell for cell in row if cell.strip()), "")
 
 
 def _is_total_row(row: list[str], labels: FormLabels) -> bool:
@@ -307,7 +312,7 @@ def _by_year_row(grid, component, labels: FormLabels, own_unit: bool = False) ->
                     if value is not None:
                         return b, c, _scaled(value, cell.replace(year, ""), component, labels)
             for below in range(r + 1, len(grid)):
-                first = normalise(grid[below][0])
+                first = normalise(_lead(grid[below]))
                 if first.startswith(marks):
                     value = _first_number(grid[below][c]) if c < len(grid[below]) else None
                     if value is not None:

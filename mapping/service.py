@@ -40,12 +40,14 @@ def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> tuple
     scores: dict[str, float] = {}
     total = where = None
     for doc in docs:
+        carried: dict[int, int] = {}  # score column of the last header of each width: a later page continues it
         for t_index, table in enumerate(doc.tables):
-            score_col = None
+            score_col = carried.get(table.n_cols)
             for r, row in enumerate(table.grid()):
                 for c, text in enumerate(row):
                     if compact(text) in score_headers:
                         score_col = c
+                        carried[table.n_cols] = c
                 if score_col is None or score_col >= len(row):
                     continue
                 found = numbers(row[score_col])
