@@ -198,7 +198,7 @@ def _read_components(doc: Document, table: Table, grid: list[list[str]], detail:
     for component in detail.indicator.components:
         if component.letter in detail.components:
             continue
-        found = _by_value_letter(grid, component)
+        found = _by_value_letter(grid, component, labels)
         # labels in the component's own unit first: a value the city rounded itself beats one converted here
         for own_unit in (True, False):
             if found is None:
@@ -249,14 +249,17 @@ def _by_header(grid, component, labels: FormLabels, not_values: set[str],
     return None
 
 
-def _by_value_letter(grid, component) -> tuple[int, int, float] | None:
+def _by_value_letter(grid, component, labels: FormLabels) -> tuple[int, int, float] | None:
     """A value cell that names its component (`(B) 97`); the totals row's when several rows do."""
     found = None
     for r, row in enumerate(grid):
         for c, cell in enumerate(row):
             marker = VALUE_LETTER.match(normalise(cell))
             if marker and marker.group(1) == component.letter and (value := _first_number(cell)) is not None:
-                found = (r, c, value)  # the last one: a totals row comes after the rows it sums
+                # the last one: a totals row comes after the rows it sums; scaled by its column's or row's label
+                heading = next((grid[h][c] for h in range(r - 1, -1, -1) if c < len(grid[h]) and grid[h][c].strip()
+                                and _first_number(grid[h][c]) is None), "") or _lead(row)
+                found = (r, c, _scaled(value, heading, component, labels))
     return found
 
 

@@ -26,14 +26,13 @@ def _register() -> None:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    if "Korean" not in pdfmetrics.getRegisteredFontNames():
-        font = TTFont("Korean", korean_font())
-        pdfmetrics.registerFont(font)
-        _COVERAGE["Korean"] = set(font.face.charToGlyph)
-        if symbol_font():
-            symbols = TTFont("Symbols", symbol_font())
-            pdfmetrics.registerFont(symbols)
-            _COVERAGE["Symbols"] = set(symbols.face.charToGlyph)
+    # each on its own: another module may have registered "Korean" already (same seed, same bytes)
+    for name, path in (("Korean", korean_font()), ("Symbols", symbol_font())):
+        if path and name not in _COVERAGE:
+            font = TTFont(name, path)
+            if name not in pdfmetrics.getRegisteredFontNames():
+                pdfmetrics.registerFont(font)
+            _COVERAGE[name] = set(font.face.charToGlyph)
 
 
 def to_pdf(doc: FlowDocument, *, font_size: float = 8.5) -> bytes:
