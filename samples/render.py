@@ -52,16 +52,7 @@ def to_docx(doc: SampleDocument) -> bytes:
             out.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
         if table.caption:
             out.add_heading(table.caption, level=2)
-        n_cols = max(len(r) for r in table.rows)
-        grid = out.add_table(rows=len(table.rows), cols=n_cols)
-        grid.style = "Table Grid"
-        for r, row in enumerate(table.rows):
-            for c, text in enumerate(row):
-                grid.cell(r, c).text = text
-        for r0, c0, r1, c1 in table.merges:
-            keep = grid.cell(r0, c0).text
-            merged = grid.cell(r0, c0).merge(grid.cell(r1, c1))
-            merged.text = keep  # python-docx joins the merged cells' paragraphs; keep the first
+        add_docx_table(out, table.rows, table.merges)
     buf = BytesIO()
     out.save(buf)
     return buf.getvalue()
@@ -133,3 +124,17 @@ def to_pdf(doc: SampleDocument) -> bytes:
 
 
 RENDERERS = {"docx": to_docx, "xlsx": to_xlsx, "pdf": to_pdf}
+
+
+def add_docx_table(container, rows: list[list[str]], merges=()):
+    """A bordered DOCX table of ``rows`` in ``container`` (a document or a cell), with cells merged over
+    ``merges`` (r0, c0, r1, c1) keeping the first cell's text; returns the python-docx table."""
+    table = container.add_table(rows=len(rows), cols=max(len(r) for r in rows))
+    table.style = "Table Grid"
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    for r0, c0, r1, c1 in merges:
+        keep = table.cell(r0, c0).text
+        table.cell(r0, c0).merge(table.cell(r1, c1)).text = keep  # python-docx joins merged texts; keep the first
+    return table

@@ -23,6 +23,7 @@ from checks.service import _named_with_a_partner
 from extractors.registry import extract
 from intake.model import ReceivedBundle, ReceivedFile
 from mapping.submission import map_bundle
+from samples.render import add_docx_table
 from schemas import load_programme
 from schemas.submission import Bundle
 
@@ -78,14 +79,7 @@ def docx_bytes(title: str, blocks: list) -> bytes:
 
 
 def _docx_table(container, grid: Grid):
-    table = container.add_table(rows=len(grid.rows), cols=max(len(r) for r in grid.rows))
-    table.style = "Table Grid"
-    for r, row in enumerate(grid.rows):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
-    for r0, c0, r1, c1 in grid.merges:
-        keep = table.cell(r0, c0).text
-        table.cell(r0, c0).merge(table.cell(r1, c1)).text = keep
+    table = add_docx_table(container, grid.rows, grid.merges)
     for (r, c), inner in grid.nested.items():
         _docx_table(table.cell(r, c), inner)
 

@@ -8,6 +8,7 @@ from io import BytesIO
 
 from samples.draw.blocks import FlowDocument, Grid, PageBreak, Para
 from samples.draw.fixed_bytes import pin_ooxml
+from samples.render import add_docx_table
 
 
 def to_docx(doc: FlowDocument, when: datetime, *, title_as_heading: bool = True) -> bytes:
@@ -46,15 +47,7 @@ def _docx_table(parent, grid: Grid):
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
 
-    n_cols = max(len(r) for r in grid.rows)
-    table = parent.add_table(rows=len(grid.rows), cols=n_cols)
-    table.style = "Table Grid"
-    for r, row in enumerate(grid.rows):
-        for c, text in enumerate(row):
-            table.cell(r, c).text = text
-    for r0, c0, r1, c1 in grid.merges:
-        keep = table.cell(r0, c0).text
-        table.cell(r0, c0).merge(table.cell(r1, c1)).text = keep  # python-docx joins merged texts; keep the first
+    table = add_docx_table(parent, grid.rows, grid.merges)
     for r in range(min(grid.header_rows, len(grid.rows))):
         tr_pr = table.rows[r]._tr.get_or_add_trPr()
         header = OxmlElement("w:tblHeader")
