@@ -48,13 +48,17 @@ def check_self_scores(m: MappedBundle) -> Iterator[Finding]:
     for key, score in service.self_scores.items():
         if key in points and score > points[key]:
             yield finding("service.self_score_exceeds_max", indicator=key, key=key, score=f"{score:g}", points=points[key])
-    total = service.stated_total
-    if total is not None:
-        computed = sum(service.self_scores.values())
-        if abs(total - computed) > 1e-6:
-            rule = catalogue()["service.total_mismatch"]
-            yield finding(rule.id, what=rule.word("grand_total"), stated=f"{total:g}", computed=f"{computed:g}",
-                          where=where_ko(service.stated_total_source, unknown=rule.word("where_unknown")))
+    rule = catalogue()["service.total_mismatch"]
+    totals = [(rule.word("grand_total"), service.stated_total, service.self_scores.values(), service.stated_total_source)]
+    for f in programme.fields:  # each field's 계, against its own rows
+        if f.key in service.stated_field_totals:
+            scores = [v for k, v in service.self_scores.items() if k.split(".")[0] == f.key]
+            totals.append((f.name, service.stated_field_totals[f.key], scores, service.stated_field_total_sources.get(f.key)))
+    for what, stated, scores, source in totals:
+        computed = sum(scores)
+        if stated is not None and abs(stated - computed) > 1e-6:
+            yield finding(rule.id, what=what, stated=f"{stated:g}", computed=f"{computed:g}",
+                          where=where_ko(source, unknown=rule.word("where_unknown")))
 
 
 def check_joint_confirmation(m: MappedBundle) -> Iterator[Finding]:

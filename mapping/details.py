@@ -87,13 +87,25 @@ def read_details(docs: list[Document], programme: CityProgramme, annexes: list[D
         _read_forms(doc, names, labels, details)
     for doc in annexes:
         for table in doc.tables:
-            grid = table.grid()
-            indicator = _titled_form(grid, names) if grid else None
-            if indicator is not None:
+            for indicator, section in _titled_sections(table.grid(), names):
                 detail = details.setdefault(indicator.code, Detail(indicator))
                 detail.tables.append(table)
-                _read_components(doc, table, _without_title(grid), detail, labels)
+                _read_components(doc, table, section, detail, labels)
     return details
+
+
+def _titled_sections(grid: list[list[str]], names: IndicatorNames) -> list[tuple[Indicator, list[list[str]]]]:
+    """The indicators' sections of an annex sheet: each from a row naming one indicator alone (its title) to
+    the next such row; other rows blanked so cells keep their place. A sheet may open with an index of titles
+    (`- B-3-2 산출내역: …`), whose sections hold no rows, or stack several indicators."""
+    starts = [(r, indicator) for r in range(len(grid)) if (indicator := _titled_form(grid[r:r + 2], names))]
+    sections = []
+    for n, (start, indicator) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(grid)
+        if end - start >= 2:
+            blank = [""] * len(grid[0])
+            sections.append((indicator, [blank if not start < r < end else row for r, row in enumerate(grid)]))
+    return sections
 
 
 def _read_forms(doc: Document, names: IndicatorNames, labels: FormLabels, details: dict[str, Detail]) -> None:
@@ -227,7 +239,7 @@ def _first_number(text: str) -> float | None:
     return found[0] if found else None
 
 
-UNIT_IN_LABEL = re.compile(r"\(\s*([^()]*?)\s*\)\s*$")
+PARENTHESISED = re.compile(r"\(\s*([^()]*?)\s*\)")
 
 
 def _by_header(grid, component, labels: FormLabels, not_values: set[str],
@@ -293,8 +305,9 @@ def _rescales(label: str, component: Component, labels: FormLabels) -> bool:
 
 def _scaled(value: float, label: str, component: Component, labels: FormLabels) -> float:
     """``value`` in the component's unit when its label names another unit of the same kind (명 → 만명)."""
-    written = UNIT_IN_LABEL.search(normalise(label))
-    want, have = (labels.scales.get(compact(u or "")) for u in (component.unit, written.group(1) if written else None))
+    # the last parenthesised unit: `인구수(명)(C)` carries its letter after the unit
+    written = [u for u in PARENTHESISED.findall(normalise(label)) if compact(u) in labels.scales]
+    want, have = (labels.scales.get(compact(u or "")) for u in (component.unit, written[-1] if written else None))
     return round(value * have / want, 6) if want and have and want != have else value
 
 

@@ -38,11 +38,15 @@ def classify_role(doc: Document, programme: CityProgramme | ServiceProgramme | N
 
     The earliest title wins (a form's title tops it; an evidence file may mention
     the proposal further down), then the longest (정량지표 평가제안서 over 평가제안서).
-    The file name decides only when the content names no title.
+    The file name decides only when the content names no title, or when the document cannot be read.
     """
-    if not doc.readable or programme is None:
+    if programme is None:
         return "other"
     titles = _title_index(programme.id)
+    if not doc.readable:
+        # an unreadable form stays "other" (its document is then missing); any other file is evidence, as a
+        # readable one whose content names no title
+        return "other" if titles.find(compact(doc.file.rsplit("/", 1)[-1]), already_compact=True) else "evidence"
     for text in (document_head(doc), compact(doc.file.rsplit("/", 1)[-1])):
         hits = titles.find(text, already_compact=True)
         if hits:

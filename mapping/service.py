@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 
 from extractors.model import Document
 from mapping.application import checked_option
@@ -12,6 +13,7 @@ from schemas.provenance import Provenance
 from schemas.submission import ServiceData
 
 SUB_ITEM_KEY = re.compile(r"^\s*(\d\.\d\.\d\.\d{1,2})\b")
+NUMBERED = re.compile(r"\d\.\d")  # an item's or sub-item's number: its row is no total
 
 
 def read_level_and_domain(doc: Document, programme: ServiceProgramme) -> tuple[str | None, str | None]:
@@ -33,15 +35,42 @@ def read_level_and_domain(doc: Document, programme: ServiceProgramme) -> tuple[s
     return level, domain
 
 
-def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> tuple[dict[str, float], float | None, Provenance | None]:
-    """Sub-item key -> self-score, and the stated grand total with where it stands."""
+@dataclass
+class SelfScores:
+    """What a self-evaluation states: each sub-item's score, each field's 계 and the grand 합계, with places."""
+
+    scores: dict[str, float] = field(default_factory=dict)
+    total: float | None = None
+    total_source: Provenance | None = None
+    field_totals: dict[str, float] = field(default_factory=dict)
+    field_total_sources: dict[str, Provenance] = field(default_factory=dict)
+
+
+SUBTOTAL = object()  # a 소계 row naming no field: the field of the rows above it
+
+
+def _total_kind(heading: str, programme: ServiceProgramme, total_labels: set[str], subtotal_labels: set[str]):
+    """What a row headed ``heading`` totals: a field (named in it), ``SUBTOTAL``, ``True`` for the grand total,
+    ``None`` for no total (a statement ending in 계, like 설계 or 제공체계, is none)."""
+    label = compact(heading)
+    if not label or NUMBERED.search(heading):
+        return None
+    if label in subtotal_labels:
+        return SUBTOTAL
+    if any(label.endswith(t) for t in total_labels | subtotal_labels) and (named := programme.field_named(heading)):
+        return named
+    return True if label in total_labels else None
+
+
+def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> SelfScores:
     score_headers = {compact(h) for h in programme.score_headers}
     total_labels = {compact(t) for t in programme.total_labels}
-    scores: dict[str, float] = {}
-    total = where = None
+    subtotal_labels = {compact(t) for t in programme.subtotal_labels}
+    read = SelfScores()
     for doc in docs:
         carried: dict[int, int] = {}  # score column of the last header of each width: a later page continues it
-        for t_index, table in enumerate(doc.tables):
+        last_key = None
+        for table in doc.tables:
             score_col = carried.get(table.n_cols)
             for r, row in enumerate(table.grid()):
                 for c, text in enumerate(row):
@@ -51,18 +80,30 @@ def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> tuple
                 if score_col is None or score_col >= len(row):
                     continue
                 found = numbers(row[score_col])
-                if compact(row[0]) in total_labels and found:
-                    total, where = found[0], Provenance(file=doc.file, table=table.index, row=r)
+                kind = _total_kind(row[0], programme, total_labels, subtotal_labels)
+                if found and kind is not None:
+                    where = Provenance(file=doc.file, table=table.index, row=r)
+                    # a field's 계 names the field (`(1. 스마트도시 부합성) 계`) or follows its rows (`소계`)
+                    if kind is True:
+                        read.total, read.total_source = found[0], where
+                        continue
+                    key = (last_key.split(".")[0] if last_key else None) if kind is SUBTOTAL else kind.key
+                    if key is not None:
+                        read.field_totals.setdefault(key, found[0])
+                        read.field_total_sources.setdefault(key, where)
                     continue
                 printed = next(((m.group(1), t) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
                 # the form's own numbering → criteria; the statement may stand in the number's cell or its own
                 key = programme.criteria_key(printed[0], " ".join(row[:score_col])) if printed else None
-                if key and found and key not in scores:
-                    scores[key] = found[0]
-    return scores, total, where
+                if key and found and key not in read.scores:
+                    read.scores[key] = found[0]
+                    last_key = key
+    return read
 
 
 def map_service(application: Document | None, self_evaluations: list[Document], programme: ServiceProgramme) -> ServiceData:
     level, domain = read_level_and_domain(application, programme) if application else (None, None)
-    scores, total, where = read_self_scores(self_evaluations, programme)
-    return ServiceData(level=level, domain=domain, self_scores=scores, stated_total=total, stated_total_source=where)
+    read = read_self_scores(self_evaluations, programme)
+    return ServiceData(level=level, domain=domain, self_scores=read.scores, stated_total=read.total,
+                       stated_total_source=read.total_source, stated_field_totals=read.field_totals,
+                       stated_field_total_sources=read.field_total_sources)

@@ -19,7 +19,7 @@ from schemas.provenance import Provenance
 from schemas.submission import Finding, IndicatorValue, QualitativeValue, Scalar, ServiceData, Submission
 from schemas.vocabulary import Severity
 
-EXPORT_VERSION = "1.1.0"
+EXPORT_VERSION = "1.2.0"  # 1.2: the service field totals as written
 EXPORT_SCHEMA_PATH = Path(__file__).parent / "export.schema.json"
 
 

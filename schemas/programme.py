@@ -415,6 +415,7 @@ class ServiceProgramme(_ProgrammeBase):
     joint_application_terms: list[str] = []  # wording that marks a joint application (공동 신청 …)
     score_headers: list[str]  # the self-evaluation form's score column (compared without spaces)
     total_labels: list[str]  # its total row
+    subtotal_labels: list[str] = []  # a field's total row that does not name the field
     total_points: int
     fields: list[ServiceField]
     levels: list[ServiceLevel]
@@ -426,6 +427,13 @@ class ServiceProgramme(_ProgrammeBase):
 
     def sub_items(self) -> list[ServiceSubItem]:
         return [s for f in self.fields for i in f.items for s in i.sub_items]
+
+    def field_named(self, text: str) -> ServiceField | None:
+        """The field a heading names, by its number (`(1. 스마트도시 부합성) 계`, `2. 구성 및 기능 소계`) or its name."""
+        number = re.match(r"^\W*(\d+)\s*\.(?!\d)", text)
+        squeeze = "".join(text.split())
+        return next((f for f in self.fields if (number and number.group(1) == f.key) or (not number and any(
+            "".join(n.split()) in squeeze for n in (f.name, *f.name_variants)))), None)
 
     def criteria_key(self, printed: str, text: str = "") -> str | None:
         """The criteria's key of a self-evaluation row printed with number ``printed`` and statement ``text``;

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.provenance import Provenance
 from schemas.vocabulary import Channel, DocumentRole, Severity
 
-SCHEMA_VERSION = "1.1.0"  # 1.1: closed (no undeclared fields); components' sources, listed items, params declared
+SCHEMA_VERSION = "1.2.0"  # 1.1: closed (no undeclared fields); components' sources, listed items, params declared;
+# 1.2: the service self-evaluation's field totals (stated_field_totals)
 SCHEMA_PATH = Path(__file__).parent / "submission.schema.json"
 
 Scalar = float | int | bool | str | None
@@ -88,6 +89,8 @@ class ServiceData(BaseModel):
     self_scores: dict[str, float] = {}
     stated_total: float | None = None  # the self-evaluation's own 합계, as written
     stated_total_source: Provenance | None = None
+    stated_field_totals: dict[str, float] = {}  # field key -> its 계 row, as written
+    stated_field_total_sources: dict[str, Provenance] = {}
 
 
 class Finding(BaseModel):

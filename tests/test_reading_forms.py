@@ -308,6 +308,30 @@ def test_the_annex_title_is_no_component_label():
     assert reading_findings(submission, "C-1-7") == []
 
 
+# An annex whose one sheet opens with the index of its sections and then stacks two indicators; the
+# population is written in 명 with the letter after the unit (`인구수(명)(C)`), and in the value cells.
+STACKED_SHEET = Grid([["붙임. 지표별 산출내역", "", "", ""],
+                      ["- A-2-1 산출내역: A-2-1 인구 1만명 당 혁신성 인증 기업 수 산출내역", "", "", ""],
+                      ["- A-2-2 산출내역: A-2-2 인구 1만명 당 연구개발업 종사자 수 산출내역", "", "", ""],
+                      ["A-2-1 인구 1만명 당 혁신성 인증 기업 수 산출내역", "", "", ""],
+                      ["기준연도", "기술혁신형 중소기업 수(A)", "경영혁신형 중소기업 수(B)", "인구수(명)(C)"],
+                      ["2024년", "(A) 308", "(B) 69", "359,943"],
+                      ["A-2-2 인구 1만명 당 연구개발업 종사자 수 산출내역", "", "", ""],
+                      ["기준연도", "연구개발업 종사자수", "인구수(명)", ""],
+                      ["2023년", "(A) 1,409", "(B) 363,374", ""]])
+
+
+def test_an_annex_sheet_with_an_index_and_two_indicators_stacked():
+    """Each indicator's section is read from its own title row down to the next; 명 is scaled to 만명."""
+    rows = [summary_row("A-2-1", "10.47"), summary_row("A-2-2", "38.78")]
+    forms = [form_head("A-2-1", "10.47"), "※ 산출내역은 붙임 엑셀 'A-2-1 산출내역' 시트 참조",
+             form_head("A-2-2", "38.78"), "※ 산출내역은 붙임 엑셀 'A-2-2 산출내역' 시트 참조"]
+    submission = assess(proposal(rows, forms), file(ANNEX_NAME, xlsx_bytes({"A-2-1 산출내역": STACKED_SHEET})))
+    assert submission.indicators["A-2-1"].components == {"A": 308, "B": 69, "C": 35.9943}
+    assert submission.indicators["A-2-2"].components == {"A": 1409, "B": 36.3374}
+    assert reading_findings(submission, "A-2-1") == reading_findings(submission, "A-2-2") == []
+
+
 # ---- 5. a form name with a trailing period -----------------------------------------------------------------
 
 B_4_2_WITH_PERIOD = "총예산 대비 스마트도시 중장기 예산 비율 (2년간) ('23.08~'25.07)"
@@ -442,10 +466,13 @@ def service_application(level: str) -> ReceivedFile:
         "■ 스마트도시 및 스마트도시서비스 인증 운영지침 [별지 제3호서식]", Grid(rows, [(3, 1, 3, 4), (4, 1, 4, 4)])]))
 
 
-def self_evaluation(scores: dict[str, float], form_numbering: bool = True, one_cell: bool = False) -> ReceivedFile:
+def self_evaluation(scores: dict[str, float], form_numbering: bool = True, one_cell: bool = False,
+                    field_totals: str | None = None, off: dict[str, float] = {}) -> ReceivedFile:
     """The 자체평가표 with every row, scored as ``scores`` (keyed by the number printed). In the form's own
     numbering it prints 1.3.4.1, 2.2.5.x, 2.3.6.x and its extra row 2.2.2.2 (so the criteria's 2.2.2.2 is 2.2.2.3).
-    ``one_cell``: number and statement in one cell (`2.2.2.2 이용자 …`), else in cells of their own (the sample's)."""
+    ``one_cell``: number and statement in one cell (`2.2.2.2 이용자 …`), else in cells of their own (the sample's).
+    ``field_totals``: a total row after each field, `named` (`(1. 스마트도시 부합성) 계`) or `소계`; ``off`` adds
+    to a field's written total."""
     def row(item, number: str, text: str, points) -> list[str]:
         score = scores.get(number)
         cells = [f"{number} {text}"] if one_cell else [number, text]
@@ -461,6 +488,10 @@ def self_evaluation(scores: dict[str, float], form_numbering: bool = True, one_c
                 if form_numbering and sub.form_key == "2.2.2.3":
                     rows.append(row(item, "2.2.2.2", FORM_ONLY_ROW, 3))
                 rows.append(row(item, number, sub.text, sub.points))
+        if field_totals:
+            total = sum(v for k, v in scores.items() if k.startswith(f"{fld.key}.")) + off.get(fld.key, 0)
+            label = f"({fld.key}. {fld.name}) 계" if field_totals == "named" else field_totals
+            rows.append([label, *[""] * (len(rows[0]) - 3), str(fld.points), f"{total:g}"])
     rows.append(["합계", *[""] * (len(rows[0]) - 3), str(SERVICE.total_points), f"{sum(scores.values()):g}"])
     return file("자체평가표.docx", docx_bytes("스마트 서비스 인증 자체평가표", [Grid(rows)]))
 
@@ -497,6 +528,21 @@ def test_self_scores_in_the_criteria_numbering_pass_through():
         submission = assess(service_application(level), self_evaluation(scores, form_numbering=False))
         assert submission.service.self_scores == scores
         assert not [f.rule for f in submission.findings if f.rule.startswith("service.")]
+
+
+@pytest.mark.parametrize("style", ["named", "소계"])
+@pytest.mark.parametrize("off", [{}, {"1": 2}, {"3": -1}])
+def test_each_fields_total_is_read_and_checked(style, off):
+    """A field's 계 row that does not add up is one service.total_mismatch naming the field; the grand 합계
+    adds up (it is the sum of the rows), so it gives none."""
+    scores = {"1.1.1.1": 2, "1.3.2.1": 3, "2.2.1.1": 20, "2.2.2.1": 3, "3.1.1.1": 2, "3.2.1.1": 1}
+    submission = assess(service_application("L2"), self_evaluation(scores, form_numbering=False, field_totals=style, off=off))
+    assert submission.service.self_scores == scores
+    assert submission.service.stated_field_totals == {"1": 5 + off.get("1", 0), "2": 23, "3": 3 + off.get("3", 0)}
+    mismatches = [f for f in submission.findings if f.rule == "service.total_mismatch"]
+    assert len(mismatches) == len(off)
+    for f in mismatches:
+        assert SERVICE.fields[int(next(iter(off))) - 1].name in f.message_ko
 
 
 def test_criteria_key():
