@@ -467,7 +467,7 @@ def service_application(level: str) -> ReceivedFile:
 
 
 def self_evaluation(scores: dict[str, float], form_numbering: bool = True, one_cell: bool = False,
-                    field_totals: str | None = None, off: dict[str, float] = {}) -> ReceivedFile:
+                    field_totals: str | None = None, off: dict[str, float] | None = None) -> ReceivedFile:
     """The 자체평가표 with every row, scored as ``scores`` (keyed by the number printed). In the form's own
     numbering it prints 1.3.4.1, 2.2.5.x, 2.3.6.x and its extra row 2.2.2.2 (so the criteria's 2.2.2.2 is 2.2.2.3).
     ``one_cell``: number and statement in one cell (`2.2.2.2 이용자 …`), else in cells of their own (the sample's).
@@ -489,7 +489,7 @@ def self_evaluation(scores: dict[str, float], form_numbering: bool = True, one_c
                     rows.append(row(item, "2.2.2.2", FORM_ONLY_ROW, 3))
                 rows.append(row(item, number, sub.text, sub.points))
         if field_totals:
-            total = sum(v for k, v in scores.items() if k.startswith(f"{fld.key}.")) + off.get(fld.key, 0)
+            total = sum(v for k, v in scores.items() if k.startswith(f"{fld.key}.")) + (off or {}).get(fld.key, 0)
             label = f"({fld.key}. {fld.name}) 계" if field_totals == "named" else field_totals
             rows.append([label, *[""] * (len(rows[0]) - 3), str(fld.points), f"{total:g}"])
     rows.append(["합계", *[""] * (len(rows[0]) - 3), str(SERVICE.total_points), f"{sum(scores.values()):g}"])
