@@ -223,8 +223,8 @@ def _read_components(doc: Document, table: Table, grid: list[list[str]], detail:
 
 
 # A value cell: a number, perhaps with its unit after it (`1,129.9 km`, `4,306대`, `0.51%`); not a label that
-# happens to hold digits (`2023년 배출량(tCO2eq)`, `연면적(㎡)`).
-VALUE_CELL = re.compile(r"^\(?[-−]?\d[\d,]*(?:\.\d+)?\)?\s*(?:[^\d\s]\S{0,9})?$")
+# happens to hold digits (`2023년 배출량(tCO2eq)`, `연면적(㎡)`, `2023 인구수(명)`: a unit holds no parentheses).
+VALUE_CELL = re.compile(r"^\(?[-−]?\d[\d,]*(?:\.\d+)?\)?\s*(?:[^\d\s()][^\s()]{0,9})?$")
 
 
 # A letter written in the value cell (`(A) 274`): it names the component the value is.
@@ -270,8 +270,10 @@ def _by_value_letter(grid, component, labels: FormLabels) -> tuple[int, int, flo
             if marker and marker.group(1) == component.letter and (value := _first_number(cell)) is not None:
                 # the last one: a totals row comes after the rows it sums; scaled by its column's or row's label
                 heading = next((grid[h][c] for h in range(r - 1, -1, -1) if c < len(grid[h]) and grid[h][c].strip()
-                                and _first_number(grid[h][c]) is None), "") or _lead(row)
-                found = (r, c, _scaled(value, heading, component, labels))
+                                and _first_number(grid[h][c]) is None), "")
+                # the unit stands in the column's heading (`인구수(명)` over `(C) 665,436`) or the row's (`총 인구수(명) | (C) …`)
+                unit_label = next((h for h in (heading, _lead(row)) if _written_unit(h, labels)), heading)
+                found = (r, c, _scaled(value, unit_label, component, labels))
     return found
 
 
@@ -303,11 +305,15 @@ def _rescales(label: str, component: Component, labels: FormLabels) -> bool:
     return _scaled(1.0, label, component, labels) != 1.0
 
 
+def _written_unit(label: str, labels: FormLabels) -> str | None:
+    """The last parenthesised unit of a label: `인구수(명)(C)` carries its letter after the unit."""
+    written = [u for u in PARENTHESISED.findall(normalise(label)) if compact(u) in labels.scales]
+    return written[-1] if written else None
+
+
 def _scaled(value: float, label: str, component: Component, labels: FormLabels) -> float:
     """``value`` in the component's unit when its label names another unit of the same kind (명 → 만명)."""
-    # the last parenthesised unit: `인구수(명)(C)` carries its letter after the unit
-    written = [u for u in PARENTHESISED.findall(normalise(label)) if compact(u) in labels.scales]
-    want, have = (labels.scales.get(compact(u or "")) for u in (component.unit, written[-1] if written else None))
+    want, have = (labels.scales.get(compact(u or "")) for u in (component.unit, _written_unit(label, labels)))
     return round(value * have / want, 6) if want and have and want != have else value
 
 

@@ -77,7 +77,8 @@ def _map_city(mapped: MappedBundle, programme: CityProgramme) -> None:
     summary = map_summary(proposals, programme)
     mapped.summary = summary
     submission.indicators = summary.values
-    mapped.details = read_details(proposals, programme, annexes=mapped.by_role("evidence"))
+    # a form points to its workbook (`붙임 엑셀 'B-3-2 산출내역' 시트 참조`): a part of the proposal, or filed as evidence
+    mapped.details = read_details(proposals, programme, annexes=proposals + mapped.by_role("evidence"))
     _attach_components(submission, mapped.details)
     optional = [d.code for d in programme.domain_rules.domains if d.kind == "optional"]
     present = {programme.indicator(code).domain for code in summary.values}

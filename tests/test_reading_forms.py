@@ -291,7 +291,7 @@ def annexed_proposal(kind: str, sheets: dict[str, Grid]) -> tuple[ReceivedFile, 
 def test_components_only_in_an_xlsx_annex(kind):
     """C-1-5's sheet: title, unit line, header, 2023 / 2024 rows and 총계 → A, B from the 총계 row."""
     submission = assess(*annexed_proposal(kind, {"교통_C-1-5": C_1_5_SHEET}))
-    assert {f.name: f.role for f in submission.bundle.files}[ANNEX_NAME] == "evidence"
+    assert {f.name: f.role for f in submission.bundle.files}[ANNEX_NAME] == "quantitative_proposal"  # a part of it
     entry = submission.indicators["C-1-5"]
     assert entry.components == {"A": 8100, "B": 3010}
     assert entry.recomputed == 0.371605  # no ×100: the form's `00.00`
@@ -330,6 +330,34 @@ def test_an_annex_sheet_with_an_index_and_two_indicators_stacked():
     assert submission.indicators["A-2-1"].components == {"A": 308, "B": 69, "C": 35.9943}
     assert submission.indicators["A-2-2"].components == {"A": 1409, "B": 36.3374}
     assert reading_findings(submission, "A-2-1") == reading_findings(submission, "A-2-2") == []
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_year_named_headers_in_persons_over_lettered_values_in_the_nested_form(kind):
+    """B-3-2's data in the form's 자료구축양식 cell: `2023 인구수(명)` is a header, not the value 2023, and its
+    unit scales the lettered values below it to 만명."""
+    form = Grid([["지표", "B-3-2 " + CITY.indicator("B-3-2").name, "", "", "24.95"],
+                 ["자료구축양식", "2023 인구수(명)", "2023 시민 의견 반영건수", "2024 인구수(명)", "2024 시민 의견 반영건수"],
+                 ["자료구축양식", "(A) 339,869", "(B) 5", "(C) 341,595", "(D) 12"]],
+                merges=[(0, 1, 0, 3)])
+    submission = assess(proposal([summary_row("B-3-2", "24.95")], [form], kind))
+    assert submission.indicators["B-3-2"].components == {"A": 33.9869, "B": 5, "C": 34.1595, "D": 12}
+    assert reading_findings(submission, "B-3-2") == []
+
+
+def test_the_proposals_workbook_is_no_evidence():
+    """`정량지표 산출내역` is a part of the proposal: with no 근거자료 filed, the evidence is missing (one
+    document.missing) and no cited page is reported against the workbook's sheets."""
+    rows = [summary_row("A-2-1", "10.47", pages="3"), summary_row("A-2-2", "38.78", pages="4")]
+    forms = [form_head("A-2-1", "10.47"), "※ 산출내역은 붙임 엑셀 'A-2-1 산출내역' 시트 참조",
+             form_head("A-2-2", "38.78"), "※ 산출내역은 붙임 엑셀 'A-2-2 산출내역' 시트 참조"]
+    workbook = Grid([["의정부시 정량지표 산출내역", "", "", ""], *STACKED_SHEET.rows])
+    submission = assess(proposal(rows, forms), file("2-1_정량지표_산출내역.xlsx", xlsx_bytes({"A-2-1 산출내역": workbook})))
+    assert {f.name: f.role for f in submission.bundle.files}["2-1_정량지표_산출내역.xlsx"] == "quantitative_proposal"
+    assert submission.indicators["A-2-1"].components == {"A": 308, "B": 69, "C": 35.9943}
+    missing = [f for f in submission.findings if f.rule == "document.missing"]
+    assert [f.params["role"] for f in missing if f.params["role"] == "evidence"] == ["evidence"]
+    assert not [f for f in submission.findings if f.rule == "indicator.evidence_page_missing"]
 
 
 # ---- 5. a form name with a trailing period -----------------------------------------------------------------
