@@ -223,8 +223,9 @@ def _read_components(doc: Document, table: Table, grid: list[list[str]], detail:
 
 
 # A value cell: a number, perhaps with its unit after it (`1,129.9 km`, `4,306대`, `0.51%`); not a label that
-# happens to hold digits (`2023년 배출량(tCO2eq)`, `연면적(㎡)`, `2023 인구수(명)`: a unit holds no parentheses).
-VALUE_CELL = re.compile(r"^\(?[-−]?\d[\d,]*(?:\.\d+)?\)?\s*(?:[^\d\s()][^\s()]{0,9})?$")
+# happens to hold digits (`2023년 배출량(tCO2eq)`, `연면적(㎡)`, `2023 인구수(명)`: a unit
+# is a word, or a word in parentheses (`109.44 (A)`, `30 (명)`), never a word with parentheses).
+VALUE_CELL = re.compile(r"^\(?[-−]?\d[\d,]*(?:\.\d+)?\)?\s*(?:[^\d\s()][^\s()]{0,9}|\([^\d\s()]{1,6}\))?$")
 
 
 # A letter written in the value cell (`(A) 274`): it names the component the value is.

@@ -33,25 +33,31 @@ def detect_programme(documents: list[Document]) -> str | None:
     return best if best and scores[best] > 0 else None
 
 
-def classify_role(doc: Document, programme: CityProgramme | ServiceProgramme | None) -> str:
-    """The role of the required document whose title comes first in the document's head.
+def classify_role(doc: Document, programme: CityProgramme | ServiceProgramme | None) -> tuple[str, bool]:
+    """The role of the required document whose title comes first in the document's head, and whether the
+    document is a part filed beside it (its annex: a required document's ``part_titles``).
 
     The earliest title wins (a form's title tops it; an evidence file may mention
     the proposal further down), then the longest (정량지표 평가제안서 over 평가제안서).
     The file name decides only when the content names no title, or when the document cannot be read.
     """
     if programme is None:
-        return "other"
+        return "other", False
     titles = _title_index(programme.id)
+    name = compact(doc.file.rsplit("/", 1)[-1])
     if not doc.readable:
         # an unreadable form stays "other" (its document is then missing); any other file is evidence, as a
         # readable one whose content names no title
-        return "other" if titles.find(compact(doc.file.rsplit("/", 1)[-1]), already_compact=True) else "evidence"
-    for text in (document_head(doc), compact(doc.file.rsplit("/", 1)[-1])):
+        return ("other" if titles.find(name, already_compact=True) else "evidence"), False
+    for text in (document_head(doc), name):
         hits = titles.find(text, already_compact=True)
         if hits:
-            return hits[0].label  # earliest, then longest
-    return "evidence"
+            role, part, _ = hits[0].label.partition(PART)  # earliest, then longest
+            return role, bool(part)
+    return "evidence", False
+
+
+PART = "#part"
 
 
 @lru_cache(maxsize=1)
@@ -65,4 +71,5 @@ def _title_index(programme_id: str) -> PhraseIndex:
     phrases: dict[str, list[str]] = {}
     for required in programme.required_documents:
         phrases.setdefault(required.role, []).extend([required.title, *required.title_variants])
+        phrases.setdefault(required.role + PART, []).extend(required.part_titles)
     return PhraseIndex(phrases)

@@ -26,6 +26,7 @@ class MappedBundle:
     programme: CityProgramme | ServiceProgramme | None
     documents: list[Document]
     roles: dict[str, str]
+    parts: set[str] = field(default_factory=set)  # files that are a part filed beside their role's document
     field_sources: dict[str, Provenance] = field(default_factory=dict)
     summary: SummaryResult | None = None
     stage_unreadable: list[StageProblem] = field(default_factory=list)
@@ -38,11 +39,13 @@ class MappedBundle:
 def map_bundle(bundle: Bundle, documents: list[Document], sizes: dict[str, int] | None = None) -> MappedBundle:
     programme_id = detect_programme(documents)
     programme = load_programme(programme_id) if programme_id else None
-    roles = {d.file: classify_role(d, programme) for d in documents}
+    classified = {d.file: classify_role(d, programme) for d in documents}
+    roles = {file: role for file, (role, _) in classified.items()}
     bundle.files = [BundleFile(name=d.file, sha256=d.sha256, role=roles[d.file], media_type=d.media_type,
                                pages=d.page_count, readable=d.readable, size=(sizes or {}).get(d.file))
                     for d in documents]
-    mapped = MappedBundle(Submission(programme=programme_id, bundle=bundle), programme, documents, roles)
+    mapped = MappedBundle(Submission(programme=programme_id, bundle=bundle), programme, documents, roles,
+                          parts={file for file, (_, part) in classified.items() if part})
     if programme is None:
         return mapped
     _map_applicant(mapped)
@@ -73,12 +76,13 @@ def _map_applicant(mapped: MappedBundle) -> None:
 
 def _map_city(mapped: MappedBundle, programme: CityProgramme) -> None:
     submission = mapped.submission
-    proposals = mapped.by_role("quantitative_proposal")
+    proposals = [d for d in mapped.by_role("quantitative_proposal") if d.file not in mapped.parts]
     summary = map_summary(proposals, programme)
     mapped.summary = summary
     submission.indicators = summary.values
     # a form points to its workbook (`붙임 엑셀 'B-3-2 산출내역' 시트 참조`): a part of the proposal, or filed as evidence
-    mapped.details = read_details(proposals, programme, annexes=proposals + mapped.by_role("evidence"))
+    annexes = [d for d in mapped.documents if d.file in mapped.parts] + mapped.by_role("evidence")
+    mapped.details = read_details(proposals, programme, annexes=annexes)
     _attach_components(submission, mapped.details)
     optional = [d.code for d in programme.domain_rules.domains if d.kind == "optional"]
     present = {programme.indicator(code).domain for code in summary.values}

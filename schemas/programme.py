@@ -28,6 +28,8 @@ class RequiredDocument(_Strict):
     role: DocumentRole
     title: str
     title_variants: list[str] = []
+    # titles of a part filed beside it (the proposal's 산출내역 workbook): the document's role, read as its annex
+    part_titles: list[str] = []
     required: bool = True
     condition: Literal["always", "joint_application", "on_request"] = "always"
     note: str | None = None

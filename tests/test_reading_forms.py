@@ -345,6 +345,17 @@ def test_year_named_headers_in_persons_over_lettered_values_in_the_nested_form(k
     assert reading_findings(submission, "B-3-2") == []
 
 
+@pytest.mark.parametrize("label", ["총 인구수(명)", "인구수(명)", "주민등록 인구(명)"])
+def test_a_population_labelled_with_its_total_word(label):
+    """`총 인구수(명)` is the population itself (C), not a total of rows: read and scaled to 만명."""
+    data = Grid([["지표", "A-2-1 " + CITY.indicator("A-2-1").name, "", "", "9.28"],
+                 ["자료구축양식", "기준연도", "기술혁신형 중소기업 수", "경영혁신형 중소기업 수", label],
+                 ["자료구축양식", "2024년", "215", "150", "393200"]])
+    submission = assess(proposal([summary_row("A-2-1", "9.28")], [data], "pdf"))
+    assert submission.indicators["A-2-1"].components == {"A": 215, "B": 150, "C": 39.32}
+    assert reading_findings(submission, "A-2-1") == []
+
+
 def test_the_proposals_workbook_is_no_evidence():
     """`정량지표 산출내역` is a part of the proposal: with no 근거자료 filed, the evidence is missing (one
     document.missing) and no cited page is reported against the workbook's sheets."""

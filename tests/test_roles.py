@@ -22,13 +22,23 @@ def _doc(name: str, *lines: str) -> Document:
     (["회의록", "스마트도시위원회 본회의 결과"], "evidence"),  # no title at all: evidence
 ])
 def test_city_roles_by_content(lines, role):
-    assert classify_role(_doc("scan_001.pdf", *lines), load_programme("city-2025")) == role
+    assert classify_role(_doc("scan_001.pdf", *lines), load_programme("city-2025"))[0] == role
 
 
 def test_file_name_decides_only_without_a_title():
     city = load_programme("city-2025")
-    assert classify_role(_doc("03_정성지표_자체평가표.pdf", "1.1 전담 공무원 요건충족 단계"), city) == "qualitative_self_assessment"
-    assert classify_role(_doc("03_정성지표_자체평가표.pdf", "스마트도시 인증 신청서"), city) == "application"
+    assert classify_role(_doc("03_정성지표_자체평가표.pdf", "1.1 전담 공무원 요건충족 단계"), city) == ("qualitative_self_assessment", False)
+    assert classify_role(_doc("03_정성지표_자체평가표.pdf", "스마트도시 인증 신청서"), city) == ("application", False)
+
+
+@pytest.mark.parametrize(("name", "lines"), [
+    ("2-1_정량지표_산출내역.xlsx", ["의정부시 정량지표 산출내역", "붙임. 지표별 산출내역"]),
+    ("붙임1. 정량지표 산출내역.xlsx", ["C-1-5 전체 교통사고 대비 센터 예방 및 처리 건수"]),
+    ("2025_스마트도시인증_정량부속자료_기장군.xlsx", ["기장군 정량지표 산출내역"]),
+])
+def test_the_proposals_workbook_is_a_part_of_the_proposal(name, lines):
+    """Filed as the proposal (its role), read as its annex (no 요약표 taken from it), never as evidence."""
+    assert classify_role(_doc(name, *lines), load_programme("city-2025")) == ("quantitative_proposal", True)
 
 
 def test_programme_detection():
