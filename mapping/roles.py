@@ -48,7 +48,8 @@ def classify_role(doc: Document, programme: CityProgramme | ServiceProgramme | N
     if not doc.readable:
         # an unreadable form stays "other" (its document is then missing); any other file is evidence, as a
         # readable one whose content names no title
-        return ("other" if titles.find(name, already_compact=True) else "evidence"), False
+        named = [hit.label.partition(PART)[0] for hit in titles.find(name, already_compact=True)]
+        return ("other" if named and named[0] != "evidence" else "evidence"), False
     for text in (document_head(doc), name):
         hits = titles.find(text, already_compact=True)
         if hits:

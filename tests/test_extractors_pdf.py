@@ -632,3 +632,22 @@ def test_embedded_image_becomes_a_png_figure():
     assert figure.bbox == pytest.approx((100, height - 560, 340, height - 400), abs=1)
     image = Image.open(BytesIO(figure.data))
     assert image.format == "PNG" and image.size == pytest.approx((500, 333), abs=3)  # 240×160 pt at 150 dpi
+
+
+def test_a_table_after_another_at_the_top_of_a_page_is_not_a_continuation():
+    """A table that ends page 1 at its bottom, then page 2 opens with the next form's head (a table of its own)
+    and that form's data table in the same columns: the data table is the next form's, not page 1's rows."""
+    from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.platypus import PageBreak, Paragraph, Spacer, Table, TableStyle
+
+    body = ParagraphStyle("b", fontName=_nanum(), fontSize=10, leading=14)
+    roads = [["도로유형", "도로 길이(km)", "CCTV 수", "비율"]] + [[f"도로 {i}", f"{i}.5", str(i * 3), "0.5"] for i in range(1, 36)]
+    full = Table(roads, colWidths=[60, 160, 120, 120], rowHeights=20)  # 36 rows of 20 pt: to page 1's bottom
+    full.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONTNAME", (0, 0), (-1, -1), "Nanum")]))
+    head = Table([["지표", "전체 교통사고 대비 센터 예방 및 처리 건수"]], colWidths=[100, 360])
+    head.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black), ("FONTNAME", (0, 0), (-1, -1), "Nanum")]))
+    accidents = _ruled_table([["구분", "교통사고 수", "처리 수", "율"], ["2023", "789", "707", "0.90"], ["2024", "910", "617", "0.68"]])
+    doc = _pdf(_platypus_pdf([Paragraph("교통 부문", body), full, PageBreak(), head, Spacer(1, 6), accidents]))
+    assert [(t.page, t.n_rows) for t in doc.tables] == [(1, 36), (2, 1), (2, 3)]
+    assert doc.tables[0].pages == [] and doc.tables[2].grid()[0][0] == "구분"

@@ -47,3 +47,13 @@ def test_programme_detection():
     assert detect_programme(city) == "city-2025"
     assert detect_programme(service) == "service-2023"
     assert detect_programme([_doc("x.pdf", "회의록")]) is None
+
+
+@pytest.mark.parametrize(("name", "role"), [
+    ("05. 추가 증빙자료.pdf", "evidence"), ("4-2_근거자료_추가.pdf", "evidence"), ("scan_001.pdf", "evidence"),
+    ("02. 정량지표 평가제안서.pdf", "other"),  # an unreadable form: its document is then missing
+])
+def test_an_unreadable_file_takes_its_role_from_its_name(name, role):
+    doc = _doc(name).unreadable("corrupt", "truncated")
+    assert not doc.readable
+    assert classify_role(doc, load_programme("city-2025")) == (role, False)

@@ -292,6 +292,8 @@ def _ends_page(page: dict, table: Table, body_bottom: float) -> bool:
     h, (_, _, _, bottom) = page["height"], table.bbox
     if bottom < body_bottom - CONTINUATION_SLACK:
         return False
+    if any(t is not table and t.bbox and t.bbox[1] >= bottom - 1 for t in page["tables"]):
+        return False  # another table below it: it ends where it stands
     return not any(b.bbox[1] >= bottom - 1 and b.bbox[3] < (1 - HEADER_BAND) * h for b in page["blocks"])
 
 
@@ -299,6 +301,8 @@ def _starts_page(page: dict, table: Table, body_top: float) -> bool:
     h, top = page["height"], table.bbox[1] if table.bbox else 0
     if table.bbox is None or top > body_top + CONTINUATION_SLACK:
         return False
+    if any(t is not table and t.bbox and t.bbox[3] <= top + 1 for t in page["tables"]):
+        return False  # another table above it (the next form's head): it begins something new
     return not any(b.bbox[3] <= top + 1 and b.bbox[1] > HEADER_BAND * h for b in page["blocks"])
 
 
