@@ -101,7 +101,12 @@ def _take_members(prefix: str, members, depth: int, limits: ArchiveLimits, resul
                                            f"archive member {name!r} refused: {size} bytes, ratio {ratio:.0f}, "
                                            f"{result.members} members, {result.total} bytes in all", name))
             continue
-        content = read()
+        try:
+            content = read()
+        except Exception as exc:  # an encrypted member, an unsupported method: this member only, the rest go on
+            result.problems.append(Problem("bundle.archive_unreadable", path,
+                                           f"cannot read archive member {path!r}: {type(exc).__name__}: {exc}", path))
+            continue
         member = ReceivedFile(path, content)
         result.files.append(member)
         if is_archive(content):

@@ -23,6 +23,7 @@ import os
 import shutil
 import stat
 import tempfile
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -86,9 +87,8 @@ class RawStore:
                 self._link(obj, staging / "received" / container.name)
                 entries.append({"role": "container", "name": container.name, "path": f"received/{container.name}",
                                 "size": obj.stat().st_size, "sha256": sha})
-            for f in bundle.files:
+            for f, rel in zip(bundle.files, bag_paths([f.name for f in bundle.files])):
                 sha, obj = self.put(f.data)
-                rel = _safe_relative(f.name)
                 self._link(obj, staging / "files" / rel)
                 entries.append({"role": "file", "name": PurePosixPath(f.name).name, "path": f"files/{rel}",
                                 "path_in_bundle": f.name, "size": len(f.data), "sha256": sha})
@@ -108,6 +108,9 @@ class RawStore:
 
     def _link(self, obj: Path, target: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists() or target.is_symlink():
+            # never write onto a path already in the bag: through its hard link that would change a stored object
+            raise FileExistsError(f"bag path taken twice: {target}")
         try:
             os.link(obj, target)
         except OSError:  # another file system: a copy keeps the bag valid
@@ -132,10 +135,49 @@ class RawStore:
         return problems
 
 
-def _safe_relative(name: str) -> str:
-    """Bundle paths are already NFC and free of `..` (intake.bundles drops those); keep them relative."""
-    parts = [p for p in PurePosixPath(name).parts if p not in ("", "/", ".", "..")]
-    return "/".join(parts) or "unnamed"
+MAX_NAME_BYTES = 200  # under the 255 bytes a file system allows a name, with room for a suffix
+CONTENTS_SUFFIX = ".contents"  # the folder holding an archive's members beside the archive file itself
+
+
+def bag_paths(names: list[str]) -> list[str]:
+    """A distinct relative path in the bag for each bundle file name, in order.
+
+    An archive's members are named under the archive (`a.zip/b.pdf`) while the archive itself is a file
+    (`a.zip`): the members go to `a.zip.contents/`. Two members of one name (or NFC/NFD twins, or names
+    differing only in case, which some file systems fold) get `~2`, `~3` … before the extension; a name
+    too long for the file system is shortened, keeping its extension and a hash of the whole name.
+    """
+    relatives = [[_short(p) for p in PurePosixPath(name).parts if p not in ("", "/", ".", "..")] or ["unnamed"]
+                 for name in names]
+    files = {"/".join(parts) for parts in relatives}
+    taken: set[str] = set()
+    out = []
+    for parts in relatives:
+        folders = [p + CONTENTS_SUFFIX if "/".join(parts[:i + 1]) in files else p for i, p in enumerate(parts[:-1])]
+        path = "/".join([*folders, parts[-1]])
+        stem, dot, ext = parts[-1].rpartition(".")
+        n = 1
+        while _fold(path) in taken:
+            n += 1
+            name = f"{stem}~{n}.{ext}" if dot and stem else f"{parts[-1]}~{n}"
+            path = "/".join([*folders, name])
+        taken.add(_fold(path))
+        out.append(path)
+    return out
+
+
+def _fold(path: str) -> str:
+    return unicodedata.normalize("NFC", path).casefold()
+
+
+def _short(part: str) -> str:
+    if len(part.encode("utf-8")) <= MAX_NAME_BYTES:
+        return part
+    stem, dot, ext = part.rpartition(".")
+    ext = ext if dot and len(ext) <= 10 else ""
+    digest = hashlib.sha256(part.encode("utf-8")).hexdigest()[:8]
+    keep = (stem if ext else part).encode("utf-8")[:MAX_NAME_BYTES - 20].decode("utf-8", "ignore")
+    return f"{keep}~{digest}" + (f".{ext}" if ext else "")
 
 
 def _bag_info(bundle: ReceivedBundle) -> dict[str, str]:

@@ -86,3 +86,21 @@ def test_same_content_same_bundle_id(tmp_path):
     assert open_bundle(folder).id == first
     (folder / "sub" / "a.pdf").write_bytes(b"%PDF-1.5")
     assert open_bundle(folder).id != first
+
+
+def test_an_encrypted_member_is_flagged_and_the_others_kept(tmp_path):
+    """One member marked encrypted (its general-purpose flag bit 0 set in both headers): one
+    bundle.archive_unreadable naming that member; the archive's other members are still taken."""
+    path = tmp_path / "usb.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("신청서.pdf", b"%PDF-1.4 a")
+        zf.writestr("비밀.pdf", b"%PDF-1.4 secret")
+    data = bytearray(path.read_bytes())
+    local = data.find(b"PK\x03\x04", 1)
+    central = data.find(b"PK\x01\x02", data.find(b"PK\x01\x02") + 1)
+    data[local + 6] |= 1
+    data[central + 8] |= 1
+    path.write_bytes(bytes(data))
+    bundle = open_bundle(path)
+    assert [f.name for f in bundle.files] == ["신청서.pdf"]
+    assert [(p.rule, p.file) for p in bundle.problems] == [("bundle.archive_unreadable", "비밀.pdf")]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import os
 import subprocess
 import sys
+import unicodedata
 import zipfile
 from pathlib import Path
 
 import py7zr
+import pytest
 
 from intake.bundles import open_bundle
 from intake.rawstore import RawStore
@@ -81,6 +84,42 @@ def test_store_once_bag_and_verify_detects_tampering(tmp_path):
     obj.write_bytes(b"%PDF-1.4 changed")
     problems = raw.verify()
     assert any("does not match" in p for p in problems) and any(bundle.id in p for p in problems)
+
+
+@pytest.mark.filterwarnings("ignore:Duplicate name")
+def test_nested_archives_and_twin_names_are_stored_without_overwriting(tmp_path):
+    """A zip inside the USB zip (its members named under it while it is a file itself), two members of one
+    name, NFC/NFD twins and a 100-syllable Korean name: each stored once under a path of its own, every
+    object keeps its bytes, and a later bundle holding one of the same files is unharmed."""
+    long_name = "가" * 100 + ".pdf"  # 302 bytes in UTF-8: more than a file system allows a name
+    inner = _zip({"증빙.pdf": b"%PDF-1.4 inner", "증빙2.pdf": b"%PDF-1.4 inner two"})
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("근거자료.zip", inner)
+        zf.writestr("신청서.pdf", b"%PDF-1.4 first")
+        zf.writestr("신청서.pdf", b"%PDF-1.4 second")  # two members of one name
+        zf.writestr("한빛시.pdf", b"%PDF-1.4 nfc")
+        zf.writestr(unicodedata.normalize("NFD", "한빛시.pdf"), b"%PDF-1.4 nfd")
+        zf.writestr(long_name, b"%PDF-1.4 long")
+    outer = tmp_path / "usb.zip"
+    outer.write_bytes(buf.getvalue())
+    raw = RawStore(tmp_path / "store")
+    bundle = open_bundle(outer)
+    stored = raw.store_bundle(bundle, outer)
+    assert stored.created and raw.verify() == []
+    manifest = raw.manifest(bundle.id)["files"]
+    by_path = {e["path"]: e for e in manifest if e["role"] == "file"}
+    assert len(by_path) == len(bundle.files) == 8  # the inner zip, its two members and five more
+    for entry in manifest:  # every path in the bag holds the bytes its manifest names
+        assert hashlib.sha256((stored.bag / "data" / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
+    assert "files/근거자료.zip.contents/증빙.pdf" in by_path
+    assert sorted(e["path_in_bundle"] for e in by_path.values()).count("신청서.pdf") == 2
+    # a later bundle holding the first 신청서.pdf finds its object untouched
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "신청서.pdf").write_bytes(b"%PDF-1.4 first")
+    raw.store_bundle(open_bundle(again))
+    assert raw.verify() == []
 
 
 def _submission(bundle_id: str, registration_no: str) -> Submission:
