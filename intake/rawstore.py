@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -145,7 +146,8 @@ def bag_paths(names: list[str]) -> list[str]:
     An archive's members are named under the archive (`a.zip/b.pdf`) while the archive itself is a file
     (`a.zip`): the members go to `a.zip.contents/`. Two members of one name (or NFC/NFD twins, or names
     differing only in case, which some file systems fold) get `~2`, `~3` … before the extension; a name
-    too long for the file system is shortened, keeping its extension and a hash of the whole name.
+    too long for the file system is shortened, keeping its extension and a hash of the whole name; control
+    characters (CR, LF) become `_`.
     """
     relatives = [[_short(p) for p in PurePosixPath(name).parts if p not in ("", "/", ".", "..")] or ["unnamed"]
                  for name in names]
@@ -170,7 +172,11 @@ def _fold(path: str) -> str:
     return unicodedata.normalize("NFC", path).casefold()
 
 
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # CR/LF in a name would break the bag's manifest lines
+
+
 def _short(part: str) -> str:
+    part = CONTROL.sub("_", part)
     if len(part.encode("utf-8")) <= MAX_NAME_BYTES:
         return part
     stem, dot, ext = part.rpartition(".")

@@ -89,7 +89,7 @@ def test_store_once_bag_and_verify_detects_tampering(tmp_path):
 @pytest.mark.filterwarnings("ignore:Duplicate name")
 def test_nested_archives_and_twin_names_are_stored_without_overwriting(tmp_path):
     """A zip inside the USB zip (its members named under it while it is a file itself), two members of one
-    name, NFC/NFD twins and a 100-syllable Korean name: each stored once under a path of its own, every
+    name, NFC/NFD twins, a 100-syllable Korean name and CR/LF in a name: each stored once under a path of its own, every
     object keeps its bytes, and a later bundle holding one of the same files is unharmed."""
     long_name = "가" * 100 + ".pdf"  # 302 bytes in UTF-8: more than a file system allows a name
     inner = _zip({"증빙.pdf": b"%PDF-1.4 inner", "증빙2.pdf": b"%PDF-1.4 inner two"})
@@ -101,6 +101,7 @@ def test_nested_archives_and_twin_names_are_stored_without_overwriting(tmp_path)
         zf.writestr("한빛시.pdf", b"%PDF-1.4 nfc")
         zf.writestr(unicodedata.normalize("NFD", "한빛시.pdf"), b"%PDF-1.4 nfd")
         zf.writestr(long_name, b"%PDF-1.4 long")
+        zf.writestr("줄\r\n바꿈.pdf", b"%PDF-1.4 crlf")
     outer = tmp_path / "usb.zip"
     outer.write_bytes(buf.getvalue())
     raw = RawStore(tmp_path / "store")
@@ -109,7 +110,7 @@ def test_nested_archives_and_twin_names_are_stored_without_overwriting(tmp_path)
     assert stored.created and raw.verify() == []
     manifest = raw.manifest(bundle.id)["files"]
     by_path = {e["path"]: e for e in manifest if e["role"] == "file"}
-    assert len(by_path) == len(bundle.files) == 8  # the inner zip, its two members and five more
+    assert len(by_path) == len(bundle.files) == 9  # the inner zip, its two members and six more
     for entry in manifest:  # every path in the bag holds the bytes its manifest names
         assert hashlib.sha256((stored.bag / "data" / entry["path"]).read_bytes()).hexdigest() == entry["sha256"]
     assert "files/근거자료.zip.contents/증빙.pdf" in by_path
