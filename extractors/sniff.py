@@ -52,11 +52,12 @@ def sniff(data: bytes) -> str:
         return EML
     if b"\0" not in head:
         for encoding in ("utf-8", "cp949"):
-            try:
-                head[:-4].decode(encoding)  # the cut may split a character
-                return TEXT
-            except UnicodeDecodeError:
-                continue
+            for cut in range(4):  # the head's end may split a character (never the whole of a short file)
+                try:
+                    head[:len(head) - cut].decode(encoding)
+                    return TEXT
+                except UnicodeDecodeError:
+                    continue
     return UNKNOWN
 
 

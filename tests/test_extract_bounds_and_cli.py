@@ -16,6 +16,7 @@ from checks import document_findings
 from checks.catalogue import catalogue
 from extractors.model import UNREADABLE_REASONS
 from extractors.registry import Limits, extract, extract_bounded, shutdown
+from extractors.sniff import sniff
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -133,3 +134,13 @@ def test_cli_extract_unreadable_file_exits_zero_with_a_finding(corpus, tmp_path)
     assert record["findings"][0]["message_ko"] == \
         "'password.pdf' 파일을 읽을 수 없습니다: 암호가 걸린 파일이라 열 수 없습니다. 원본 파일을 다시 요청하십시오."
     assert "판독불가:암호가걸린파일이라열수없습니다" in "".join(run.stdout.split())  # the console line, however wrapped
+
+
+@pytest.mark.parametrize("text", ["첨부 참조", "첨부 파일을 확인해 주십시오.\n담당: 스마트도시팀"])
+@pytest.mark.parametrize("encoding", ["utf-8", "cp949"])
+def test_a_short_korean_note_is_text_not_an_unknown_format(text, encoding):
+    """A memo shorter than the sniffed head was cut inside its last syllable and taken for binary: a
+    clean bundle then got a document.unreadable blocker for its 메모.txt."""
+    assert sniff(text.encode(encoding)) == "text/plain"
+    doc = extract("메모.txt", text.encode(encoding))
+    assert doc.readable and "첨부" in doc.full_text()
