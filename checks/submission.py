@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 
 
 def check_programme(m: MappedBundle) -> Iterator[Finding]:
-    if m.programme is None:
+    if not m.documents:  # nothing came at all: that one finding, not a programme that cannot be told
+        yield finding("bundle.empty")
+    elif m.programme is None:
         yield finding("programme.unknown")
 
 

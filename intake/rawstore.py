@@ -94,6 +94,9 @@ class RawStore:
                 entries.append({"role": "file", "name": PurePosixPath(f.name).name, "path": f"files/{rel}",
                                 "path_in_bundle": f.name, "size": len(f.data), "sha256": sha})
             bag = bagit.make_bag(str(staging), bag_info=_bag_info(bundle), checksums=["sha256"])
+            if not (staging / "manifest-sha256.txt").exists():  # no payload (an empty folder): an empty manifest
+                (staging / "manifest-sha256.txt").write_text("", encoding="utf-8")
+                bag = bagit.Bag(str(staging))
             (staging / "intake-manifest.json").write_text(json.dumps({
                 "bundle_id": bundle.id, "channel": bundle.channel, "sender": bundle.sender, "subject": bundle.subject,
                 "message_id": bundle.message_id,

@@ -161,3 +161,22 @@ def test_cli_ingest_twice_then_status_and_verify(tmp_path):
     assert [b["state"] for b in status["bundles"]] == ["processed"]
     assert status["submissions"][0]["applicant"] == "푸른군"
     assert "OK" in run("verify")
+
+
+def test_an_empty_folder_is_one_finding_and_a_valid_bag(tmp_path):
+    """Nothing in the folder (junk only): its bag validates (an empty manifest) and its submission carries
+    one blocker, bundle.empty, instead of a programme that cannot be told."""
+    from checks.pipeline import assess_bundle
+
+    folder = tmp_path / "usb"
+    folder.mkdir()
+    (folder / "Thumbs.db").write_bytes(b"junk")
+    raw = RawStore(tmp_path / "store")
+    bundle = open_bundle(folder)
+    assert bundle.files == []
+    raw.store_bundle(bundle)
+    assert raw.verify() == []
+    submission = assess_bundle(bundle, [])
+    blockers = [f.rule for f in submission.findings if f.severity == "blocker"]
+    assert blockers == ["bundle.empty"]
+    assert "파일이 없습니다" in submission.findings[[f.rule for f in submission.findings].index("bundle.empty")].message_ko
