@@ -153,7 +153,7 @@ def ingest(
 
         report = process_entries(entries, out, database_url, None, on_entry=show)
     for entry, reason in report.failed.items():
-        console.print(f"[red]failed[/red] {Path(entry).name}: {reason}")
+        console.print(f"[red]처리 실패[/red] {Path(entry).name}: {reason}")
     if report.submissions:
         _summary_table(list(report.submissions.items()))
     console.print(f"{len(report.processed)} processed, {len(report.skipped)} already processed before")

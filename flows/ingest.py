@@ -72,19 +72,23 @@ def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path,
     for entry, received_at in entries:
         if on_entry:
             on_entry(entry, False)
-        done = already_processed(entry, database_url)
-        if done:
-            report.skipped.append(done)
-        else:
-            state = process_bundle(entry, out_root / _slug(entry.stem), received_at, database_url, store_root,
-                                   return_state=True)
-            if state.is_completed():
-                submission = state.result()
-                report.processed.append(submission.bundle.id)
-                report.submissions[entry.name] = submission
-            else:  # one broken bundle must not stop the others
-                report.failed[str(entry)] = state.message or state.name
-                log.error("bundle %s failed: %s", entry, state.message)
+        try:
+            done = already_processed(entry, database_url)
+            if done:
+                report.skipped.append(done)
+            else:
+                state = process_bundle(entry, out_root / _slug(entry.stem), received_at, database_url, store_root,
+                                       return_state=True)
+                if state.is_completed():
+                    submission = state.result()
+                    report.processed.append(submission.bundle.id)
+                    report.submissions[entry.name] = submission
+                else:  # one broken bundle must not stop the others
+                    report.failed[str(entry)] = state.message or state.name
+                    log.error("bundle %s failed: %s", entry, state.message)
+        except Exception as exc:  # not even opened (gone, unreadable): the others still go on
+            report.failed[str(entry)] = f"{type(exc).__name__}: {exc}"
+            log.exception("bundle %s could not be taken in", entry)
         if on_entry:
             on_entry(entry, True)
     return report

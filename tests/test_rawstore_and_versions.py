@@ -180,3 +180,22 @@ def test_an_empty_folder_is_one_finding_and_a_valid_bag(tmp_path):
     blockers = [f.rule for f in submission.findings if f.severity == "blocker"]
     assert blockers == ["bundle.empty"]
     assert "파일이 없습니다" in submission.findings[[f.rule for f in submission.findings].index("bundle.empty")].message_ko
+
+
+def test_a_drop_folder_goes_on_past_a_bundle_that_cannot_be_opened(tmp_path):
+    """`intake ingest --drop`: an entry that cannot even be opened (a link to a file that is gone) is reported
+    as failed, and the bundle after it is still processed."""
+    root = Path(__file__).resolve().parents[1]
+    sample = root / "samples" / "build" / "city-pureun.zip"
+    if not sample.exists():
+        subprocess.run([sys.executable, "-m", "samples.make_samples"], cwd=root, check=True)
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "a_사라진 파일.zip").symlink_to(tmp_path / "gone.zip")
+    (drop / "b_푸른군.zip").write_bytes(sample.read_bytes())
+    env = {**os.environ, "INTAKE_DATABASE_URL": f"sqlite:///{tmp_path / 'i.db'}", "INTAKE_STORE_DIR": str(tmp_path / "store")}
+    done = subprocess.run([str(Path(sys.executable).with_name("intake")), "ingest", "--drop", str(drop), "--out",
+                           str(tmp_path / "out")], cwd=root, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "처리 실패" in done.stdout and "a_사라진 파일.zip" in done.stdout
+    assert "1 processed" in done.stdout
