@@ -24,6 +24,18 @@ app.add_typer(user_app, name="user")
 console = Console()
 
 
+def _orchestrator() -> None:
+    """Share one resident Prefect server between commands (flows.resident) instead of a temporary server per
+    command; INTAKE_PREFECT_RESIDENT=0 keeps Prefect's temporary server, a set PREFECT_API_URL is used as is."""
+    import os
+
+    if os.environ.get("INTAKE_PREFECT_RESIDENT", "1") != "0":
+        from flows.resident import attach
+
+        with console.status("Prefect 서버 연결 중"):
+            attach()
+
+
 def _parse_time(value: str | None) -> datetime | None:
     if value is None:
         return None
@@ -45,6 +57,7 @@ def process(
 ) -> None:
     """Process one bundle end to end and write OUT/submission.json."""
     when = _parse_time(received_at)
+    _orchestrator()
     from flows.process import process_bundle
 
     with console.status(f"처리 중: {bundle.name}"):
@@ -54,6 +67,14 @@ def process(
         console.print("[yellow]접수 시각이 입력되지 않았습니다[/yellow]: 우편·방문 접수는 --received-at "
                       "2025-09-23T11:30+09:00 처럼 접수 시각을 넣어 다시 처리하십시오 (제출 기한 확인에 필요).")
     console.print(f"[green]written[/green] {out / 'submission.json'}")
+
+
+@app.command("prefect-stop")
+def prefect_stop() -> None:
+    """Stop the resident Prefect server now (it also stops by itself after INTAKE_PREFECT_IDLE_SECONDS unused)."""
+    from flows.resident import stop
+
+    console.print("Prefect 서버를 멈췄습니다." if stop() else "실행 중인 Prefect 서버가 없습니다.")
 
 
 @app.command()
@@ -85,6 +106,7 @@ def process_samples(
     database_url: str | None = typer.Option(None, help="Store; default INTAKE_DATABASE_URL or sqlite:///var/intake.db."),
 ) -> None:
     """Generate the sample bundles and process every one of them."""
+    _orchestrator()
     from flows.process import process_bundle
     from samples.make_samples import build_all
 
@@ -131,10 +153,11 @@ def ingest(
     database_url: str | None = typer.Option(None, help="Store; default INTAKE_DATABASE_URL or sqlite:///var/intake.db."),
 ) -> None:
     """Take bundles in: store every byte once, then process each (already processed bundles are skipped)."""
-    from flows.ingest import drop_entries, ingest_mailbox, process_entries
-
     if sum(x is not None for x in (path, drop, imap)) != 1:
         raise typer.BadParameter("give exactly one of PATH, --drop DIR or --imap URL")
+    _orchestrator()
+    from flows.ingest import drop_entries, ingest_mailbox, process_entries
+
     if imap:
         with console.status("메일함 확인 중"):
             report = ingest_mailbox(imap, out, database_url)
