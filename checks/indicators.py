@@ -21,6 +21,15 @@ def check_summary(m: MappedBundle) -> Iterator[Finding]:
     programme = _city(m)
     if programme is None:
         return
+    if m.summary is not None and not (m.summary.values or m.summary.unparseable or m.summary.placeholders):
+        # nothing of the 요약표 was read: one item, not a missing indicator for each of 50 and the domains
+        proposals = [d for d in m.by_role("quantitative_proposal") if d.file not in m.parts]
+        if proposals:
+            rule = catalogue()["indicator.summary_unreadable"]
+            scanned = any(d.text_source in ("ocr", "mixed") for d in proposals)
+            yield finding(rule.id, file=", ".join(d.file for d in proposals),
+                          why=rule.word("scanned" if scanned else "not_found"))
+            return
     for row, text in (m.summary.unparseable if m.summary else []):
         source = row.provenance
         yield finding("indicator.value_unparseable", indicator=row.indicator.code, code=row.indicator.code,

@@ -666,3 +666,16 @@ def test_the_forms_total_counting_its_form_only_row_is_no_mismatch():
     submission = assess(service_application("L2"), self_evaluation(L2_FORM, one_cell=True))
     assert submission.service.self_scores == L2_CRITERIA and submission.service.stated_total == 40
     assert not [f.rule for f in submission.findings if f.rule == "service.total_mismatch"]
+
+
+def test_a_proposal_whose_summary_cannot_be_read_is_one_item():
+    """No 요약표 read at all (here: the proposal holds its forms but no summary table): one
+    indicator.summary_unreadable, not an indicator.missing for each of 50 indicators and the domain checks."""
+    forms = [form_head("C-1-4", "0.48"), ROADS]
+    data = docx_bytes(PROPOSAL_TITLE, ["● 정량지표 요약표는 별도 제출", *forms])
+    submission = assess(file("정량지표 평가제안서.docx", data))
+    rules = [f.rule for f in submission.findings]
+    assert rules.count("indicator.summary_unreadable") == 1
+    assert "indicator.missing" not in rules and "domains.selection_invalid" not in rules
+    found = next(f for f in submission.findings if f.rule == "indicator.summary_unreadable")
+    assert "정량지표 평가제안서.docx" in found.message_ko and "요약표로 보이는 표가 없음" in found.message_ko

@@ -35,6 +35,7 @@ def test_file_name_decides_only_without_a_title():
     ("2-1_정량지표_산출내역.xlsx", ["의정부시 정량지표 산출내역", "붙임. 지표별 산출내역"]),
     ("붙임1. 정량지표 산출내역.xlsx", ["C-1-5 전체 교통사고 대비 센터 예방 및 처리 건수"]),
     ("2025_스마트도시인증_정량부속자료_기장군.xlsx", ["기장군 정량지표 산출내역"]),
+    ("[서초구] 평가제안서 부속 엑셀.xlsx", ["C-1-1 전체 버스 정류소 대비 BIS 도입 정류소 비율(%)"]),
 ])
 def test_the_proposals_workbook_is_a_part_of_the_proposal(name, lines):
     """Filed as the proposal (its role), read as its annex (no 요약표 taken from it), never as evidence."""
