@@ -82,8 +82,15 @@ def _expand_one(prefix: str, data: bytes, depth: int, limits: ArchiveLimits, res
 
 
 def _take_members(prefix: str, members, depth: int, limits: ArchiveLimits, result: Expansion) -> None:
-    for name, size, packed, is_link, read in members:
+    members = list(members)
+    for index, (name, size, packed, is_link, read) in enumerate(members):
         path = f"{prefix}/{name}" if prefix else name
+        if result.members >= limits.max_members:  # one problem for all that are left, not one per member
+            left = len(members) - index
+            result.problems.append(Problem("bundle.archive_bomb", f"{prefix or '압축 파일'} (파일 {limits.max_members}개 초과, "
+                                           f"{left}개 미처리)", f"archive {prefix!r}: {left} members left untaken after "
+                                           f"the limit of {limits.max_members} members", prefix or None))
+            return
         if is_junk(name):
             continue
         if is_unsafe(name):
@@ -95,7 +102,7 @@ def _take_members(prefix: str, members, depth: int, limits: ArchiveLimits, resul
         result.members += 1
         result.total += size
         ratio = size / max(packed, 1)
-        if result.members > limits.max_members or result.total > limits.max_total_bytes or size > limits.max_member_bytes \
+        if result.total > limits.max_total_bytes or size > limits.max_member_bytes \
                 or (size > 1024**2 and ratio > limits.max_ratio):
             result.problems.append(Problem("bundle.archive_bomb", name,
                                            f"archive member {name!r} refused: {size} bytes, ratio {ratio:.0f}, "

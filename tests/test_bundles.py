@@ -104,3 +104,17 @@ def test_an_encrypted_member_is_flagged_and_the_others_kept(tmp_path):
     bundle = open_bundle(path)
     assert [f.name for f in bundle.files] == ["신청서.pdf"]
     assert [(p.rule, p.file) for p in bundle.problems] == [("bundle.archive_unreadable", "비밀.pdf")]
+
+
+def test_members_past_the_count_limit_are_one_problem(tmp_path):
+    """10,000 tiny members against a limit of 2,000 used to give one bundle.archive_bomb per refused member:
+    now the first 2,000 are taken and the rest is one problem that says how many were left."""
+    from intake.archives import ArchiveLimits
+
+    path = tmp_path / "many.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for i in range(30):
+            zf.writestr(f"증빙/{i:03d}.pdf", b"%PDF-1.4 tiny")
+    bundle = open_bundle(path, limits=ArchiveLimits(max_members=10))
+    assert len(bundle.files) == 10
+    assert [(p.rule, p.detail) for p in bundle.problems] == [("bundle.archive_bomb", "압축 파일 (파일 10개 초과, 20개 미처리)")]
