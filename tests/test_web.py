@@ -577,3 +577,21 @@ def test_scoring_api_serves_the_export_record(web):
     assert record["submission_id"] == web["submission"] and record["review_items"]
     assert client.get("/api/submissions/999999").status_code == 404
     assert client.post(f"/api/submissions/{web['submission']}").status_code == 405  # read-only
+
+
+def test_spaces_case_or_many_names_give_no_fresh_tries(web):
+    """The lockout counts a name as sign-in reads it (`kim`, ` KIM `), and one address trying many names is
+    held back too (LoginThrottle.address_limit)."""
+    from web.auth import LoginThrottle
+
+    client = TestClient(web["app"])
+    token = csrf_of(client.get("/login").text)
+    create_user("spaced", "reviewer", "spaced-password-1", url=web["url"])
+    spellings = ["spaced", " spaced", "SPACED ", "  Spaced  ", "spaced\t", " sPaced"]
+    codes = [client.post("/login", data={"name": n, "password": "nope", "csrf_token": token}).status_code
+             for n in spellings]
+    assert codes == [401] * 5 + [429]
+    throttle = LoginThrottle(limit=5, address_limit=3)
+    for n in ("a", "b", "c"):
+        throttle.failed(n, "10.0.0.9")
+    assert throttle.blocked("d", "10.0.0.9") and not throttle.blocked("d", "10.0.0.10")

@@ -17,6 +17,7 @@ import hmac
 import secrets
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import quote
@@ -128,26 +129,46 @@ class Sessions:
 
 
 class LoginThrottle:
-    """At most ``limit`` failed sign-ins per name within ``window`` seconds; then that name waits."""
+    """At most ``limit`` failed sign-ins per name, and ``address_limit`` per client address, within ``window``
+    seconds; then that name (or address) waits. A name counts as sign-in reads it: `kim`, ` KIM ` and a
+    decomposed Hangul spelling are one name, so spaces or case give no fresh tries."""
 
-    def __init__(self, limit: int = 5, window: float = 600):
-        self.limit, self.window = limit, window
+    MAX_KEYS = 10_000  # names an attacker invents cannot grow the table without bound
+
+    def __init__(self, limit: int = 5, window: float = 600, address_limit: int = 50):
+        self.limit, self.window, self.address_limit = limit, window, address_limit
         self._failures: dict[str, list[float]] = {}
         self._lock = threading.Lock()
 
-    def blocked(self, name: str) -> bool:
-        with self._lock:
-            recent = [t for t in self._failures.get(name.lower(), []) if time.monotonic() - t < self.window]
-            self._failures[name.lower()] = recent
-            return len(recent) >= self.limit
+    @staticmethod
+    def _name(name: str) -> str:
+        return "name:" + unicodedata.normalize("NFC", name or "").strip().casefold()
 
-    def failed(self, name: str) -> None:
+    def _recent(self, key: str) -> list[float]:
+        recent = [t for t in self._failures.get(key, []) if time.monotonic() - t < self.window]
+        if recent:
+            self._failures[key] = recent
+        else:
+            self._failures.pop(key, None)
+        return recent
+
+    def blocked(self, name: str, address: str | None = None) -> bool:
         with self._lock:
-            self._failures.setdefault(name.lower(), []).append(time.monotonic())
+            if len(self._recent(self._name(name))) >= self.limit:
+                return True
+            return address is not None and len(self._recent("address:" + address)) >= self.address_limit
+
+    def failed(self, name: str, address: str | None = None) -> None:
+        with self._lock:
+            if len(self._failures) >= self.MAX_KEYS:
+                for key in list(self._failures):
+                    self._recent(key)
+            for key in [self._name(name)] + (["address:" + address] if address else []):
+                self._failures.setdefault(key, []).append(time.monotonic())
 
     def succeeded(self, name: str) -> None:
         with self._lock:
-            self._failures.pop(name.lower(), None)
+            self._failures.pop(self._name(name), None)
 
 
 def is_public(path: str) -> bool:

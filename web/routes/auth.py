@@ -43,11 +43,12 @@ def login_form(request: Request, next: str = "/"):
 async def login(request: Request, name: str = Form(""), password: str = Form(""), next: str = Form("/")):
     throttle = request.app.state.throttle
     settings = request.app.state.settings
-    if throttle.blocked(name):
+    address = request.client.host if request.client else None
+    if throttle.blocked(name, address):
         return _login_page(request, next, "로그인 실패가 잦아 잠시 막혔습니다. 10분 뒤에 다시 시도하십시오.", name, 429)
     user = await run_in_threadpool(authenticate, name, password, settings.database_url)
     if user is None:
-        throttle.failed(name)
+        throttle.failed(name, address)
         return _login_page(request, next, "사용자 이름 또는 비밀번호가 맞지 않습니다.", name, 401)
     throttle.succeeded(name)
     sessions = request.app.state.sessions
