@@ -595,3 +595,14 @@ def test_spaces_case_or_many_names_give_no_fresh_tries(web):
     for n in ("a", "b", "c"):
         throttle.failed(n, "10.0.0.9")
     assert throttle.blocked("d", "10.0.0.9") and not throttle.blocked("d", "10.0.0.10")
+
+
+def test_ids_past_64_bits_are_not_found_not_a_server_error(web):
+    """An id no database row can have (≥ 2⁶³, or 0) in any route with an id: 404 in Korean, never a 500."""
+    client = sign_in(web["app"], "kim")
+    huge = 2**63
+    for path in (f"/items/{huge}", f"/api/items/{huge}", f"/submissions/{huge}", f"/api/submissions/{huge}",
+                 f"/submissions/{huge}/effective.json", f"/intake/uploads/{huge}", f"/api/uploads/{huge}", "/items/0"):
+        response = client.get(path)
+        assert response.status_code in (404, 403), (path, response.status_code)
+        assert response.status_code != 404 or "찾는 페이지가 없습니다" in response.text or "detail" in response.text

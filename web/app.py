@@ -74,6 +74,8 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def invalid_request(request: Request, exc: RequestValidationError):
+        if exc.errors() and all(e.get("loc", ("",))[0] == "path" for e in exc.errors()):
+            return _error_page(request, 404, "찾는 페이지가 없습니다")  # an id no row can have (web.limits.RowId)
         fields = ", ".join(".".join(str(p) for p in e.get("loc", ())[1:]) for e in exc.errors())
         return _error_page(request, 422, f"입력값이 올바르지 않습니다: {fields}")
 

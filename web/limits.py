@@ -1,12 +1,20 @@
-"""ASGI middlewares: a cap on request bodies (uploads), and the security headers of every response."""
+"""ASGI middlewares: a cap on request bodies (uploads), and the security headers of every response; the range
+of a row id in a URL."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Path
 from starlette.exceptions import HTTPException
 
 SLACK = 2 * 1024 * 1024  # room for the multipart framing and the form's other fields
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
        "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+
+
+# A row id in a URL: past the database's 64-bit integers it names nothing (404), never a 500
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class TooLarge(HTTPException):

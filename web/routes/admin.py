@@ -8,6 +8,7 @@ from schemas.vocabulary import USER_ROLES
 from web import accounts
 from web.accounts import AccountError, User
 from web.auth import require
+from web.limits import RowId
 from web.permissions import ADMIN_ROLES
 from web.templating import redirect, render
 
@@ -33,7 +34,7 @@ def create(request: Request, name: str = Form(""), role: str = Form(""), passwor
 
 
 @router.post("/users/{user_id}")
-def change(request: Request, user_id: int, change: str = Form(""), role: str = Form(""), password: str = Form(""),
+def change(request: Request, user_id: RowId, change: str = Form(""), role: str = Form(""), password: str = Form(""),
            user: User = Depends(admin)):
     url = request.app.state.settings.database_url
     if user_id == user.id and change in ("role", "deactivate"):

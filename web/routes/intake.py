@@ -9,6 +9,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from web.accounts import User
 from web.auth import require
+from web.limits import RowId
 from web.permissions import INTAKE_ROLES
 from web.templating import redirect, render
 from web.timefmt import parse_local
@@ -46,7 +47,7 @@ async def upload(request: Request, user: User = Depends(clerk)):
 
 
 @router.get("/intake/uploads/{upload_id}")
-def upload_page(request: Request, upload_id: int, user: User = Depends(clerk)):
+def upload_page(request: Request, upload_id: RowId, user: User = Depends(clerk)):
     settings = request.app.state.settings
     found = get_upload(settings.database_url, upload_id)
     if found is None:
@@ -56,7 +57,7 @@ def upload_page(request: Request, upload_id: int, user: User = Depends(clerk)):
 
 
 @router.get("/api/uploads/{upload_id}")
-def upload_api(request: Request, upload_id: int, user: User = Depends(clerk)):
+def upload_api(request: Request, upload_id: RowId, user: User = Depends(clerk)):
     status = upload_status(request.app.state.settings.database_url, upload_id)
     if status is None:
         raise HTTPException(404, "그런 접수 건이 없습니다")

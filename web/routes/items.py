@@ -12,6 +12,7 @@ from schemas import vocabulary
 from web import actions
 from web.accounts import User, list_users
 from web.auth import current_user
+from web.limits import RowId
 from web.overview import submission_row
 from web.permissions import can_assign, can_decide
 from web.pictures import render_png
@@ -33,7 +34,7 @@ def _neighbours(item_id: int, url: str) -> tuple[int | None, int | None]:
 
 
 @router.get("/items/{item_id}")
-def item_page(request: Request, item_id: int, user: User = Depends(current_user)):
+def item_page(request: Request, item_id: RowId, user: User = Depends(current_user)):
     settings = request.app.state.settings
     url = settings.database_url
     item = worklist.get_item(item_id, url=url)
@@ -68,7 +69,7 @@ def _back(request: Request, item_id: int, message: str, kind: str = "ok"):
 
 
 @router.post("/items/{item_id}/action")
-def item_action(request: Request, item_id: int, action: str = Form(...), note: str = Form(""),
+def item_action(request: Request, item_id: RowId, action: str = Form(...), note: str = Form(""),
                 user: User = Depends(current_user)):
     try:
         item = actions.act(user, item_id, action, note, request.app.state.settings.database_url)
@@ -80,13 +81,13 @@ def item_action(request: Request, item_id: int, action: str = Form(...), note: s
 
 
 @router.post("/items/{item_id}/assign")
-def item_assign(request: Request, item_id: int, assignee: str = Form(""), user: User = Depends(current_user)):
+def item_assign(request: Request, item_id: RowId, assignee: str = Form(""), user: User = Depends(current_user)):
     item = actions.assign(user, item_id, assignee, request.app.state.settings.database_url)
     return _back(request, item_id, f"담당자: {item.assignee or '없음'}")
 
 
 @router.post("/items/{item_id}/correct")
-def item_correct(request: Request, item_id: int, value: str = Form(""), component: str = Form(""),
+def item_correct(request: Request, item_id: RowId, value: str = Form(""), component: str = Form(""),
                  note: str = Form(""), user: User = Depends(current_user)):
     try:
         correction = actions.correct(user, item_id, component, value, note, request.app.state.settings.database_url)
@@ -99,7 +100,7 @@ def item_correct(request: Request, item_id: int, value: str = Form(""), componen
 
 
 @router.post("/items/{item_id}/comment")
-def item_comment(request: Request, item_id: int, text: str = Form(""), user: User = Depends(current_user)):
+def item_comment(request: Request, item_id: RowId, text: str = Form(""), user: User = Depends(current_user)):
     try:
         actions.comment(user, item_id, text, request.app.state.settings.database_url)
     except QueueError as exc:
@@ -110,7 +111,7 @@ def item_comment(request: Request, item_id: int, text: str = Form(""), user: Use
 
 
 @router.get("/items/{item_id}/source.png")
-def item_source(request: Request, item_id: int, view: str = "page", user: User = Depends(current_user)):
+def item_source(request: Request, item_id: RowId, view: str = "page", user: User = Depends(current_user)):
     settings = request.app.state.settings
     item = worklist.get_item(item_id, url=settings.database_url)
     _, record = submission_row(settings.database_url, item.submission_id)

@@ -13,6 +13,7 @@ from schemas.vocabulary import OPEN_STATES, SEVERITIES, STATES
 from web import actions
 from web.accounts import User, list_users
 from web.auth import current_user
+from web.limits import RowId
 from web.overview import submission_rows
 from web.permissions import can_decide
 from web.templating import render
@@ -124,13 +125,13 @@ def counts_api(request: Request, filters: Filters = Depends(_filters), user: Use
 
 
 @router.get("/api/items/{item_id}")
-def item_api(request: Request, item_id: int, user: User = Depends(current_user)):
+def item_api(request: Request, item_id: RowId, user: User = Depends(current_user)):
     item = worklist.get_item(item_id, url=request.app.state.settings.database_url)
     return JSONResponse(_item_json(item, user) | {"audit": [a.model_dump(mode="json") for a in item.audit]})
 
 
 @router.post("/api/items/{item_id}/{action}")
-def item_action_api(request: Request, item_id: int, action: str, payload: dict = Body(default={}),
+def item_action_api(request: Request, item_id: RowId, action: str, payload: dict = Body(default={}),
                     user: User = Depends(current_user)):
     url = request.app.state.settings.database_url
     note = payload.get("note") if isinstance(payload.get("note"), str) else None

@@ -14,6 +14,7 @@ from schemas.programme import CityProgramme
 from web.accounts import User
 from web.auth import current_user, require
 from web.letters import LetterError, issue_letter, letter_file, letters_of, supplement_items
+from web.limits import RowId
 from web.overview import cohort, submission_row, submission_rows, versions_of
 from web.permissions import LETTER_ROLES
 from web.templating import redirect, render
@@ -54,7 +55,7 @@ def _missing_values(record: dict) -> list[str]:
 
 
 @router.get("/submissions/{submission_id}")
-def submission_page(request: Request, submission_id: int, user: User = Depends(current_user)):
+def submission_page(request: Request, submission_id: RowId, user: User = Depends(current_user)):
     url = request.app.state.settings.database_url
     found = submission_row(url, submission_id)
     if found is None:
@@ -68,7 +69,7 @@ def submission_page(request: Request, submission_id: int, user: User = Depends(c
 
 
 @router.get("/submissions/{submission_id}/effective.json")
-def effective_json(request: Request, submission_id: int, user: User = Depends(current_user)):
+def effective_json(request: Request, submission_id: RowId, user: User = Depends(current_user)):
     return JSONResponse(worklist.effective_record(submission_id, url=request.app.state.settings.database_url))
 
 
@@ -82,7 +83,7 @@ def submissions_api(request: Request, programme: str | None = None, user: User =
 
 
 @router.get("/api/submissions/{submission_id}")
-def submission_api(request: Request, submission_id: int, user: User = Depends(current_user)):
+def submission_api(request: Request, submission_id: RowId, user: User = Depends(current_user)):
     """The export record of a submission (schemas/export.schema.json), the same as `intake export`."""
     from handoff.export import export_record
 
@@ -93,7 +94,7 @@ def submission_api(request: Request, submission_id: int, user: User = Depends(cu
 
 
 @router.get("/submissions/{submission_id}/files/{index}")
-def submission_file(request: Request, submission_id: int, index: int, user: User = Depends(current_user)):
+def submission_file(request: Request, submission_id: RowId, index: int, user: User = Depends(current_user)):
     """A stored file of the submission, from the raw store, as a download (never rendered by the browser)."""
     from intake.rawstore import RawStore
 
@@ -115,7 +116,7 @@ def submission_file(request: Request, submission_id: int, index: int, user: User
 
 
 @router.post("/submissions/{submission_id}/letters")
-def issue(request: Request, submission_id: int, deadline: str = Form(""), user: User = Depends(require(*LETTER_ROLES))):
+def issue(request: Request, submission_id: RowId, deadline: str = Form(""), user: User = Depends(require(*LETTER_ROLES))):
     try:
         day = date.fromisoformat(deadline.strip())
     except ValueError:
@@ -129,7 +130,7 @@ def issue(request: Request, submission_id: int, deadline: str = Form(""), user: 
 
 
 @router.get("/letters/{letter_id}.{kind}")
-def letter_download(request: Request, letter_id: int, kind: str, user: User = Depends(current_user)):
+def letter_download(request: Request, letter_id: RowId, kind: str, user: User = Depends(current_user)):
     if kind not in ("docx", "pdf"):
         raise HTTPException(404, "그런 형식이 없습니다")
     found = letter_file(letter_id, kind, request.app.state.settings.database_url)
