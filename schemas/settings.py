@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     ocr_min_confidence: float = Field(70, ge=0, le=100)
     web_secret: str | None = None
     web_secure_cookies: Literal["auto", "always", "never"] = "auto"
+    web_hsts_seconds: int = 0  # Strict-Transport-Security max-age when served over https (0: not sent)
     web_session_hours: float = Field(12, gt=0)
     web_upload_mb: float = Field(512, gt=0)
 

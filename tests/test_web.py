@@ -606,3 +606,13 @@ def test_ids_past_64_bits_are_not_found_not_a_server_error(web):
         response = client.get(path)
         assert response.status_code in (404, 403), (path, response.status_code)
         assert response.status_code != 404 or "찾는 페이지가 없습니다" in response.text or "detail" in response.text
+
+
+def test_hsts_is_sent_only_when_configured(web, tmp_path):
+    """INTAKE_WEB_HSTS_SECONDS (Settings.hsts_seconds) adds Strict-Transport-Security to every response;
+    by default it is not sent (a plain-http deployment must stay reachable)."""
+    assert "strict-transport-security" not in web["client"].get("/login").headers
+    settings = Settings(database_url=web["url"], store_root=tmp_path / "store", secret="s" * 48,
+                        hsts_seconds=31_536_000, start_worker=False)
+    response = TestClient(create_app(settings)).get("/login")
+    assert response.headers["strict-transport-security"] == "max-age=31536000"

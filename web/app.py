@@ -45,7 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.middleware("http")(require_session)
     app.add_middleware(BodyLimit, limit=settings.upload_max_bytes)
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
     from web.routes import admin, auth, intake, items, queue, submissions

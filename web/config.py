@@ -36,6 +36,7 @@ class Settings:
     out_root: Path = Path("out")
     secret: str = ""
     secure_cookies: str = "auto"
+    hsts_seconds: int = 0  # Strict-Transport-Security: max-age, 0 for none (INTAKE_WEB_HSTS_SECONDS)
     session_hours: float = 12.0
     upload_max_bytes: int = 512 * 1024**2
     # Runs one saved upload: (entry, out_dir, received_at, database_url, store_root); raises when it failed.
@@ -60,6 +61,7 @@ class Settings:
     def from_env(cls, **overrides: Any) -> "Settings":
         values: dict[str, Any] = {
             "secure_cookies": settings().web_secure_cookies,
+            "hsts_seconds": settings().web_hsts_seconds,
             "session_hours": settings().web_session_hours,
             "upload_max_bytes": int(settings().web_upload_mb * 1024**2),
         }

@@ -62,8 +62,10 @@ class SecurityHeaders:
     HEADERS = [(b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
                (b"x-frame-options", b"DENY"), (b"referrer-policy", b"same-origin")]
 
-    def __init__(self, app):
+    def __init__(self, app, hsts_seconds: int = 0):
         self.app = app
+        # HSTS: once a browser has seen it over https, it never comes back over http (the agency's TLS proxy)
+        self.extra = [(b"strict-transport-security", f"max-age={hsts_seconds}".encode())] if hsts_seconds > 0 else []
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
@@ -74,7 +76,7 @@ class SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers") or [])
                 names = {k.lower() for k, _ in headers}
-                headers += [h for h in self.HEADERS if h[0] not in names]
+                headers += [h for h in self.HEADERS + self.extra if h[0] not in names]
                 if not static and b"cache-control" not in names:
                     headers.append((b"cache-control", b"no-store"))
                 message = {**message, "headers": headers}
