@@ -616,3 +616,19 @@ def test_hsts_is_sent_only_when_configured(web, tmp_path):
                         hsts_seconds=31_536_000, start_worker=False)
     response = TestClient(create_app(settings)).get("/login")
     assert response.headers["strict-transport-security"] == "max-age=31536000"
+
+
+def test_large_posts_outside_the_upload_are_refused_before_they_are_spooled(web):
+    """A 2 MB POST to /login (no session, no CSRF token) is 413 at once, by its Content-Length or, chunked,
+    while it streams — never parsed whole; the upload keeps its own, larger cap."""
+    client = TestClient(web["app"])
+    declared = client.post("/login", content=b"name=" + b"x" * (2 * 1024**2),
+                           headers={"content-type": "application/x-www-form-urlencoded"})
+    assert declared.status_code == 413 and "허용 크기" in declared.text
+
+    def chunks():
+        for _ in range(40):
+            yield b"x" * 65536  # 2.5 MB without a Content-Length
+
+    chunked = client.post("/login", content=chunks(), headers={"content-type": "application/x-www-form-urlencoded"})
+    assert chunked.status_code == 413 and "허용 크기" in chunked.text

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Path
-from starlette.exceptions import HTTPException
 
 SLACK = 2 * 1024 * 1024  # room for the multipart framing and the form's other fields
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; object-src 'none'; "
@@ -17,39 +16,59 @@ CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src '
 RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
-class TooLarge(HTTPException):
-    def __init__(self, limit: int):
-        super().__init__(413, f"올린 파일이 허용 크기({limit // 1024**2} MB)를 넘습니다")
+FORM_LIMIT = 1024**2  # a sign-in, a comment, a correction: no form but the upload needs more
 
 
 class BodyLimit:
-    """Refuses a request body larger than ``limit`` (+ slack): at once by Content-Length, else while it streams."""
+    """Refuses a request body larger than its cap: ``limit`` (+ slack) on the upload paths, ``FORM_LIMIT``
+    elsewhere (an unauthenticated POST to /login is never spooled whole). At once by Content-Length, else
+    while it streams; a 413 either way, also when the body was chunked."""
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
+    def __init__(self, app, limit: int, upload_paths: tuple[str, ...] = ("/intake",)):
+        self.app, self.limit, self.upload_paths = app, limit, upload_paths
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        cap = self.limit + SLACK
+        upload = scope.get("path", "") in self.upload_paths
+        cap = self.limit + SLACK if upload else FORM_LIMIT
+        shown = self.limit if upload else FORM_LIMIT
         length = dict(scope.get("headers") or []).get(b"content-length")
         if length is not None and length.isdigit() and int(length) > cap:
-            return await self._refuse(send)
+            return await self._refuse(send, shown)
         seen = 0
+        over = started = False
 
         async def limited():
-            nonlocal seen
+            nonlocal seen, over
+            if over:
+                return {"type": "http.disconnect"}
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
-                if seen > cap:
-                    raise TooLarge(self.limit)
+                if seen > cap:  # the app sees the client gone; the answer is ours
+                    over = True
+                    return {"type": "http.disconnect"}
             return message
 
-        await self.app(scope, limited, send)
+        async def watched(message):
+            nonlocal started
+            if over and not started:
+                return  # what the app says about a body it never got whole is not sent
+            started = started or message["type"] == "http.response.start"
+            await send(message)
 
-    async def _refuse(self, send) -> None:
-        body = f"올린 파일이 허용 크기({self.limit // 1024**2} MB)를 넘습니다".encode()
+        try:
+            await self.app(scope, limited, watched)
+        except Exception:
+            if not over:
+                raise
+        if over and not started:
+            await self._refuse(send, shown)
+
+    @staticmethod
+    async def _refuse(send, limit: int) -> None:
+        body = f"올린 파일이나 요청이 허용 크기({max(limit // 1024**2, 1)} MB)를 넘습니다".encode()
         await send({"type": "http.response.start", "status": 413,
                     "headers": [(b"content-type", b"text/plain; charset=utf-8"), (b"connection", b"close"),
                                 (b"content-length", str(len(body)).encode())]})
