@@ -23,7 +23,7 @@ def check_summary(m: MappedBundle) -> Iterator[Finding]:
         return
     if m.summary is not None and not (m.summary.values or m.summary.unparseable or m.summary.placeholders):
         # nothing of the 요약표 was read: one item, not a missing indicator for each of 50 and the domains
-        proposals = [d for d in m.by_role("quantitative_proposal") if d.file not in m.parts]
+        proposals = m.forms_of("quantitative_proposal")
         if proposals:
             rule = catalogue()["indicator.summary_unreadable"]
             scanned = any(d.text_source in ("ocr", "mixed") for d in proposals)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -27,8 +28,6 @@ console = Console()
 def _orchestrator() -> None:
     """Share one resident Prefect server between commands (flows.resident) instead of a temporary server per
     command; INTAKE_PREFECT_RESIDENT=0 keeps Prefect's temporary server, a set PREFECT_API_URL is used as is."""
-    import os
-
     if os.environ.get("INTAKE_PREFECT_RESIDENT", "1") != "0":
         from flows.resident import attach
 

@@ -46,20 +46,21 @@ class SelfScores:
     field_total_sources: dict[str, Provenance] = field(default_factory=dict)
 
 
-SUBTOTAL = object()  # a 소계 row naming no field: the field of the rows above it
+GRAND_TOTAL = "total"  # what the grand 합계 row totals (field keys are "1", "2", "3")
 
 
-def _total_kind(heading: str, programme: ServiceProgramme, total_labels: set[str], subtotal_labels: set[str]):
-    """What a row headed ``heading`` totals: a field (named in it), ``SUBTOTAL``, ``True`` for the grand total,
-    ``None`` for no total (a statement ending in 계, like 설계 or 제공체계, is none)."""
+def _totalled(heading: str, last_key: str | None, programme: ServiceProgramme, total_labels: set[str],
+              subtotal_labels: set[str]) -> str | None:
+    """What a row headed ``heading`` totals: a field's key (named in it, `(1. 스마트도시 부합성) 계`, or the field
+    of the rows above a `소계`), ``GRAND_TOTAL``, or None (a statement ending in 계, like 설계, is no total)."""
     label = compact(heading)
     if not label or NUMBERED.search(heading):
         return None
     if label in subtotal_labels:
-        return SUBTOTAL
+        return last_key.split(".")[0] if last_key else None
     if any(label.endswith(t) for t in total_labels | subtotal_labels) and (named := programme.field_named(heading)):
-        return named
-    return True if label in total_labels else None
+        return named.key
+    return GRAND_TOTAL if label in total_labels else None
 
 
 def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> SelfScores:
@@ -80,17 +81,13 @@ def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> SelfS
                 if score_col is None or score_col >= len(row):
                     continue
                 found = numbers(row[score_col])
-                kind = _total_kind(row[0], programme, total_labels, subtotal_labels)
-                if found and kind is not None:
-                    where = Provenance(file=doc.file, table=table.index, row=r)
-                    # a field's 계 names the field (`(1. 스마트도시 부합성) 계`) or follows its rows (`소계`)
-                    if kind is True:
-                        read.total, read.total_source = found[0], where
-                        continue
-                    key = (last_key.split(".")[0] if last_key else None) if kind is SUBTOTAL else kind.key
-                    if key is not None:
-                        read.field_totals.setdefault(key, found[0])
-                        read.field_total_sources.setdefault(key, where)
+                totalled = _totalled(row[0], last_key, programme, total_labels, subtotal_labels)
+                if found and totalled == GRAND_TOTAL:
+                    read.total, read.total_source = found[0], Provenance(file=doc.file, table=table.index, row=r)
+                    continue
+                if found and totalled is not None:
+                    read.field_totals.setdefault(totalled, found[0])
+                    read.field_total_sources.setdefault(totalled, Provenance(file=doc.file, table=table.index, row=r))
                     continue
                 printed = next(((m.group(1), t) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
                 # the form's own numbering → criteria; the statement may stand in the number's cell or its own

@@ -35,6 +35,13 @@ class MappedBundle:
     def by_role(self, role: str) -> list[Document]:
         return [d for d in self.documents if self.roles.get(d.file) == role]
 
+    def forms_of(self, role: str) -> list[Document]:
+        """The documents of ``role`` themselves, without the parts filed beside them (the proposal's workbook)."""
+        return [d for d in self.by_role(role) if d.file not in self.parts]
+
+    def part_documents(self) -> list[Document]:
+        return [d for d in self.documents if d.file in self.parts]
+
 
 def map_bundle(bundle: Bundle, documents: list[Document], sizes: dict[str, int] | None = None) -> MappedBundle:
     programme_id = detect_programme(documents)
@@ -76,12 +83,12 @@ def _map_applicant(mapped: MappedBundle) -> None:
 
 def _map_city(mapped: MappedBundle, programme: CityProgramme) -> None:
     submission = mapped.submission
-    proposals = [d for d in mapped.by_role("quantitative_proposal") if d.file not in mapped.parts]
+    proposals = mapped.forms_of("quantitative_proposal")
     summary = map_summary(proposals, programme)
     mapped.summary = summary
     submission.indicators = summary.values
     # a form points to its workbook (`붙임 엑셀 'B-3-2 산출내역' 시트 참조`): a part of the proposal, or filed as evidence
-    annexes = [d for d in mapped.documents if d.file in mapped.parts] + mapped.by_role("evidence")
+    annexes = mapped.part_documents() + mapped.by_role("evidence")
     mapped.details = read_details(proposals, programme, annexes=annexes)
     _attach_components(submission, mapped.details)
     optional = [d.code for d in programme.domain_rules.domains if d.kind == "optional"]
