@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from checks.particles import with_particles
 from schemas.provenance import Provenance
 from schemas.submission import Finding
 from schemas.vocabulary import Severity
@@ -40,6 +42,26 @@ class Rule(BaseModel):
             raise KeyError(f"rules.yaml {self.id} has no word {key!r}")
         return self.words[key].format(**params)
 
+    def render(self, params: dict[str, Any] | None) -> str:
+        """The rule's message with an occurrence's values, for people (never the raw template with its keys):
+        a param the occurrence lacks reads as `…`."""
+        return with_particles(_Lenient().vformat(self.message_ko, (), _Defaulting(params or {})))
+
+
+class _Defaulting(dict):
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+class _Lenient(string.Formatter):
+    """Formats a missing or mistyped value (a stored param that is not a number) as text instead of failing."""
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        try:
+            return super().format_field(value, format_spec)
+        except (TypeError, ValueError):
+            return str(value)
+
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, Rule]:
@@ -53,7 +75,7 @@ def finding(rule_id: str, *, indicator: str | None = None, source: Provenance | 
     if missing:
         raise KeyError(f"{rule_id} needs {sorted(missing)}")
     return Finding(rule=rule_id, severity=rule.severity, indicator=indicator,
-                   message_ko=rule.message_ko.format(**params), source=source, params=params)
+                   message_ko=with_particles(rule.message_ko.format(**params)), source=source, params=params)
 
 
 def where_ko(source, *, file: bool = True, col: bool = False, unknown: str = "위치 미상") -> str:
