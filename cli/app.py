@@ -5,24 +5,23 @@ from __future__ import annotations
 import json
 import logging
 import os
-from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cli.display import console, stages, summary_table
+from cli.errors import KoreanGroup, usage
 from cli.queue import queue_app
 from cli.users import user_app
-from schemas.vocabulary import DOCUMENT_ROLE_KO, SEVERITIES
+from handoff.timefmt import kst_label
+from schemas.vocabulary import BUNDLE_STATE_KO, CHANNEL_KO
 
-app = typer.Typer(help="Evidence intake for the smart city certification programmes (스마트도시 인증).",
-                  no_args_is_help=True, add_completion=False)
+app = typer.Typer(cls=KoreanGroup, help="Evidence intake for the smart city certification programmes (스마트도시 인증).",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 app.add_typer(queue_app, name="queue")
 app.add_typer(user_app, name="user")
-console = Console()
 
 
 def _orchestrator() -> None:
@@ -41,9 +40,9 @@ def _parse_time(value: str | None) -> datetime | None:
     try:
         when = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise typer.BadParameter(f"not an ISO time with offset, e.g. 2025-09-22T14:05+09:00: {value}") from exc
+        raise usage(f"--received-at 값 '{value}'은(는) 시각이 아닙니다. 예: 2025-09-22T14:05+09:00") from exc
     if when.tzinfo is None:
-        raise typer.BadParameter("give the UTC offset, e.g. +09:00 for KST")
+        raise usage("--received-at에 시간대를 붙이십시오. 예: 2025-09-22T14:05+09:00 (KST)")
     return when
 
 
@@ -59,13 +58,15 @@ def process(
     _orchestrator()
     from flows.process import process_bundle
 
-    with console.status(f"처리 중: {bundle.name}"):
-        submission = process_bundle(bundle, out, when, database_url)
-    _summary_table([(bundle.name, submission)])
+    with stages(1, "번들 처리") as (entry_shown, progress):
+        entry_shown(bundle.name, False)
+        submission = process_bundle(bundle, out, when, database_url, progress=progress)
+        entry_shown(bundle.name, True)
+    summary_table([(bundle.name, submission)])
     if submission.bundle.received_at is None:
         console.print("[yellow]접수 시각이 입력되지 않았습니다[/yellow]: 우편·방문 접수는 --received-at "
                       "2025-09-23T11:30+09:00 처럼 접수 시각을 넣어 다시 처리하십시오 (제출 기한 확인에 필요).")
-    console.print(f"[green]written[/green] {out / 'submission.json'}")
+    console.print(f"[green]저장했습니다[/green]: {out / 'submission.json'}")
 
 
 @app.command("prefect-stop")
@@ -93,10 +94,10 @@ def extract(
     record = document_record(doc, out / "figures")
     record["findings"] = [f.model_dump(mode="json", exclude_none=True) for f in document_findings(doc)]
     (out / "document.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    console.print(f"{file.name}: {doc.media_type}, {record['pages'] or 0} pages, {len(doc.tables)} tables, "
-                  f"{len(doc.figures)} figures, text from {doc.text_source}"
-                  + (f" — [red]판독 불가[/red]: {record['findings'][0]['params']['reason']}" if not doc.readable else ""))
-    console.print(f"[green]written[/green] {out / 'document.json'}")
+    console.print(f"{file.name}: {doc.media_type}, {record['pages'] or 0}쪽, 표 {len(doc.tables)}개, "
+                  f"그림 {len(doc.figures)}개, 텍스트 출처 {doc.text_source}"
+                  + (f" — [red]판독 불가[/red]: {record['findings'][0]['message_ko']}" if not doc.readable else ""))
+    console.print(f"[green]저장했습니다[/green]: {out / 'document.json'}")
 
 
 @app.command("process-samples")
@@ -112,34 +113,14 @@ def process_samples(
     with console.status("샘플 번들 생성 중"):
         built = build_all()
     results = []
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress:
-        task = progress.add_task("번들 처리", total=len(built))
+    with stages(len(built), "번들 처리") as (entry_shown, progress):
         for spec, path in built:
-            progress.update(task, description=f"번들 처리: {path.name}")
+            entry_shown(path.name, False)
             when = None if spec["channel"] == "email" else datetime.fromisoformat(spec["received_at"])
-            results.append((path.name, process_bundle(path, out / spec["id"], when, database_url)))
-            progress.advance(task)
-    _summary_table(results)
-    console.print(f"results under [bold]{out}/[/bold]")
-
-
-def _summary_table(results: list) -> None:
-    table = Table(title="처리 결과 (per bundle)")
-    table.add_column("bundle / applicant", no_wrap=True)
-    table.add_column("programme", no_wrap=True)
-    table.add_column("documents by role", no_wrap=True)
-    table.add_column("mapped", justify="right")
-    table.add_column("findings", no_wrap=True)
-    for name, submission in results:
-        roles = Counter(f.role for f in submission.bundle.files)
-        severities = Counter(f.severity for f in submission.findings)
-        mapped = len(submission.indicators) + len(submission.service.self_scores if submission.service else {})
-        table.add_row(f"{name}\n{submission.applicant.name or '?'}", submission.programme or "?",
-                      "\n".join(f"{DOCUMENT_ROLE_KO.get(role, role)} {n}" for role, n in sorted(roles.items())),
-                      str(mapped), "\n".join(f"{s} {severities[s]}" for s in SEVERITIES))
-    table.caption = "mapped: indicators (city) or self-scores (service)"
-    console.print(table)
+            results.append((path.name, process_bundle(path, out / spec["id"], when, database_url, progress=progress)))
+            entry_shown(path.name, True)
+    summary_table(results)
+    console.print(f"결과 위치: [bold]{out}/[/bold]")
 
 
 @app.command()
@@ -153,32 +134,27 @@ def ingest(
 ) -> None:
     """Take bundles in: store every byte once, then process each (already processed bundles are skipped)."""
     if sum(x is not None for x in (path, drop, imap)) != 1:
-        raise typer.BadParameter("give exactly one of PATH, --drop DIR or --imap URL")
+        raise usage("번들 경로, --drop 폴더, --imap 주소 중 하나만 지정하십시오")
     _orchestrator()
     from flows.ingest import drop_entries, ingest_mailbox, process_entries
 
     if imap:
         with console.status("메일함 확인 중"):
             report = ingest_mailbox(imap, out, database_url)
-        console.print(f"taken {len(report['taken_uids'])} messages, processed {len(report['processed'])}, "
-                      f"failed {len(report['failed'])}")
+        console.print(f"메일 {len(report['taken_uids'])}통을 가져와 {len(report['processed'])}건 처리, "
+                      f"{len(report['failed'])}건 실패")
         return
     entries = drop_entries(drop) if drop else [(path, _parse_time(received_at))]
-    columns = (SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
-    with Progress(*columns, console=console) as progress:
-        bar = progress.add_task("번들 접수", total=len(entries))
-
-        def show(entry: Path, done: bool) -> None:
-            progress.update(bar, description=f"번들 접수: {entry.name}")
-            if done:
-                progress.advance(bar)
-
-        report = process_entries(entries, out, database_url, None, on_entry=show)
+    with stages(len(entries), "번들 접수") as (entry_shown, progress):
+        report = process_entries(entries, out, database_url, None,
+                                 on_entry=lambda entry, done: entry_shown(entry.name, done), progress=progress)
     for entry, reason in report.failed.items():
-        console.print(f"[red]처리 실패[/red] {Path(entry).name}: {reason}")
+        console.print(f"[red]처리 실패[/red] {Path(entry).name}: 운영 기록을 확인하십시오")
+        logging.getLogger("intake.cli").error("bundle %s failed: %s", entry, reason)
     if report.submissions:
-        _summary_table(list(report.submissions.items()))
-    console.print(f"{len(report.processed)} processed, {len(report.skipped)} already processed before")
+        summary_table(list(report.submissions.items()))
+    console.print(f"새로 처리 {len(report.processed)}건, 이미 처리되어 건너뜀 {len(report.skipped)}건"
+                  + (f", 실패 {len(report.failed)}건" if report.failed else ""))
 
 
 @app.command()
@@ -192,7 +168,7 @@ def watch(
     from flows.deployments import serve_here
 
     if drop is None and imap is None:
-        raise typer.BadParameter("give --drop DIR, --imap URL, or both")
+        raise usage("--drop 폴더나 --imap 주소를 지정하십시오 (둘 다도 됩니다)")
     serve_here(drop, imap, out, every)
 
 
@@ -208,7 +184,7 @@ def deploy(
     from flows.deployments import deploy_to_pool
 
     for deployment_id in deploy_to_pool(pool, drop, imap, out, every):
-        console.print(f"deployment {deployment_id} on pool {pool}")
+        console.print(f"배포 {deployment_id} 등록 (작업 풀 {pool})")
 
 
 @app.command()
@@ -222,9 +198,9 @@ def verify(store_dir: Path = typer.Option(None, "--store", help="Raw store root;
     bags = len([p for p in raw.bags.glob("*") if not p.name.startswith(".")]) if raw.bags.exists() else 0
     if problems:
         for problem in problems:
-            console.print(f"[red]FAIL[/red] {problem}")
+            console.print(f"[red]손상[/red] {problem}")
         raise typer.Exit(1)
-    console.print(f"[green]OK[/green] {bags} bags verified under {raw.root}")
+    console.print(f"[green]정상[/green]: 번들 {bags}개의 보관 파일을 확인했습니다 ({raw.root})")
 
 
 @app.command()
@@ -238,22 +214,25 @@ def export(
     """Hand structured data to scoring: a submission's record (JSON) or the committee workbook (XLSX)."""
     if fmt == "json":
         if not submission:
-            raise typer.BadParameter("give the SUBMISSION to export as JSON")
+            raise usage("JSON으로 내보낼 제출 번호를 지정하십시오 (intake status로 확인)")
         from handoff.export import export_record
 
         record = export_record(submission, database_url)
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        console.print(f"[green]written[/green] {out} ({len(record['indicators'])} indicators, "
-                      f"{len(record['review_items'])} review items, {len(record['corrections'])} corrections)")
+        console.print(f"[green]저장했습니다[/green]: {out} (지표 {len(record['indicators'])}개, "
+                      f"검토 항목 {len(record['review_items'])}건, 보정 {len(record['corrections'])}건)")
     elif fmt == "xlsx":
         if not programme:
-            raise typer.BadParameter("give --programme for the committee workbook")
+            raise usage("위원회 통합 문서(xlsx)에는 --programme 을 지정하십시오")
         from handoff.workbook import write_workbook
+        from schemas import programme_ids
 
-        console.print(f"[green]written[/green] {write_workbook(programme, out, database_url)}")
+        if programme not in programme_ids():
+            raise usage(f"인증 사업 '{programme}'은(는) 없습니다. 가능한 값: {', '.join(programme_ids())}")
+        console.print(f"[green]저장했습니다[/green]: {write_workbook(programme, out, database_url)}")
     else:
-        raise typer.BadParameter("--format is json or xlsx")
+        raise usage("--format 은 json 또는 xlsx 입니다")
 
 
 @app.command()
@@ -267,9 +246,8 @@ def report(
     from handoff.report import write_report
 
     record = export_record(submission, database_url)
-    items = record["review_items"]
-    pdf, docx_path = write_report(record, items, record["submission_id"], out, record["version"])
-    console.print(f"[green]written[/green] {pdf} and {docx_path}")
+    pdf, docx_path = write_report(record, out, database_url)
+    console.print(f"[green]저장했습니다[/green]: {pdf}, {docx_path}")
 
 
 @app.command()
@@ -278,9 +256,9 @@ def schema(out: Path = typer.Option(None, help="Where to write it; default schem
     from schemas.export import write_export_schema
     from schemas.submission import SCHEMA_PATH, write_json_schema
 
-    console.print(f"written {write_json_schema(out or SCHEMA_PATH)}")
+    console.print(f"저장했습니다: {write_json_schema(out or SCHEMA_PATH)}")
     if out is None:
-        console.print(f"written {write_export_schema()}")
+        console.print(f"저장했습니다: {write_export_schema()}")
 
 
 @app.command()
@@ -294,17 +272,19 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
         typer.echo(json.dumps({"bundles": bundles, "submissions": submissions}, ensure_ascii=False, indent=2))
         return
     table = Table(title="접수 번들")
-    for column in ("bundle", "channel", "received", "files", "state", "detail"):
-        table.add_column(column)
+    for column in ("번들", "접수 경로", "접수 시각", "파일 수", "상태"):
+        table.add_column(column, overflow="fold")
     for b in bundles:
-        table.add_row(b["id"], b["channel"], b["received_at"] or "?", str(b["files"]), b["state"], b["detail"] or "")
+        table.add_row(b["id"], CHANNEL_KO.get(b["channel"], b["channel"]), kst_label(b["received_at"], "미기록"),
+                      str(b["files"]), BUNDLE_STATE_KO.get(b["state"], b["state"]))
     console.print(table)
     table = Table(title="제출 현황")
-    for column in ("id", "programme", "applicant", "version", "superseded by", "received", "open findings"):
-        table.add_column(column)
+    for column in ("번호", "인증 사업", "신청기관", "판", "대체한 판", "접수 시각", "미처리 검토 사항"):
+        table.add_column(column, overflow="fold")
     for r in submissions:
-        table.add_row(str(r["id"]), r["programme"] or "?", r["applicant"] or "?", str(r["version"]),
-                      str(r["superseded_by"] or ""), r["received_at"] or "", str(r["open_findings"]))
+        table.add_row(str(r["id"]), r["programme"] or "판별 불가", r["applicant"] or "미확인", f"제{r['version']}판",
+                      f"{r['superseded_by']}번" if r["superseded_by"] else "", kst_label(r["received_at"], "미기록"),
+                      f"{r['open_findings']}건")
     console.print(table)
 
 
@@ -327,12 +307,13 @@ def serve(
 
     settings = Settings.from_env(database_url=database_url, store_root=store_dir, out_root=out,
                                  secure_cookies=secure_cookies, processor=process_saved_upload)
-    console.print(f"serving on http://{host}:{port}/ (store {settings.store_root}, database {settings.database_url})")
+    console.print(f"웹 화면: http://{host}:{port}/ (보관소 {settings.store_root}, 데이터베이스 {settings.database_url})")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
 
 
 def main() -> None:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    # The operator's English log lines: on stderr, each marked as a log line so no clerk takes it for the message.
+    logging.basicConfig(level=logging.WARNING, format="[log] %(levelname)s %(name)s: %(message)s")
     app()
 
 

@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-queue_app = typer.Typer(help="The review queue (검토 대기열): findings for the reviewers to work through.",
+queue_app = typer.Typer(pretty_exceptions_enable=False, help="The review queue (검토 대기열): findings for the reviewers to work through.",
                         no_args_is_help=True, add_completion=False)
 console = Console()
 
@@ -20,13 +20,14 @@ SEVERITY_STYLE = {"blocker": "red", "warning": "yellow", "info": "cyan"}
 
 
 def _call(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Call the queue API; a refusal is printed and ends the command with exit status 1."""
+    """Call the queue API; a refusal is one Korean line (and an English log line) and exit status 1."""
+    from cli.errors import failure_ko, say_error
     from review_queue.worklist import QueueError
 
     try:
         return function(*args, **kwargs)
     except QueueError as exc:
-        console.print(f"[red]거부됨[/red] {exc}")
+        say_error(f"거부됨: {failure_ko(exc)}", f"{type(exc).__name__}: {exc}")
         raise typer.Exit(1) from None
 
 
@@ -35,11 +36,20 @@ def _echo_json(data: Any) -> None:
 
 
 def _when(value) -> str:
-    return value.astimezone().strftime("%Y-%m-%d %H:%M") if value else ""
+    from handoff.timefmt import kst_label
+
+    return kst_label(value)
+
+
+def _rule_title(rule_id: str) -> str:
+    from checks.catalogue import catalogue
+
+    rule = catalogue().get(rule_id)
+    return rule.title if rule else "기타"
 
 
 def _done(item) -> None:
-    console.print(f"#{item.id} → [bold]{item.state_ko}[/bold] ({item.state})")
+    console.print(f"#{item.id} → [bold]{item.state_ko}[/bold]")
 
 
 @queue_app.command("list")
@@ -58,7 +68,8 @@ def list_(
 ) -> None:
     """Items matching the filters (blockers first) and their counts by state and severity."""
     from review_queue.worklist import count_items, list_items
-    from schemas.vocabulary import STATE_KO
+    from checks.particles import with_particles
+    from schemas.vocabulary import SEVERITY_KO, STATE_KO
 
     filters = dict(submission=submission, rule=rule or None, severity=severity or None, state=state or None,
                    assignee=assignee or None, indicator=indicator or None, unassigned=unassigned,
@@ -69,15 +80,23 @@ def list_(
         _echo_json({"items": [i.model_dump(mode="json") for i in items], "counts": counts.model_dump()})
         return
     table = Table(title="검토 대기열")
-    for column in ("id", "제출", "심각도", "상태", "규칙", "지표", "담당", "메시지"):
-        table.add_column(column, no_wrap=column != "메시지")
+    # The id is what every other queue command takes: never folded away, whatever the terminal's width.
+    widest = max((len(f"#{i.id}") for i in items), default=2)
+    table.add_column("번호", no_wrap=True, min_width=widest, justify="right")
+    table.add_column("제출", no_wrap=True)
+    table.add_column("심각도", no_wrap=True)
+    table.add_column("상태", no_wrap=True)
+    table.add_column("지표", overflow="fold")
+    table.add_column("담당", overflow="fold")
+    table.add_column("내용", overflow="fold", ratio=1, min_width=16)
     for i in items:
         style = SEVERITY_STYLE.get(i.severity, "")
-        table.add_row(str(i.id), f"{i.submission_id} v{i.version}", f"[{style}]{i.severity}[/{style}]", i.state_ko,
-                      i.rule, i.indicator or "", i.assignee or "", i.message_ko + ("" if i.detected else " (미검출)"))
+        table.add_row(f"#{i.id}", f"{i.submission_id}(제{i.version}판)", f"[{style}]{SEVERITY_KO[i.severity]}[/{style}]",
+                      i.state_ko, i.indicator or "", i.assignee or "",
+                      with_particles(i.message_ko) + ("" if i.detected else " (미검출)"))
     console.print(table)
     states = ", ".join(f"{STATE_KO[s]} {n}" for s, n in counts.by_state.items() if n)
-    severities = ", ".join(f"{s} {n}" for s, n in counts.by_severity.items() if n)
+    severities = ", ".join(f"{SEVERITY_KO[s]} {n}" for s, n in counts.by_severity.items() if n)
     console.print(f"{counts.total}건 — 상태별: {states or '없음'} / 심각도별: {severities or '없음'}")
 
 
@@ -85,31 +104,44 @@ def list_(
 def show(item_id: int = typer.Argument(...), as_json: bool = typer.Option(False, "--json"),
          database_url: str | None = DATABASE) -> None:
     """One item with its comments, its audit trail and the corrections of its indicator."""
+    from checks.catalogue import where_ko
+    from checks.particles import with_particles
     from review_queue.worklist import allowed_actions, get_item
+    from schemas.vocabulary import ACTION_KO, SEVERITY_KO
+    from web.templating import FIELD_KO
 
     item = _call(get_item, item_id, url=database_url)
     if as_json:
         _echo_json(item.model_dump(mode="json") | {"allowed_actions": allowed_actions(item.state)})
         return
-    console.print(f"[bold]#{item.id}[/bold] {item.rule} ({item.severity}) — [bold]{item.state_ko}[/bold] ({item.state})")
-    console.print(f"제출 {item.submission_id} v{item.version} {item.applicant or ''} [{item.bundle_id}]"
-                  + (" — 이후 버전으로 대체됨" if item.superseded else ""))
-    console.print(item.message_ko)
-    where = {k: v for k, v in (item.source or {}).items() if v is not None}
+    console.print(f"[bold]#{item.id}[/bold] {_rule_title(item.rule)} ({SEVERITY_KO[item.severity]}) — "
+                  f"[bold]{item.state_ko}[/bold]", highlight=False)
+    console.print(f"제출 {item.submission_id}(제{item.version}판) {item.applicant or ''} [{item.bundle_id}]"
+                  + (" — 이후 판으로 대체됨" if item.superseded else ""), highlight=False)
+    console.print(with_particles(item.message_ko), highlight=False)
+    where = where_ko(item.source, col=True, unknown="") if item.source else None
     for label, value in (("지표", item.indicator), ("위치", where or None), ("담당", item.assignee),
                          ("처리 메모", item.resolution_note), ("보완 요청", item.supplement_note),
                          ("종결", f"{item.closed_by} {_when(item.closed_at)}" if item.closed_by else None)):
         if value:
-            console.print(f"  {label}: {value}")
+            console.print(f"  {label}: {value}", highlight=False)
     if not item.detected:
         console.print("  (최근 처리에서 더 이상 발견되지 않음)")
     _table("의견", ("언제", "누가", "내용"), [(_when(c.created_at), c.actor, c.text) for c in item.comments])
     _table("변경 이력", ("언제", "누가", "항목", "이전", "이후", "메모"),
-           [(_when(a.at), a.actor, a.field, _short(a.before), _short(a.after), a.note or "") for a in item.audit])
+           [(_when(a.at), a.actor, FIELD_KO.get(a.field, a.field), _audit_value(a.field, a.before),
+             _audit_value(a.field, a.after), a.note or "") for a in item.audit])
     _table("값 보정", ("언제", "누가", "구성", "추출값", "보정값", "메모"),
            [(_when(c.created_at), c.actor, c.component or "", _short(c.original_value),
              "(취소)" if c.withdrawn else _short(c.value), c.note or "") for c in item.corrections])
-    console.print(f"가능한 처리: {', '.join(allowed_actions(item.state)) or '없음'}")
+    console.print(f"가능한 처리: {', '.join(ACTION_KO.get(a, a) for a in allowed_actions(item.state)) or '없음'}")
+
+
+def _audit_value(field: str, value: Any) -> str:
+    from schemas.vocabulary import SEVERITY_KO, STATE_KO
+
+    words = {"state": STATE_KO, "severity": SEVERITY_KO}.get(field, {})
+    return words.get(value, _short(value)) if isinstance(value, str) else _short(value)
 
 
 def _short(value: Any) -> str:

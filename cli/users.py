@@ -6,7 +6,10 @@ import sys
 
 import typer
 
-user_app = typer.Typer(help="Accounts of the web app (intake serve): clerks, reviewers, administrators.",
+from checks.particles import with_particles
+from schemas.vocabulary import USER_ROLE_KO
+
+user_app = typer.Typer(pretty_exceptions_enable=False, help="Accounts of the web app (intake serve): clerks, reviewers, administrators.",
                        no_args_is_help=True, add_completion=False)
 DATABASE = typer.Option(None, "--database-url",
                         help="Store; default sqlite:///var/intake.db.")
@@ -15,7 +18,14 @@ DATABASE = typer.Option(None, "--database-url",
 def _password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
-    return typer.prompt("비밀번호 (10자 이상)", hide_input=True, confirmation_prompt=True)
+    # Asked twice in Korean (Typer's own confirmation prompt and its mismatch message are English).
+    for _ in range(3):
+        first = typer.prompt("비밀번호 (10자 이상)", hide_input=True)
+        if typer.prompt("비밀번호 확인 (한 번 더)", hide_input=True) == first:
+            return first
+        typer.echo("두 비밀번호가 다릅니다. 다시 입력하십시오.", err=True)
+    typer.echo("비밀번호가 세 번 일치하지 않아 그만둡니다.", err=True)
+    raise typer.Exit(1)
 
 
 @user_app.command("add")
@@ -33,9 +43,9 @@ def add(
         check_name(name), check_role(role)
         user = create_user(name, role, _password(password_stdin), display_name=display_name, url=database_url)
     except AccountError as exc:
-        typer.echo(f"거부됨: {exc}", err=True)
+        typer.echo(f"거부됨: {with_particles(str(exc))}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"created {user.role} {user.name}")
+    typer.echo(f"계정을 만들었습니다: {user.name} ({USER_ROLE_KO.get(user.role, user.role)})")
 
 
 @user_app.command("passwd")
@@ -49,14 +59,14 @@ def passwd(
 
     user = user_by_name(name, database_url)
     if user is None:
-        typer.echo(f"no user {name!r}", err=True)
+        typer.echo(f"거부됨: '{name}' 사용자가 없습니다", err=True)
         raise typer.Exit(1)
     try:
         set_password(user.id, _password(password_stdin), database_url)
     except AccountError as exc:
-        typer.echo(f"거부됨: {exc}", err=True)
+        typer.echo(f"거부됨: {with_particles(str(exc))}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"password of {name} changed")
+    typer.echo(f"{name}의 비밀번호를 바꾸었습니다 (기존 로그인은 모두 끝났습니다)")
 
 
 @user_app.command("list")
@@ -65,4 +75,5 @@ def list_(database_url: str | None = DATABASE) -> None:
     from web.accounts import list_users
 
     for user in list_users(database_url):
-        typer.echo(f"{user.name}\t{user.role}\t{'active' if user.active else 'disabled'}\t{user.display_name or ''}")
+        typer.echo(f"{user.name}\t{USER_ROLE_KO.get(user.role, user.role)}\t{'사용' if user.active else '사용 중지'}\t"
+                   f"{user.display_name or ''}")

@@ -63,10 +63,12 @@ def already_processed(entry: Path, database_url: str | None) -> str | None:
 
 
 def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path, database_url: str | None,
-                    store_root: Path | None, on_entry: Callable[[Path, bool], None] | None = None) -> IngestReport:
+                    store_root: Path | None, on_entry: Callable[[Path, bool], None] | None = None,
+                    progress: Callable[[str, int, int], None] | None = None) -> IngestReport:
     """The one ingest loop (drop folder, mailbox, ``intake ingest``): each bundle not processed before, in order.
 
-    ``on_entry(entry, done)`` is called before (``done`` False) and after (True) each entry, for progress.
+    ``on_entry(entry, done)`` is called before (``done`` False) and after (True) each entry, for progress;
+    ``progress`` is handed to ``process_bundle`` for the stages within one bundle.
     """
     report = IngestReport()
     for entry, received_at in entries:
@@ -78,7 +80,7 @@ def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path,
                 report.skipped.append(done)
             else:
                 state = process_bundle(entry, out_root / _slug(entry.stem), received_at, database_url, store_root,
-                                       return_state=True)
+                                       progress, return_state=True)
                 if state.is_completed():
                     submission = state.result()
                     report.processed.append(submission.bundle.id)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -27,6 +28,8 @@ from review_queue import store
 from schemas.submission import Submission
 
 log = logging.getLogger(__name__)
+# progress(stage, done, total): the stage a bundle is in (schemas.vocabulary.PROCESS_STAGES), handed down by the caller.
+Progress = Callable[[str, int, int], None]
 
 def _extractor_version() -> str:
     """A digest of the extractors' source: any change to them invalidates cached extractions."""
@@ -90,22 +93,32 @@ def record_task(submission: Submission, database_url: str | None) -> int:
     return store.record_submission(submission, database_url)
 
 
-def _extract_all(bundle: ReceivedBundle, store_root: Path | None) -> tuple[list[Document], int]:
+def _extract_all(bundle: ReceivedBundle, store_root: Path | None,
+                 progress: Progress) -> tuple[list[Document], int]:
     """Documents in bundle order (extracted concurrently by the flow's task runner), and how many came from the cache."""
     futures = [extract_file_task.submit(f.name, f.sha256, store_root) for f in extractable_files(bundle)]
-    states: list[State] = [future.wait() or future.state for future in futures]
+    states: list[State] = []
+    for future in futures:
+        progress("extracting", len(states), len(futures))
+        states.append(future.wait() or future.state)
+    progress("extracting", len(states), len(futures))
     return [s.result() for s in states], sum(s.name == "Cached" for s in states)
 
 
 @flow(name="process_bundle", log_prints=True, task_runner=task_runner_from_env())
 def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = None, database_url: str | None = None,
-                   store_root: Path | None = None) -> Submission:
+                   store_root: Path | None = None, progress: Progress | None = None) -> Submission:
+    progress = progress or (lambda stage, done, total: None)
+    progress("opening", 0, 0)
     bundle = open_bundle_task(Path(path), received_at)
+    progress("storing", 0, len(bundle.files))
     store_bundle_task(bundle, store_root, database_url)
     store.set_bundle_state(bundle.id, "processing", url=database_url)
     try:
-        documents, cached = _extract_all(bundle, store_root)
+        documents, cached = _extract_all(bundle, store_root, progress)
+        progress("assessing", 0, len(documents))
         submission = assess_task(bundle, documents, cached)
+        progress("recording", len(submission.findings), 0)
         write_task(submission, Path(out_dir))
         record_task(submission, database_url)
     except Exception as exc:

@@ -13,6 +13,7 @@ from pathlib import Path
 DEFAULTS = {
     "PREFECT_HOME": str(Path("var") / "prefect"),
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "DO_NOT_TRACK": "1",  # Prefect's client telemetry and its English notice (the operator may set it otherwise)
     "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "180",
     "PREFECT_LOGGING_LEVEL": "WARNING",
     "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false",

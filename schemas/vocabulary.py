@@ -25,6 +25,9 @@ OPEN_STATES = ("open", "in_review", "supplement_requested")
 CLOSED_STATES = ("resolved", "waived")
 STATE_KO = {"open": "미처리", "in_review": "검토 중", "supplement_requested": "보완 요청",
             "resolved": "해결", "waived": "예외 인정"}
+# What a reviewer does to an item (review_queue.worklist), as the command line names it.
+ACTION_KO = {"start_review": "검토 시작", "resolve": "해결", "waive": "예외 인정", "request_supplement": "보완요구",
+             "reopen": "다시 열기", "assign": "담당 지정", "comment": "의견", "correct": "값 보정"}
 
 # Bundles: how a bundle came in, and how far processing got.
 Channel = Literal["email", "usb", "folder"]
@@ -33,6 +36,10 @@ BUNDLE_STATES = ("received", "processing", "processed", "failed")
 BUNDLE_STATE_KO = {"received": "접수", "processing": "처리 중", "processed": "처리 완료", "failed": "처리 실패"}
 DELIVERIES = ("email", "post", "hand")  # what the clerk enters for an upload
 DELIVERY_KO = {"email": "전자우편", "post": "우편", "hand": "방문(인편)"}
+# The stages a bundle goes through in flows.process (its progress hook), with the words the clerk reads.
+PROCESS_STAGES = ("opening", "storing", "extracting", "assessing", "recording")
+STAGE_KO = {"opening": "번들 여는 중", "storing": "원본 보관 중", "extracting": "파일 내용 추출 중",
+            "assessing": "지표 매핑·점검 중", "recording": "결과 기록 중"}
 
 # Documents: the role a file plays in its bundle.
 DocumentRole = Literal["application", "quantitative_proposal", "qualitative_self_assessment", "service_proposal",
