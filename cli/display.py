@@ -68,7 +68,7 @@ def stages(bundles: int, label: str) -> Iterator[tuple[callable, callable]]:
 def summary_table(results: list) -> None:
     table = Table(title="처리 결과 (번들별)")
     table.add_column("번들 / 신청기관", no_wrap=True)
-    table.add_column("인증 사업")
+    table.add_column("인증 사업", overflow="fold")
     table.add_column("역할별 문서", no_wrap=True)
     table.add_column("매핑", justify="right")
     table.add_column("검토 사항", no_wrap=True)
