@@ -11,7 +11,7 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from cli.display import console, stages, summary_table
+from cli.display import console, programme_name, stages, summary_table
 from cli.errors import KoreanGroup, usage
 from cli.queue import queue_app
 from cli.users import user_app
@@ -96,7 +96,7 @@ def extract(
     (out / "document.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     console.print(f"{file.name}: {doc.media_type}, {record['pages'] or 0}쪽, 표 {len(doc.tables)}개, "
                   f"그림 {len(doc.figures)}개, 텍스트 출처 {doc.text_source}"
-                  + (f" — [red]판독 불가[/red]: {record['findings'][0]['message_ko']}" if not doc.readable else ""))
+                  + (f" — [red]판독 불가[/red]: {record['findings'][0]['params']['reason']}" if not doc.readable else ""))
     console.print(f"[green]저장했습니다[/green]: {out / 'document.json'}")
 
 
@@ -273,16 +273,16 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
         return
     table = Table(title="접수 번들")
     for column in ("번들", "접수 경로", "접수 시각", "파일 수", "상태"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column == "접수 시각")
     for b in bundles:
         table.add_row(b["id"], CHANNEL_KO.get(b["channel"], b["channel"]), kst_label(b["received_at"], "미기록"),
                       str(b["files"]), BUNDLE_STATE_KO.get(b["state"], b["state"]))
     console.print(table)
     table = Table(title="제출 현황")
     for column in ("번호", "인증 사업", "신청기관", "판", "대체한 판", "접수 시각", "미처리 검토 사항"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column, overflow="fold", no_wrap=column in ("번호", "판", "접수 시각"))
     for r in submissions:
-        table.add_row(str(r["id"]), r["programme"] or "판별 불가", r["applicant"] or "미확인", f"제{r['version']}판",
+        table.add_row(str(r["id"]), programme_name(r["programme"]), r["applicant"] or "미확인", f"제{r['version']}판",
                       f"{r['superseded_by']}번" if r["superseded_by"] else "", kst_label(r["received_at"], "미기록"),
                       f"{r['open_findings']}건")
     console.print(table)

@@ -8,6 +8,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 queue_app = typer.Typer(pretty_exceptions_enable=False, help="The review queue (검토 대기열): findings for the reviewers to work through.",
@@ -93,7 +94,7 @@ def list_(
         style = SEVERITY_STYLE.get(i.severity, "")
         table.add_row(f"#{i.id}", f"{i.submission_id}(제{i.version}판)", f"[{style}]{SEVERITY_KO[i.severity]}[/{style}]",
                       i.state_ko, i.indicator or "", i.assignee or "",
-                      with_particles(i.message_ko) + ("" if i.detected else " (미검출)"))
+                      escape(with_particles(i.message_ko)) + ("" if i.detected else " (미검출)"))
     console.print(table)
     states = ", ".join(f"{STATE_KO[s]} {n}" for s, n in counts.by_state.items() if n)
     severities = ", ".join(f"{SEVERITY_KO[s]} {n}" for s, n in counts.by_severity.items() if n)
@@ -116,25 +117,31 @@ def show(item_id: int = typer.Argument(...), as_json: bool = typer.Option(False,
         return
     console.print(f"[bold]#{item.id}[/bold] {_rule_title(item.rule)} ({SEVERITY_KO[item.severity]}) — "
                   f"[bold]{item.state_ko}[/bold]", highlight=False)
-    console.print(f"제출 {item.submission_id}(제{item.version}판) {item.applicant or ''} [{item.bundle_id}]"
-                  + (" — 이후 판으로 대체됨" if item.superseded else ""), highlight=False)
-    console.print(with_particles(item.message_ko), highlight=False)
+    console.print(escape(f"제출 {item.submission_id}(제{item.version}판) {item.applicant or ''} (번들 {item.bundle_id})"
+                         + (" — 이후 판으로 대체됨" if item.superseded else "")), highlight=False)
+    console.print(escape(with_particles(item.message_ko)), highlight=False)
     where = where_ko(item.source, col=True, unknown="") if item.source else None
     for label, value in (("지표", item.indicator), ("위치", where or None), ("담당", item.assignee),
                          ("처리 메모", item.resolution_note), ("보완 요청", item.supplement_note),
                          ("종결", f"{item.closed_by} {_when(item.closed_at)}" if item.closed_by else None)):
         if value:
-            console.print(f"  {label}: {value}", highlight=False)
+            console.print(escape(f"  {label}: {value}"), highlight=False)
     if not item.detected:
         console.print("  (최근 처리에서 더 이상 발견되지 않음)")
-    _table("의견", ("언제", "누가", "내용"), [(_when(c.created_at), c.actor, c.text) for c in item.comments])
+    _table("의견", ("언제", "누가", "내용"), [(_when(c.created_at), _actor(c.actor), c.text) for c in item.comments])
     _table("변경 이력", ("언제", "누가", "항목", "이전", "이후", "메모"),
-           [(_when(a.at), a.actor, FIELD_KO.get(a.field, a.field), _audit_value(a.field, a.before),
+           [(_when(a.at), _actor(a.actor), FIELD_KO.get(a.field, a.field), _audit_value(a.field, a.before),
              _audit_value(a.field, a.after), a.note or "") for a in item.audit])
     _table("값 보정", ("언제", "누가", "구성", "추출값", "보정값", "메모"),
-           [(_when(c.created_at), c.actor, c.component or "", _short(c.original_value),
+           [(_when(c.created_at), _actor(c.actor), c.component or "", _short(c.original_value),
              "(취소)" if c.withdrawn else _short(c.value), c.note or "") for c in item.corrections])
     console.print(f"가능한 처리: {', '.join(ACTION_KO.get(a, a) for a in allowed_actions(item.state)) or '없음'}")
+
+
+def _actor(name: str | None) -> str:
+    from review_queue.worklist.changes import PIPELINE
+
+    return "자동 처리" if name == PIPELINE else name or ""
 
 
 def _audit_value(field: str, value: Any) -> str:
@@ -158,7 +165,7 @@ def _table(title: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
     for column in columns:
         table.add_column(column)
     for row in rows:
-        table.add_row(*map(str, row))
+        table.add_row(*(escape(str(c)) for c in row))
     console.print(table)
 
 

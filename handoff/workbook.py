@@ -15,7 +15,8 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from checks.catalogue import where_ko
+from checks.catalogue import catalogue, where_ko
+from checks.particles import with_particles
 from handoff.export import export_record
 from handoff.scoring import LABEL, score_city_cohort, score_service
 from review_queue.store import list_submissions
@@ -114,13 +115,16 @@ def _service_sheet(wb: Workbook, programme_id: str, records: dict[int, dict]) ->
 
 def _findings_sheet(wb: Workbook, records: dict[int, dict]) -> None:
     ws = wb.create_sheet("미처리 검토사항")
-    header = ["신청기관", "제출 번호", "심각도", "규칙", "지표", "내용", "위치", "상태", "담당자"]
+    header = ["신청기관", "제출 번호", "심각도", "검토 사항 종류", "지표", "내용", "위치", "상태", "담당자"]
+    rules = catalogue()
     ws.append(header)
     for sid, record in sorted(records.items()):
-        for item in record["review_items"]:
+        for item in record["review_items"]:  # rule ids stay out: the committee reads the rule's title
             if item["state"] in vocabulary.OPEN_STATES:
-                ws.append([record["applicant"].get("name"), sid, SEVERITY_KO[item["severity"]], item["rule"],
-                           item.get("indicator"), item["message_ko"], where_ko(item.get("source"), unknown=""),
+                rule = rules.get(item["rule"])
+                ws.append([record["applicant"].get("name"), sid, SEVERITY_KO[item["severity"]],
+                           rule.title if rule else "기타", item.get("indicator"), with_particles(item["message_ko"]),
+                           where_ko(item.get("source"), unknown=""),
                            vocabulary.STATE_KO.get(item["state"], item["state"]), item.get("assignee")])
                 if item["severity"] == "blocker":
                     for cell in ws[ws.max_row]:

@@ -71,7 +71,7 @@ def test_correction_reaches_json_workbook_and_report(cohort, tmp_path):
     assert ws.cell(r := row, col).value == 5 and "추출 값: 4" in ws.cell(r, col).comment.text
     assert ws.cell(3, col).value == "배점 10" and ws.cell(4, col).value == "단위: 건"
 
-    pdf, docx_path = write_report(record, record["review_items"], sid, tmp_path)
+    pdf, docx_path = write_report(record, tmp_path, url)
     assert docx_path.exists()
     with pdfplumber.open(pdf) as doc:
         text = "\n".join(page.extract_text() or "" for page in doc.pages)
@@ -106,7 +106,7 @@ def test_workbook_matches_the_submissions(cohort, tmp_path):
 def test_report_lists_missing_documents_and_decides(cohort, tmp_path):
     url, ids, _ = cohort
     record = export_record(ids["푸른군"], url)
-    pdf, _ = write_report(record, record["review_items"], ids["푸른군"], tmp_path)
+    pdf, _ = write_report(record, tmp_path, url)
     with pdfplumber.open(pdf) as doc:
         text = "\n".join(page.extract_text() or "" for page in doc.pages)
     assert "푸른군" in text and "보완 필요" in text and "정성지표" in text and "C-9-2" in text

@@ -386,7 +386,7 @@ def test_cli_round_trip(database_url, bundles):
     assert ["pipeline", "kim", "kim"] == [a["actor"] for a in detail["audit"]] and detail["allowed_actions"] == ["reopen"]
 
     again = _intake("resolve", str(item_id), url=database_url)
-    assert again.returncode == 1 and "cannot resolve" in again.stdout
+    assert again.returncode == 1 and "해결할 수 없습니다" in again.stderr and "Traceback" not in again.stderr
     no_reason = _intake("waive", str(item_id), url=database_url)
     assert no_reason.returncode != 0
 

@@ -198,4 +198,4 @@ def test_a_drop_folder_goes_on_past_a_bundle_that_cannot_be_opened(tmp_path):
                            str(tmp_path / "out")], cwd=root, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "처리 실패" in done.stdout and "a_사라진 파일.zip" in done.stdout
-    assert "1 processed" in done.stdout
+    assert "새로 처리 1건" in done.stdout

@@ -103,4 +103,4 @@ def test_summary_table_printed(processed):
     out = processed["stdout"]
     for name in ("한빛시", "푸른군", "도시이음모빌리티"):
         assert name in out
-    assert "mapped" in out and "blocker" in out and "신청서" in out
+    assert "매핑" in out and "보완 필수" in out and "신청서" in out

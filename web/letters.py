@@ -15,13 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from checks.catalogue import where_ko
-from handoff.report import Section, write_docx, write_pdf
+from checks.particles import with_particles
+from handoff.report import Section, report_words, write_docx, write_pdf
+from handoff.timefmt import kst_label
 from review_queue.database import engine_for, now_utc
 from review_queue.web_tables import SupplementLetter
 from review_queue.worklist import Item, list_items
 from web.overview import programme_title
 from web.sources import locate
-from web.timefmt import KST, kst
+from schemas.vocabulary import USER_ROLE_KO
+from web.timefmt import KST
 
 WEEKDAYS_KO = "월화수목금토일"
 
@@ -52,11 +55,22 @@ def letter_rows(items: list[Item], record: dict) -> list[list[str]]:
     rows = [["번호", "보완 요구 사항", "관련 문서", "위치"]]
     for n, item in enumerate(items, 1):
         ref = locate(item, record)
-        what = item.supplement_note or item.message_ko
+        what = with_particles(item.supplement_note or item.message_ko)
         if item.indicator and item.indicator not in what:
             what = f"[{item.indicator}] {what}"
         rows.append([str(n), what, ref.file if ref else "-", where_ko(ref, file=False, unknown="-")])
     return rows
+
+
+def signer(author_name: str, url: str | None) -> str:
+    """How the letter is signed: the author's role in Korean and the name shown in the app (never a login name)."""
+    from web.accounts import user_by_name
+
+    user = user_by_name(author_name, url)
+    if user is None:
+        return "담당자"
+    role = USER_ROLE_KO.get(user.role, "담당")
+    return f"{role} {user.display_name}" if user.display_name else f"{role}자" if role.endswith("담당") else role
 
 
 def outline(record: dict, submission: dict, items: list[Item], deadline: date,
@@ -69,7 +83,7 @@ def outline(record: dict, submission: dict, items: list[Item], deadline: date,
         ["수신", f"{applicant} (담당자)"],
         ["신청 사업", title_],
         ["제출 번호", f"{submission['id']} (제{submission['version']}판, 번들 {submission['bundle_id']})"],
-        ["접수 일시", kst(received) if received else "미기록"],
+        ["접수 일시", kst_label(received, "미기록")],
         ["보완 기한", deadline_ko(deadline)],
     ])
     body = Section("보완 요청", paragraphs=[
@@ -78,13 +92,15 @@ def outline(record: dict, submission: dict, items: list[Item], deadline: date,
         " (전자우편, 우편 또는 방문).",
     ])
     listing = Section("보완 요구 사항", table=letter_rows(items, record))
-    closing = Section("작성", paragraphs=[f"{datetime.now(KST):%Y-%m-%d} · 담당 {author}",
+    agency = report_words().get(record.get("programme"), {}).get("operating_agency", "운영기관")
+    closing = Section("작성", paragraphs=[f"{datetime.now(KST):%Y-%m-%d} · {agency} {author}",
                                         "기한 내 보완이 어려운 경우 기한 전에 담당자에게 알려 주시기 바랍니다."])
     return "보완요구서", [overview, body, listing, closing]
 
 
 def issue_letter(submission_id: int, deadline: date, author_name: str, author_label: str, url: str) -> LetterInfo:
-    """Write and keep the letter for the submission's items now marked supplement_requested."""
+    """Write and keep the letter for the submission's items now marked supplement_requested (signed with the
+    author's Korean role and display name from the account; ``author_label`` is kept for the callers)."""
     from web.overview import submission_row
 
     found = submission_row(url, submission_id)
@@ -97,7 +113,7 @@ def issue_letter(submission_id: int, deadline: date, author_name: str, author_la
     if not items:
         raise LetterError("보완 요청 상태인 항목이 없습니다. 먼저 항목에 보완요구를 표시하십시오")
     submission = {"id": row.id, "version": row.version, "bundle_id": row.bundle_id, "received_at": row.received_at}
-    title, sections = outline(record, submission, items, deadline, author_label)
+    title, sections = outline(record, submission, items, deadline, signer(author_name, url))
     with tempfile.TemporaryDirectory(prefix="intake-letter-") as tmp:
         pdf = write_pdf(title, sections, Path(tmp) / "letter.pdf").read_bytes()
         docx = write_docx(title, sections, Path(tmp) / "letter.docx").read_bytes()
