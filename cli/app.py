@@ -16,7 +16,7 @@ from cli.errors import KoreanGroup, usage
 from cli.queue import queue_app
 from cli.users import user_app
 from handoff.timefmt import kst_label
-from schemas.vocabulary import BUNDLE_STATE_KO, CHANNEL_KO
+from schemas.vocabulary import BUNDLE_STATE_KO
 
 app = typer.Typer(cls=KoreanGroup, help="Evidence intake for the smart city certification programmes (스마트도시 인증).",
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
@@ -267,15 +267,18 @@ def status(as_json: bool = typer.Option(False, "--json", help="Machine-readable 
     """Bundles with their processing state, and submissions with their versions."""
     from review_queue.store import list_bundles, list_submissions
 
+    from handoff.delivery import delivery_ko, entered_deliveries
+
     bundles, submissions = list_bundles(database_url), list_submissions(database_url)
     if as_json:
         typer.echo(json.dumps({"bundles": bundles, "submissions": submissions}, ensure_ascii=False, indent=2))
         return
+    entered = entered_deliveries(database_url)
     table = Table(title="접수 번들")
     for column in ("번들", "접수 경로", "접수 시각", "파일 수", "상태"):
-        table.add_column(column, overflow="fold", no_wrap=column == "접수 시각")
+        table.add_column(column, overflow="fold", no_wrap=column in ("번들", "접수 시각", "상태"))
     for b in bundles:
-        table.add_row(b["id"], CHANNEL_KO.get(b["channel"], b["channel"]), kst_label(b["received_at"], "미기록"),
+        table.add_row(b["id"], delivery_ko(b["id"], b["channel"], entered), kst_label(b["received_at"], "미기록"),
                       str(b["files"]), BUNDLE_STATE_KO.get(b["state"], b["state"]))
     console.print(table)
     table = Table(title="제출 현황")

@@ -16,6 +16,7 @@ import yaml
 
 from checks.catalogue import where_ko
 from checks.particles import with_particles
+from handoff.delivery import delivery_ko, entered_deliveries
 from handoff.layout import BarChart, Section
 from handoff.render_docx import write_docx
 from handoff.render_pdf import write_pdf
@@ -23,7 +24,7 @@ from handoff.report_scores import score_sections
 from handoff.timefmt import kst_label, now_kst_label
 from schemas import load_programme
 from schemas.programme import CityProgramme
-from schemas.vocabulary import CHANNEL_KO, NO_KO, OPEN_STATES, SEVERITIES, SEVERITY_KO, STATE_KO, YES_KO
+from schemas.vocabulary import NO_KO, OPEN_STATES, SEVERITIES, SEVERITY_KO, STATE_KO, YES_KO
 
 __all__ = ["BarChart", "Section", "decision", "outline", "write_docx", "write_pdf", "write_report"]
 REPORT_WORDS = Path(__file__).with_name("report.yaml")
@@ -57,7 +58,7 @@ def _open(items: list[dict]) -> list[dict]:
     return [i for i in items if i.get("state", "open") in OPEN_STATES]
 
 
-def _overview(record: dict, programme, verdict: str) -> Section:
+def _overview(record: dict, programme, verdict: str, delivery: str) -> Section:
     applicant, bundle = record.get("applicant", {}), record.get("bundle", {})
     rows = [["항목", "내용"],
             ["신청기관", applicant.get("name") or "미확인"],
@@ -65,7 +66,7 @@ def _overview(record: dict, programme, verdict: str) -> Section:
     if isinstance(programme, CityProgramme):
         rows.append(["신청 유형(규모)", programme.size_class_ko(applicant.get("city_size"))])
     rows += [["제출 번호", f"{record['submission_id']} (제{record['version']}판)"],
-             ["접수 경로", CHANNEL_KO.get(bundle.get("channel"), "미확인")],
+             ["접수 경로", delivery],
              ["접수 시각", kst_label(bundle.get("received_at"), "미기록")],
              ["번들", bundle.get("id", "")],
              ["판정", verdict]]
@@ -170,9 +171,11 @@ def _findings(items: list[dict]) -> list[Section]:
     return sections
 
 
-def outline(record: dict, cohort_records: dict | None = None) -> tuple[str, list[str], list[Section]]:
+def outline(record: dict, cohort_records: dict | None = None,
+            delivery: str | None = None) -> tuple[str, list[str], list[Section]]:
     """(title, header lines, sections) of the report on ``record`` (an export record); ``cohort_records``
-    (submission id → export record, this one included) place its preliminary score among its size class."""
+    (submission id → export record, this one included) place its preliminary score among its size class;
+    ``delivery`` is how the bundle came as the clerk entered it (handoff.delivery), else its channel's label."""
     programme = load_programme(record["programme"]) if record.get("programme") else None
     words = report_words().get(record.get("programme"), {})
     items = record.get("review_items", [])
@@ -182,7 +185,9 @@ def outline(record: dict, cohort_records: dict | None = None) -> tuple[str, list
               + (f" · {words['announcement']}" if words.get("announcement") else ""),
               f"신청기관: {record.get('applicant', {}).get('name') or '미확인'} · "
               f"제출 번호 {record['submission_id']} (제{record['version']}판) · 작성 {now_kst_label()}"]
-    sections = [_overview(record, programme, verdict)]
+    bundle = record.get("bundle", {})
+    delivery = delivery or delivery_ko(bundle.get("id"), bundle.get("channel"), {})
+    sections = [_overview(record, programme, verdict, delivery)]
     if programme is not None:
         sections.append(_documents(record, programme))
     if isinstance(programme, CityProgramme):
@@ -210,7 +215,9 @@ def write_report(record: dict, out_dir: Path, url: str | None = None,
 
         cohort_records = cohort(record["programme"], url)
         cohort_records[record["submission_id"]] = record
-    title, header, sections = outline(record, cohort_records)
+    bundle = record.get("bundle", {})
+    delivery = delivery_ko(bundle.get("id"), bundle.get("channel"), entered_deliveries(url))
+    title, header, sections = outline(record, cohort_records, delivery)
     stem = f"예비검토_{record['submission_id']}"
     running = f"예비검토 결과 · {record.get('applicant', {}).get('name') or ''} · 제{record['version']}판"
     return (write_pdf(title, sections, out_dir / f"{stem}.pdf", header, running),

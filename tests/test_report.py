@@ -79,3 +79,21 @@ def test_table_columns_keep_long_words_whole(tmp_path):
     with pdfplumber.open(pdf) as doc:
         words = {w["text"] for page in doc.pages for w in page.extract_words()}
     assert "PdfminerExceptionWasRaisedHere.pdf" in words and "근거자료_스캔본_최종_수정본_2025.pdf" in words
+
+
+def test_delivery_shown_as_the_clerk_entered_it(cohort, tmp_path):
+    """A USB zip handed in at the web desk as 우편 is reported as 우편, not as USB."""
+    from sqlalchemy.orm import Session
+
+    from review_queue.database import engine_for
+    from review_queue.web_tables import WebUpload
+
+    url, ids, paths = cohort
+    record = export_record(ids["푸른군"], url)
+    before = "\n".join(_pages(write_report(record, tmp_path / "before", url)[0]))
+    assert "USB" in before
+    with Session(engine_for(url)) as session, session.begin():
+        session.add(WebUpload(created_by="clerk", delivery="post", received_at=None, entry=str(paths[2]),
+                              file_names=[paths[2].name], bundle_id=record["bundle"]["id"], state="done"))
+    after = "\n".join(_pages(write_report(record, tmp_path / "after", url)[0]))
+    assert re.search(r"접수 경로 우편", after) and "USB" not in after

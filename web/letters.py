@@ -58,7 +58,8 @@ def letter_rows(items: list[Item], record: dict) -> list[list[str]]:
         what = with_particles(item.supplement_note or item.message_ko)
         if item.indicator and item.indicator not in what:
             what = f"[{item.indicator}] {what}"
-        rows.append([str(n), what, ref.file if ref else "-", where_ko(ref, file=False, unknown="-")])
+        where = ref.location if ref else None  # the Provenance of a SourceRef (web.sources)
+        rows.append([str(n), what, where.file if where else "-", where_ko(where, file=False, unknown="-")])
     return rows
 
 
