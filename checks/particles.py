@@ -32,4 +32,10 @@ def with_particles(text: str) -> str:
     """``text`` with every written-out alternation (`이(가)`, `을(를)` …) replaced by the particle that fits."""
     if not text or "(" not in text:
         return text
-    return _PATTERN.sub(lambda m: m.group(1) + tossi.pick(_spoken(m.group(1)), _MARKERS[m.group(2)]), text)
+    return _PATTERN.sub(lambda m: m.group(1) + _pick(m.group(1), _MARKERS[m.group(2)]), text)
+
+
+def _pick(word: str, particle: str) -> str:
+    picked = tossi.pick(_spoken(word), particle)
+    # A word tossi cannot read (`…` for a value not given) still gets one form, never the written-out pair.
+    return tossi.pick("가", particle) if "(" in picked else picked

@@ -398,7 +398,7 @@ def test_item_shows_value_components_recomputed_and_rule(web):
     html = kim.get(f"/items/{item_id(web, 'indicator.recompute_mismatch')}").text
     assert 'id="value-extracted">3.11 개/만명' in html and 'id="value-recomputed">3.112' in html
     assert "(A + B) / C" in html and "인구수(만명)" in html and "4.82" in html
-    assert "지표값 재계산 불일치" in html and "규칙 설명" in html and "{code}" in html  # the rule's template
+    assert "지표값 재계산 불일치" in html and "규칙 설명" in html and "{code}" not in html  # rendered, not the template
 
 
 def test_correction_flows_into_effective_record_and_keeps_the_extracted_value(web):
