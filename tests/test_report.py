@@ -3,7 +3,9 @@ formats, columns that keep words whole, the preliminary score placed in its size
 
 from __future__ import annotations
 
+import os
 import re
+from pathlib import Path
 
 import docx
 import pdfplumber
@@ -53,6 +55,21 @@ def test_report_lists_every_indicator_and_numbers_every_page(cohort, tmp_path, a
     docx_text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
         cell.text for table in document.tables for row in table.rows for cell in row.cells)
     assert set(record["indicators"]) <= set(re.findall(r"[A-C]-\d+-\d+", docx_text))
+    if os.environ.get("INTAKE_REPORT_SCREENSHOT") and applicant == "한빛시":
+        _first_page_png(pdf, Path(os.environ["INTAKE_REPORT_SCREENSHOT"]))
+
+
+def _first_page_png(pdf: Path, target: Path) -> None:
+    """The report's first page as a small PNG for the README (pypdfium2, 256 colours)."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(str(pdf))
+    try:
+        image = document[0].render(scale=1.25).to_pil()
+    finally:
+        document.close()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    image.convert("P", palette=1, colors=64).save(target, optimize=True)
 
 
 def test_city_report_has_values_units_stages_and_size_class_place(cohort, tmp_path):
