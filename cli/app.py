@@ -40,10 +40,21 @@ def _parse_time(value: str | None) -> datetime | None:
     try:
         when = datetime.fromisoformat(value)
     except ValueError as exc:
-        raise usage(f"--received-at 값 '{value}'은(는) 시각이 아닙니다. 예: 2025-09-22T14:05+09:00") from exc
+        raise usage(f"--received-at 값 '{value}'은(는) 시각이 아닙니다. 예: 2025-09-22T14:05+09:00",
+                    f"--received-at {value!r} is not an ISO time") from exc
     if when.tzinfo is None:
-        raise usage("--received-at에 시간대를 붙이십시오. 예: 2025-09-22T14:05+09:00 (KST)")
+        raise usage("--received-at에 시간대를 붙이십시오. 예: 2025-09-22T14:05+09:00 (KST)",
+                    "--received-at without a UTC offset")
     return when
+
+
+def _refuse_empty(path: Path) -> None:
+    """A folder with no file in it (or only system files) is no bundle: refused before anything is stored."""
+    from intake.archives import is_junk
+
+    if path.is_dir() and not any(p.is_file() and not is_junk(p.relative_to(path).as_posix()) for p in path.rglob("*")):
+        raise usage(f"'{path}'은(는) 빈 폴더라 접수할 번들이 아닙니다 (제출 파일이 든 폴더, 메일 또는 압축 파일을 지정하십시오)",
+                    f"{path} is an empty folder, not a bundle")
 
 
 @app.command()
@@ -55,6 +66,7 @@ def process(
 ) -> None:
     """Process one bundle end to end and write OUT/submission.json."""
     when = _parse_time(received_at)
+    _refuse_empty(bundle)
     _orchestrator()
     from flows.process import process_bundle
 
@@ -134,7 +146,9 @@ def ingest(
 ) -> None:
     """Take bundles in: store every byte once, then process each (already processed bundles are skipped)."""
     if sum(x is not None for x in (path, drop, imap)) != 1:
-        raise usage("번들 경로, --drop 폴더, --imap 주소 중 하나만 지정하십시오")
+        raise usage("번들 경로, --drop 폴더, --imap 주소 중 하나만 지정하십시오", "ingest needs exactly one of PATH, --drop, --imap")
+    if path is not None:
+        _refuse_empty(path)
     _orchestrator()
     from flows.ingest import drop_entries, ingest_mailbox, process_entries
 
@@ -168,7 +182,7 @@ def watch(
     from flows.deployments import serve_here
 
     if drop is None and imap is None:
-        raise usage("--drop 폴더나 --imap 주소를 지정하십시오 (둘 다도 됩니다)")
+        raise usage("--drop 폴더나 --imap 주소를 지정하십시오 (둘 다도 됩니다)", "watch needs --drop or --imap")
     serve_here(drop, imap, out, every)
 
 
@@ -214,7 +228,7 @@ def export(
     """Hand structured data to scoring: a submission's record (JSON) or the committee workbook (XLSX)."""
     if fmt == "json":
         if not submission:
-            raise usage("JSON으로 내보낼 제출 번호를 지정하십시오 (intake status로 확인)")
+            raise usage("JSON으로 내보낼 제출 번호를 지정하십시오 (intake status로 확인)", "export --format json needs a SUBMISSION")
         from handoff.export import export_record
 
         record = export_record(submission, database_url)
@@ -224,15 +238,16 @@ def export(
                       f"검토 항목 {len(record['review_items'])}건, 보정 {len(record['corrections'])}건)")
     elif fmt == "xlsx":
         if not programme:
-            raise usage("위원회 통합 문서(xlsx)에는 --programme 을 지정하십시오")
+            raise usage("위원회 통합 문서(xlsx)에는 --programme 을 지정하십시오", "export --format xlsx needs --programme")
         from handoff.workbook import write_workbook
         from schemas import programme_ids
 
         if programme not in programme_ids():
-            raise usage(f"인증 사업 '{programme}'은(는) 없습니다. 가능한 값: {', '.join(programme_ids())}")
+            raise usage(f"인증 사업 '{programme}'은(는) 없습니다. 가능한 값: {', '.join(programme_ids())}",
+                        f"unknown programme {programme!r}")
         console.print(f"[green]저장했습니다[/green]: {write_workbook(programme, out, database_url)}")
     else:
-        raise usage("--format 은 json 또는 xlsx 입니다")
+        raise usage("--format 은 json 또는 xlsx 입니다", f"unknown export format {fmt!r}")
 
 
 @app.command()

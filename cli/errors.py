@@ -24,11 +24,15 @@ USAGE_EXIT, FAILURE_EXIT = 2, 1
 
 
 class KoreanUsageError(click.UsageError):
-    """A usage error whose message is already the Korean line for the clerk."""
+    """A usage error whose message is already the Korean line for the clerk; ``log_en`` is the operator's."""
+
+    def __init__(self, message_ko: str, log_en: str):
+        super().__init__(message_ko)
+        self.log_en = log_en
 
 
-def usage(message_ko: str) -> KoreanUsageError:
-    return KoreanUsageError(message_ko)
+def usage(message_ko: str, log_en: str) -> KoreanUsageError:
+    return KoreanUsageError(message_ko, log_en)
 
 
 def say_error(message_ko: str, log_en: str | None = None) -> None:
@@ -104,7 +108,7 @@ class KoreanGroup(TyperGroup):
                 line = _usage_ko(exc)
             except Exception:  # noqa: BLE001 - a usage error must still read as one line
                 line = "명령의 형식이 맞지 않습니다 ('intake --help'로 사용법을 확인하십시오)"
-            say_error(line, f"usage error: {exc.format_message()}")
+            say_error(line, f"usage error: {getattr(exc, 'log_en', None) or exc.format_message()}")
             sys.exit(USAGE_EXIT)
         except Abort:
             say_error("중단했습니다.")

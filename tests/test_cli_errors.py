@@ -38,9 +38,13 @@ def _clerk_lines(run: subprocess.CompletedProcess) -> list[str]:
     (("no-such-command",), 2),
     (("status", "--no-such-option"), 2),
     (("ingest",), 2),
+    (("process", "{empty}", "--out", "x"), 2),  # an empty folder is no bundle
 ])
 def test_error_is_one_korean_line_and_an_english_log_line(tmp_path, args, status):
-    run = _intake(tmp_path, *args)
+    empty = tmp_path / "빈 폴더"
+    (empty / "하위").mkdir(parents=True)
+    (empty / ".DS_Store").write_bytes(b"\0")
+    run = _intake(tmp_path, *(a.format(empty=empty) for a in args))
     assert run.returncode == status, run.stdout + run.stderr
     assert "Traceback" not in run.stdout + run.stderr
     lines = _clerk_lines(run)
