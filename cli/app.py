@@ -106,8 +106,9 @@ def extract(
     record = document_record(doc, out / "figures")
     record["findings"] = [f.model_dump(mode="json", exclude_none=True) for f in document_findings(doc)]
     (out / "document.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    console.print(f"{file.name}: {doc.media_type}, {record['pages'] or 0}쪽, 표 {len(doc.tables)}개, "
-                  f"그림 {len(doc.figures)}개, 텍스트 출처 {doc.text_source}"
+    source_ko = {"text_layer": "문서의 글자", "ocr": "OCR 판독", "mixed": "글자와 OCR 판독", "none": "없음"}
+    console.print(f"{file.name}: {record['pages'] or 0}쪽, 표 {len(doc.tables)}개, "
+                  f"그림 {len(doc.figures)}개, 텍스트 출처 {source_ko.get(doc.text_source, doc.text_source)}"
                   + (f" — [red]판독 불가[/red]: {record['findings'][0]['params']['reason']}" if not doc.readable else ""))
     console.print(f"[green]저장했습니다[/green]: {out / 'document.json'}")
 
