@@ -154,13 +154,13 @@ def test_cli_ingest_twice_then_status_and_verify(tmp_path):
         return done.stdout
 
     first = run("ingest", str(sample), "--received-at", "2025-09-23T11:30+09:00", "--out", str(tmp_path / "out"))
-    assert "1 processed, 0 already processed" in first
+    assert "새로 처리 1건, 이미 처리되어 건너뜀 0건" in first
     second = run("ingest", str(sample), "--out", str(tmp_path / "out"))
-    assert "0 processed, 1 already processed" in second
+    assert "새로 처리 0건, 이미 처리되어 건너뜀 1건" in second
     status = json.loads(run("status", "--json"))
     assert [b["state"] for b in status["bundles"]] == ["processed"]
     assert status["submissions"][0]["applicant"] == "푸른군"
-    assert "OK" in run("verify")
+    assert "정상" in run("verify")
 
 
 def test_an_empty_folder_is_one_finding_and_a_valid_bag(tmp_path):
