@@ -58,3 +58,15 @@ def test_missing_submission_names_the_number(tmp_path):
     line = _clerk_lines(_intake(tmp_path, "report", "99999", "--out", str(tmp_path / "r")))[0]
     assert "99999" in line and "제출" in line
     assert not (tmp_path / "r").exists()  # nothing written for a submission that is not there
+
+
+def test_password_is_asked_twice_in_korean(tmp_path):
+    intake = Path(sys.executable).with_name("intake")
+    run = subprocess.run([str(intake), "user", "add", "pak", "--role", "reviewer", "--database-url",
+                          f"sqlite:///{tmp_path / 'u.db'}"], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                         input="a-long-password\nb-long-password\na-long-password\na-long-password\n",
+                         start_new_session=True)  # no terminal: getpass reads stdin
+    shown = run.stdout + run.stderr
+    assert run.returncode == 0, shown
+    assert "비밀번호 확인" in shown and "두 비밀번호가 다릅니다" in shown and "계정을 만들었습니다: pak (검토위원)" in shown
+    assert "Repeat for confirmation" not in shown and "do not match" not in shown
