@@ -74,10 +74,11 @@ def _table(rows: list[list[str]], style: ParagraphStyle) -> Table:
 def chart_drawing(chart: BarChart, width: float = TEXT_WIDTH, height: float = 190) -> Drawing:
     """The cohort's bars, the applicant's in red, the threshold as a dashed line."""
     register_font()
-    width = min(width, 140 + 45 * len(chart.values))  # a few bars stay bars, not slabs
+    width = min(width, 220 + 45 * len(chart.values))  # a few bars stay bars, not slabs
     drawing = Drawing(width, height)
     bars = VerticalBarChart()
-    bars.x, bars.y, bars.width, bars.height = 45, 40, width - 60, height - 65
+    # room on the right for the threshold's label, beside the plot rather than over a bar
+    bars.x, bars.y, bars.width, bars.height = 45, 40, width - 135, height - 65
     bars.data = [chart.values or [0]]
     top = max([*chart.values, chart.line or 0, 1]) * 1.1
     bars.valueAxis.valueMin, bars.valueAxis.valueMax = 0, top
@@ -97,8 +98,8 @@ def chart_drawing(chart: BarChart, width: float = TEXT_WIDTH, height: float = 19
         y = bars.y + bars.height * chart.line / top
         drawing.add(Line(bars.x, y, bars.x + bars.width, y, strokeColor=colors.HexColor("#444444"),
                          strokeDashArray=[3, 2], strokeWidth=0.8))
-        drawing.add(String(bars.x + bars.width, y + 3, chart.line_label, fontName=FONT_NAME, fontSize=7,
-                           textAnchor="end"))
+        drawing.add(String(bars.x + bars.width + 4, y - 2, chart.line_label, fontName=FONT_NAME, fontSize=7,
+                           textAnchor="start"))
     drawing.add(String(width / 2, height - 12, chart.title, fontName=FONT_NAME, fontSize=9, textAnchor="middle"))
     return drawing
 
