@@ -105,10 +105,21 @@ def _extract_all(bundle: ReceivedBundle, store_root: Path | None,
     return [s.result() for s in states], sum(s.name == "Cached" for s in states)
 
 
+def _never_failing(progress: Progress | None) -> Progress:
+    """The caller's hook, whose failure (a closed terminal, a lost browser) never fails the bundle."""
+    def report(stage: str, done: int, total: int) -> None:
+        try:
+            if progress is not None:
+                progress(stage, done, total)
+        except Exception:  # noqa: BLE001 - showing progress is never worth a failed bundle
+            log.warning("progress hook failed at %s", stage, exc_info=True)
+    return report
+
+
 @flow(name="process_bundle", log_prints=True, task_runner=task_runner_from_env())
 def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = None, database_url: str | None = None,
                    store_root: Path | None = None, progress: Progress | None = None) -> Submission:
-    progress = progress or (lambda stage, done, total: None)
+    progress = _never_failing(progress)
     progress("opening", 0, 0)
     bundle = open_bundle_task(Path(path), received_at)
     progress("storing", 0, len(bundle.files))
