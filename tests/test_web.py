@@ -545,7 +545,7 @@ def test_intake_user_add_from_the_command_line(tmp_path):
     assert _intake("user", "add", "pipeline", "--role", "admin", "--password-stdin", url=url,
                    stdin="pipeline-password\n").returncode == 1
     listed = _intake("user", "list", url=url)
-    assert "choi\treviewer\tactive" in listed.stdout
+    assert "choi\t검토위원\t사용" in listed.stdout
 
 
 def test_password_hashes_are_argon2(web):
