@@ -48,9 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    from web.routes import admin, auth, intake, items, queue, submissions
+    from web.routes import admin, auth, intake, items, queue, submissions, values
 
-    for module in (auth, queue, items, submissions, intake, admin):
+    for module in (auth, queue, items, values, submissions, intake, admin):
         app.include_router(module.router)
     _error_handlers(app)
     return app
