@@ -90,11 +90,22 @@ def record_task(submission: Submission, database_url: str | None) -> int:
     return store.record_submission(submission, database_url)
 
 
-def _extract_all(bundle: ReceivedBundle, store_root: Path | None) -> tuple[list[Document], int]:
-    """Documents in bundle order (extracted concurrently by the flow's task runner), and how many came from the cache."""
+def _extract_all(bundle: ReceivedBundle, store_root: Path | None, on_file=None) -> tuple[list[Document], int]:
+    """Documents in bundle order (extracted concurrently by the flow's task runner), and how many came from the cache.
+    ``on_file(k, n)`` is told as the k-th of n files is done (in bundle order), for progress."""
     futures = [extract_file_task.submit(f.name, f.sha256, store_root) for f in extractable_files(bundle)]
-    states: list[State] = [future.wait() or future.state for future in futures]
+    states: list[State] = []
+    for future in futures:
+        future.wait()
+        states.append(future.state)
+        if on_file is not None:
+            on_file(len(states), len(futures))
     return [s.result() for s in states], sum(s.name == "Cached" for s in states)
+
+
+def _stage(bundle_id: str, database_url: str | None, stage: str) -> None:
+    """The stage a processing bundle is in, as the web desk reads it (``extracting 2/5``, ``mapping``)."""
+    store.set_bundle_state(bundle_id, "processing", stage, url=database_url)
 
 
 @flow(name="process_bundle", log_prints=True, task_runner=task_runner_from_env())
@@ -102,10 +113,14 @@ def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = Non
                    store_root: Path | None = None) -> Submission:
     bundle = open_bundle_task(Path(path), received_at)
     store_bundle_task(bundle, store_root, database_url)
-    store.set_bundle_state(bundle.id, "processing", url=database_url)
+    n_files = len(extractable_files(bundle))
+    _stage(bundle.id, database_url, f"extracting 0/{n_files}")
     try:
-        documents, cached = _extract_all(bundle, store_root)
+        documents, cached = _extract_all(bundle, store_root,
+                                         lambda k, n: _stage(bundle.id, database_url, f"extracting {k}/{n}"))
+        _stage(bundle.id, database_url, "mapping")
         submission = assess_task(bundle, documents, cached)
+        _stage(bundle.id, database_url, "recording")
         write_task(submission, Path(out_dir))
         record_task(submission, database_url)
     except Exception as exc:

@@ -81,4 +81,6 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(QueueError)
     async def queue_refused(request: Request, exc: QueueError):
-        return _error_page(request, QUEUE_STATUS.get(type(exc), 409), f"처리할 수 없습니다: {exc}")
+        from web.queue_errors import queue_error_ko
+
+        return _error_page(request, QUEUE_STATUS.get(type(exc), 409), queue_error_ko(exc))
