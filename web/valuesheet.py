@@ -200,9 +200,12 @@ def value_sheet(record: dict, items: list) -> ValueSheet | None:
     return _service(programme, record, by_indicator)
 
 
-def _sources_sha(record: dict, sources: list[dict | None]) -> set[str]:
-    shas = {f.get("name"): f.get("sha256") for f in (record.get("bundle") or {}).get("files") or []}
-    return {shas.get(s.get("file"), s.get("file")) for s in sources if s and s.get("file")}
+def _documents(entry: dict) -> set[tuple]:
+    """The files and pages (or sheets) an indicator was read from, and its evidence pages: a new version sends new
+    bytes under the same names, so a document counts as changed when the value comes from another file or page."""
+    sources = [entry.get("source"), *(entry.get("component_sources") or {}).values()]
+    places = {(s.get("file"), s.get("page"), s.get("sheet")) for s in sources if s and s.get("file")}
+    return places | {("evidence", page) for page in entry.get("evidence_pages") or []}
 
 
 def mark_changes(sheet: ValueSheet, record: dict, previous: ValueSheet, previous_record: dict) -> None:
@@ -224,9 +227,7 @@ def mark_changes(sheet: ValueSheet, record: dict, previous: ValueSheet, previous
             row.changes.append("component")
         now, then = now_entries.get(row.code) or {}, old_entries.get(row.code) or {}
         if now and then:
-            now_docs = _sources_sha(record, [now.get("source"), *(now.get("component_sources") or {}).values()])
-            then_docs = _sources_sha(previous_record, [then.get("source"), *(then.get("component_sources") or {}).values()])
-            if now_docs != then_docs:
+            if _documents(now) != _documents(then):
                 row.changes.append("document")
     old_stages = {r.key: r for a in previous.areas for r in a.rows}
     for area in sheet.areas:
