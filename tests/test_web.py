@@ -155,10 +155,10 @@ def test_health_and_sign_in_need_no_session(web):
 def test_every_route_requires_a_session(web):
     client = web["client"]
     checked = 0
-    from web.routes import admin, auth, intake, items, submissions
+    from web.routes import admin, auth, intake, items, submissions, values
     from web.routes import queue as queue_routes
 
-    routes = [r for m in (admin, auth, intake, items, queue_routes, submissions) for r in m.router.routes]
+    routes = [r for m in (admin, auth, intake, items, queue_routes, submissions, values) for r in m.router.routes]
     for route in routes:
         if not isinstance(route, APIRoute) or route.path in ("/login", "/health"):
             continue
@@ -391,6 +391,37 @@ def test_pdf_source_is_cropped_and_docx_cell_is_highlighted(web):
     none = item_id(web, "document.missing")
     assert "원문 위치 정보가 없습니다" in kim.get(f"/items/{none}").text
     assert kim.get(f"/items/{none}/source.png").status_code == 404
+
+
+def test_values_page_lists_every_indicator_and_opens_each_source(web):
+    kim = sign_in(web["app"], "kim")
+    sub = web["submission"]
+    html = kim.get(f"/submissions/{sub}/values").text
+    rows = {code: status for status, code in re.findall(r'<tr class="value-row status-(\w+)[^"]*" data-code="([^"]+)"', html)}
+    from schemas.loader import load_programme
+
+    assert set(rows) == {i.code for i in load_programme("city-2025").indicators}
+    assert rows["A-2-1"] == rows["A-1-2"] == "mapped" and rows["C-9-2"] in ("missing", "not_chosen")
+    assert rows["A-1-1"] == "missing"
+    table = kim.get(f"/submissions/{sub}/source", params={"key": "v:A-1-2"}).text
+    cell = re.search(r'<td class="hl" id="source-cell">([^<]*)</td>', table)
+    assert cell and cell.group(1) == "4"  # a DOCX source: the table with its cell marked
+    assert 'id="source-crop"' in kim.get(f"/submissions/{sub}/source", params={"key": "v:A-2-1"}).text
+    crop = kim.get(f"/submissions/{sub}/source.png", params={"key": "v:A-2-1", "view": "crop"})
+    assert crop.headers["content-type"] == "image/png"
+    for key in ("c:A-2-1:A", "v:A-1-1", "l:A-1-2:x", "nonsense"):  # nothing recorded there: a Korean 404
+        missing = kim.get(f"/submissions/{sub}/source", params={"key": key})
+        assert missing.status_code == 404 and "원문 위치 정보가 없습니다" in missing.text
+    searched = kim.get(f"/submissions/{sub}/values", params={"q": "a-2-1"}).text
+    assert re.findall(r'data-code="([^"]+)"', searched) == ["A-2-1"]
+    with_findings = kim.get(f"/submissions/{sub}/values", params={"findings": "1"}).text
+    assert set(re.findall(r'tr class="value-row[^"]*" data-code="([^"]+)"', with_findings)) == {"A-2-1", "A-1-2", "C-9-2"}
+
+
+def test_a_queue_refusal_is_said_in_korean(web):
+    kim = sign_in(web["app"], "kim")
+    missing = kim.get("/items/99999")
+    assert missing.status_code == 404 and "그런 검토 항목이 없습니다" in missing.text and "no review item" not in missing.text
 
 
 def test_item_shows_value_components_recomputed_and_rule(web):

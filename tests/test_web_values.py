@@ -110,6 +110,11 @@ def test_a_component_opens_its_crop_and_a_self_score_its_table_cell(signed_in, l
     cell = page.locator("#source-table #source-cell")
     assert _same(_shown_number(cell.inner_text()), score)
 
+    over = worklist.list_items(submission=live["service"], rule="service.self_score_exceeds_max", url=live["url"])[0]
+    page.goto(live["base"] + f"/items/{over.id}")  # the item on a self-score shows the score's cell
+    score = record["service"]["self_scores"][over.indicator]
+    assert _same(_shown_number(page.locator("#source-table #source-cell").inner_text()), score)
+
 
 def test_two_versions_compared_mark_what_changed(signed_in, live):
     page = signed_in("kim")
