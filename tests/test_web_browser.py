@@ -175,11 +175,17 @@ def test_upload_an_email_bundle_and_watch_it_processed(signed_in, live):
     assert page.locator("input[name=delivery][value=email]").is_checked()  # a mail carries its own time
     page.click("#upload-form button[type=submit]")
     page.wait_for_url("**/intake/uploads/*")
+    page.evaluate("""() => { const state = document.querySelector('#upload-state');
+        window.seenStates = [state.textContent];
+        new MutationObserver(() => window.seenStates.push(state.textContent))
+            .observe(state, {childList: true, characterData: true, subtree: true}); }""")
     page.wait_for_function("() => document.querySelector('#upload-state').textContent === '처리 완료'"
                            " || document.querySelector('#upload-state').textContent === '실패'", timeout=300_000)
     assert page.locator("#upload-state").inner_text() == "처리 완료", page.locator("#upload-detail").inner_text()
     assert page.locator(".steps li.done").count() == page.locator(".steps li").count() == 6
     assert re.search(r"서류 \d+건 처리", page.locator("#upload-detail").inner_text())
+    seen = page.evaluate("window.seenStates")
+    assert any(s.startswith(("파일 추출 중", "매핑·검사 중", "결과 기록 중")) for s in seen), seen  # the stages, not one wait
     page.click("#upload-result a")
     page.wait_for_url("**/submissions/*")
     assert "한빛시" in page.locator("h1").inner_text()
