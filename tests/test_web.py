@@ -24,7 +24,7 @@ from intake.rawstore import RawStore
 from review_queue import worklist
 from review_queue.store import record_submission
 from schemas.provenance import Provenance
-from schemas.submission import Bundle, BundleFile, Finding, IndicatorValue, Submission
+from schemas.submission import Applicant, Bundle, BundleFile, Finding, IndicatorValue, Submission
 from web.accounts import authenticate, create_user
 from web.app import create_app
 from web.config import Settings
@@ -522,6 +522,44 @@ def test_upload_is_saved_under_incoming_and_processed_by_the_worker(web):
     assert '"channel": "post"' in receipt and "2025-09-23T11:30:00+09:00" in receipt
     page = clerk.get(f"/intake/uploads/{upload_id}").text
     assert "처리 완료" in page and "폴더/1_신청서.pdf" in page
+
+
+def test_desk_progress_outcome_and_delivery_are_shown_in_korean(web):
+    from sqlalchemy.orm import Session
+
+    from review_queue.database import engine_for
+    from review_queue.store import record_bundle, set_bundle_state
+    from review_queue.web_tables import WebUpload
+
+    url = web["url"]
+    store = RawStore(web["root"] / "store")
+    posted = _submission(store).model_copy(update={
+        "bundle": Bundle(id="usb-posted", channel="usb", files=[]), "applicant": Applicant(name="우편군")})
+    record_bundle("usb-posted", channel="usb", source_path="x", sender=None, subject=None, received_at=None,
+                  file_count=5, url=url)
+    with Session(engine_for(url)) as session, session.begin():
+        row = WebUpload(created_by="clerk", delivery="post", entry="x", file_names=["a.zip"], bundle_id="usb-posted",
+                        state="processing")
+        session.add(row)
+        session.flush()
+        upload = row.id
+    clerk = sign_in(web["app"], "clerk")
+    for detail, expected in (("extracting 2/5", "파일 추출 중 (2/5)"), ("mapping", "매핑·검사 중")):
+        set_bundle_state("usb-posted", "processing", detail, url=url)
+        status = clerk.get(f"/api/uploads/{upload}").json()
+        assert status["step_ko"] == expected and 0 < status["step"] < status["steps"] - 1
+    submission = record_submission(posted, url)
+    with Session(engine_for(url)) as session, session.begin():
+        row = session.get(WebUpload, upload)
+        row.state, row.submission_id = "processed", submission
+    status = clerk.get(f"/api/uploads/{upload}").json()
+    blockers = sum(f.severity == "blocker" for f in posted.findings)
+    assert status["step_ko"] == "처리 완료" and f"차단 발견사항 {blockers}건" in status["detail_ko"]
+    assert not re.search(r"[A-Za-z]{3,}", status["detail_ko"])
+    page = clerk.get(f"/submissions/{submission}").text
+    assert "우편" in page.split('class="page-head"')[1].split("</div>")[0] and "USB" not in page
+    listing = clerk.get("/submissions").text
+    assert "우편" in listing
 
 
 def test_upload_rules_and_limits(web):
