@@ -116,6 +116,24 @@ def test_a_component_opens_its_crop_and_a_self_score_its_table_cell(signed_in, l
     assert _same(_shown_number(page.locator("#source-table #source-cell").inner_text()), score)
 
 
+def test_an_item_shows_the_crops_of_its_components(signed_in, live):
+    item = worklist.list_items(submission=live["pureun"], rule="indicator.recompute_mismatch", url=live["url"])[0]
+    page = signed_in("kim")
+    page.goto(live["base"] + f"/items/{item.id}")
+    crops = page.locator("#component-crops img")
+    assert crops.count() == 3  # A, B and C of A-2-1, each boxed on its PDF page
+    page.wait_for_function("() => [...document.querySelectorAll('#component-crops img')].every(i => i.complete)")
+    assert all(crops.nth(n).evaluate("img => img.naturalWidth") > 0 for n in range(3))
+    assert "5쪽" in page.locator("#component-crops figcaption").first.inner_text()
+    if SHOTS:
+        page.locator("#components").scroll_into_view_if_needed()
+        page.evaluate("window.scrollBy(0, -120)")
+        page.screenshot(path=str(Path(SHOTS) / "item-component-crop.png"))
+    page.click("#components a.src[data-key='c:A-2-1:A']")
+    page.wait_for_url("**/source?key=**")
+    assert "A-2-1 구성 요소 A" in page.locator("h1").inner_text()
+
+
 def test_two_versions_compared_mark_what_changed(signed_in, live):
     page = signed_in("kim")
     page.goto(live["base"] + f"/submissions/{live['pureun']}/values")
@@ -164,9 +182,9 @@ def test_bulk_waive_with_one_reason_and_filters_kept(signed_in, live):
 def _visible_words(page) -> list[str]:
     text = page.evaluate("""() => {
         let text = document.body.innerText;
-        document.querySelectorAll('#rule').forEach(e => { text = text.replace(e.innerText, ' '); });
+        document.querySelectorAll('#rule, #source-table').forEach(e => { text = text.replace(e.innerText, ' '); });
         return text + ' ' + [...document.querySelectorAll('select option')].map(o => o.text).join(' ');
-    }""")  # #rule: the rule's explanation, rendered by the Korean-messages work
+    }""")  # #rule: the rule's explanation (the Korean-messages work renders it); #source-table: the applicant's own table
     return re.findall(r"[A-Za-z][A-Za-z]+", text)
 
 
@@ -186,6 +204,17 @@ def _programme_words() -> set[str]:
     return {w.lower() for text in texts for w in re.findall(r"[A-Za-z]+", text)}
 
 
+def _uploaded_names(url: str) -> list[str]:
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from review_queue.database import engine_for
+    from review_queue.web_tables import WebUpload
+
+    with Session(engine_for(url)) as session:
+        return [name for names in session.scalars(select(WebUpload.file_names)) for name in names or []]
+
+
 def test_every_signed_in_page_is_korean(signed_in, live):
     """Crawl every page reachable from the start page and find no English word outside acronyms, format names and
     what the applicants themselves wrote (file names, bundle ids, account names)."""
@@ -198,6 +227,7 @@ def test_every_signed_in_page_is_korean(signed_in, live):
         own.update(w.lower() for f in (record.get("bundle") or {}).get("files") or []
                    for w in re.findall(r"[A-Za-z]+", f["name"]))
         own.update(w.lower() for w in re.findall(r"[A-Za-z]+", row["bundle_id"]))
+    own.update(w.lower() for name in _uploaded_names(live["url"]) for w in re.findall(r"[A-Za-z]+", name))
     seen, todo, english, sources = set(), ["/"], {}, 0
     while todo and len(seen) < 400:
         path = todo.pop()

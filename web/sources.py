@@ -123,3 +123,16 @@ def ref_for(record: dict, origin: str, source: dict) -> SourceRef:
     return SourceRef(origin=origin, location=Provenance.model_validate(source), file_index=index,
                      sha256=entry.get("sha256"), media_type=entry.get("media_type"))
 
+
+
+def component_refs(record: dict, code: str | None) -> dict[str, tuple[str, SourceRef]]:
+    """Each component of an indicator whose place was recorded: its letter → (source key, where it is)."""
+    if not code:
+        return {}
+    sources = ((record.get("indicators") or {}).get(code) or {}).get("component_sources") or {}
+    found = {}
+    for letter in sorted(sources):
+        key = f"c:{code}:{letter}"
+        if (located := source_dict(record, key)) is not None:
+            found[letter] = (key, ref_for(record, *located))
+    return found

@@ -18,7 +18,7 @@ from web.limits import RowId
 from web.overview import submission_row
 from web.permissions import can_assign, can_decide
 from web.pictures import render_png
-from web.sources import SourceUnavailable, locate
+from web.sources import SourceUnavailable, component_refs, locate
 from web.tables import table_view
 from web.queue_errors import queue_error_ko
 from web.queueback import queue_back
@@ -61,6 +61,7 @@ def item_page(request: Request, item_id: RowId, user: User = Depends(current_use
     previous, following = _neighbours(item_id, url)
     return render(request, "item.html", item=item, submission=row, ref=ref, picture=picture, table=table,
                   problem=problem, value=value_view(item.indicator, record, effective), rule=rule,
+                  component_sources=component_refs(record, item.indicator),
                   allowed=worklist.allowed_actions(item.state) if can_decide(user, item) else [],
                   can_decide=can_decide(user, item), can_take=can_assign(user, item, user.name),
                   is_admin=user.role == "admin", previous=previous, following=following, back=queue_back(request),
