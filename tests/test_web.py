@@ -418,8 +418,9 @@ def test_values_page_lists_every_indicator_and_opens_each_source(web):
     assert set(re.findall(r'tr class="value-row[^"]*" data-code="([^"]+)"', with_findings)) == {"A-2-1", "A-1-2", "C-9-2"}
 
 
-def test_a_queue_refusal_is_said_in_korean(web):
+def test_a_queue_refusal_is_said_in_korean_and_times_are_labelled(web):
     kim = sign_in(web["app"], "kim")
+    assert "접수 2025-09-23 11:30 (KST)" in kim.get(f"/submissions/{web['submission']}").text  # 02:30 UTC
     missing = kim.get("/items/99999")
     assert missing.status_code == 404 and "그런 검토 항목이 없습니다" in missing.text and "no review item" not in missing.text
 
