@@ -221,7 +221,7 @@ def test_every_signed_in_page_is_korean(signed_in, live):
     from review_queue.store import list_submissions
 
     page = signed_in("admin")
-    own = {"kim", "clerk", "admin", "pipeline"} | _programme_words()
+    own = {"kim", "clerk", "admin"} | _programme_words()
     for row in list_submissions(live["url"]):
         _, record = submission_row(live["url"], row["id"])
         own.update(w.lower() for f in (record.get("bundle") or {}).get("files") or []
