@@ -418,6 +418,32 @@ def test_values_page_lists_every_indicator_and_opens_each_source(web):
     assert set(re.findall(r'tr class="value-row[^"]*" data-code="([^"]+)"', with_findings)) == {"A-2-1", "A-1-2", "C-9-2"}
 
 
+def test_bulk_action_goes_through_each_items_rules_and_names_the_refused(web):
+    store = RawStore(web["root"] / "store")
+    bulk = _submission(store).model_copy(update={"bundle": Bundle(id="usb-bulk", channel="usb", files=[]),
+                                                 "applicant": Applicant(name="일괄군")})
+    sub = record_submission(bulk, web["url"])
+    ids = [i.id for i in worklist.list_items(submission=sub, url=web["url"])]
+    worklist.assign(ids[0], actor="admin", assignee="lee", url=web["url"])
+    kim = sign_in(web["app"], "kim")
+    kim.get(f"/queue?submission={sub}&q=누락")  # the list to come back to
+    form = {"ids": [str(i) for i in ids], "action": "resolve", "note": "일괄 확인"}
+    assert kim.post("/queue/bulk", data=form, follow_redirects=False).status_code == 403  # no CSRF token
+    token = page_token(kim)
+    unreasoned = kim.post("/queue/bulk", data={**form, "action": "waive", "note": " ", "csrf_token": token},
+                          follow_redirects=False)
+    assert unreasoned.status_code == 303
+    assert all(i.state == "open" for i in worklist.list_items(submission=sub, url=web["url"]))
+    done = kim.post("/queue/bulk", data={**form, "csrf_token": token}, follow_redirects=False)
+    back = done.headers["location"]
+    assert done.status_code == 303 and f"submission={sub}&" in back and "q=%EB%88%84%EB%9D%BD" in back
+    flash = kim.get(back).text
+    assert f"{len(ids) - 1}건 처리했습니다" in flash and f"#{ids[0]}" in flash
+    states = {i.id: (i.state, i.resolution_note) for i in worklist.list_items(submission=sub, url=web["url"])}
+    assert states[ids[0]] == ("open", None)  # lee's item: kim may not decide it
+    assert all(states[i] == ("resolved", "일괄 확인") for i in ids[1:])
+
+
 def test_a_queue_refusal_is_said_in_korean_and_times_are_labelled(web):
     kim = sign_in(web["app"], "kim")
     assert "접수 2025-09-23 11:30 (KST)" in kim.get(f"/submissions/{web['submission']}").text  # 02:30 UTC
