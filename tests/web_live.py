@@ -11,6 +11,7 @@ uploaded through the intake desk, which runs the real process_bundle flow in the
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -79,7 +80,8 @@ def live(tmp_path_factory, browser):
     log = open(work / "server.log", "wb")
     server = subprocess.Popen([str(intake), "serve", "--host", "127.0.0.1", "--port", str(port), "--database-url", url,
                                "--store", str(work / "store"), "--out", str(work / "out")],
-                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+                              start_new_session=True)  # its own group: Prefect's server under it is stopped with it
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(300):
@@ -97,12 +99,24 @@ def live(tmp_path_factory, browser):
                "service": ids["service-mobility"],
                "hanbit": hanbit, "work": work}
     finally:
-        server.terminate()
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
+        _stop_group(server)
         log.close()
+
+
+def _stop_group(server: subprocess.Popen) -> None:
+    """Stop the server and whatever it started (the Prefect server its uploads' flows ran on)."""
+    try:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        return
+    time.sleep(1)  # children leave after their parent
+    try:
+        os.killpg(server.pid, signal.SIGKILL)  # any child still there
+    except ProcessLookupError:
+        pass
 
 
 @pytest.fixture
