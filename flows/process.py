@@ -105,26 +105,37 @@ def _extract_all(bundle: ReceivedBundle, store_root: Path | None,
     return [s.result() for s in states], sum(s.name == "Cached" for s in states)
 
 
-def _never_failing(progress: Progress | None) -> Progress:
-    """The caller's hook, whose failure (a closed terminal, a lost browser) never fails the bundle."""
+def _never_failing(*hooks: Progress | None) -> Progress:
+    """The hooks together, whose failure (a closed terminal, a lost browser) never fails the bundle."""
     def report(stage: str, done: int, total: int) -> None:
-        try:
-            if progress is not None:
-                progress(stage, done, total)
-        except Exception:  # noqa: BLE001 - showing progress is never worth a failed bundle
-            log.warning("progress hook failed at %s", stage, exc_info=True)
+        for hook in hooks:
+            try:
+                if hook is not None:
+                    hook(stage, done, total)
+            except Exception:  # noqa: BLE001 - showing progress is never worth a failed bundle
+                log.warning("progress hook failed at %s", stage, exc_info=True)
     return report
+
+
+def _stage_in_store(bundle_id: str, database_url: str | None) -> Progress:
+    """The stage as the web desk reads it from the bundle's state detail (``extracting 2/5``, ``assessing``)."""
+    def record(stage: str, done: int, total: int) -> None:
+        detail = f"{stage} {done}/{total}" if stage == "extracting" else stage
+        store.set_bundle_state(bundle_id, "processing", detail, url=database_url)
+    return record
 
 
 @flow(name="process_bundle", log_prints=True, task_runner=task_runner_from_env())
 def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = None, database_url: str | None = None,
                    store_root: Path | None = None, progress: Progress | None = None) -> Submission:
-    progress = _never_failing(progress)
+    caller = progress
+    progress = _never_failing(caller)
     progress("opening", 0, 0)
     bundle = open_bundle_task(Path(path), received_at)
     progress("storing", 0, len(bundle.files))
     store_bundle_task(bundle, store_root, database_url)
-    store.set_bundle_state(bundle.id, "processing", url=database_url)
+    # from here the web desk also follows the stage, through the bundle's state detail
+    progress = _never_failing(caller, _stage_in_store(bundle.id, database_url))
     try:
         documents, cached = _extract_all(bundle, store_root, progress)
         progress("assessing", 0, len(documents))

@@ -40,6 +40,7 @@ class SelfScores:
     """What a self-evaluation states: each sub-item's score, each field's 계 and the grand 합계, with places."""
 
     scores: dict[str, float] = field(default_factory=dict)
+    score_sources: dict[str, Provenance] = field(default_factory=dict)
     total: float | None = None
     total_source: Provenance | None = None
     field_totals: dict[str, float] = field(default_factory=dict)
@@ -83,17 +84,18 @@ def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> SelfS
                 found = numbers(row[score_col])
                 totalled = _totalled(row[0], last_key, programme, total_labels, subtotal_labels)
                 if found and totalled == GRAND_TOTAL:
-                    read.total, read.total_source = found[0], Provenance(file=doc.file, table=table.index, row=r)
+                    read.total, read.total_source = found[0], doc.provenance(table, r, score_col)
                     continue
                 if found and totalled is not None:
                     read.field_totals.setdefault(totalled, found[0])
-                    read.field_total_sources.setdefault(totalled, Provenance(file=doc.file, table=table.index, row=r))
+                    read.field_total_sources.setdefault(totalled, doc.provenance(table, r, score_col))
                     continue
                 printed = next(((m.group(1), t) for t in row[:score_col] if (m := SUB_ITEM_KEY.match(t))), None)
                 # the form's own numbering → criteria; the statement may stand in the number's cell or its own
                 key = programme.criteria_key(printed[0], " ".join(row[:score_col])) if printed else None
                 if key and found and key not in read.scores:
                     read.scores[key] = found[0]
+                    read.score_sources[key] = doc.provenance(table, r, score_col)
                     last_key = key
     return read
 
@@ -101,6 +103,7 @@ def read_self_scores(docs: list[Document], programme: ServiceProgramme) -> SelfS
 def map_service(application: Document | None, self_evaluations: list[Document], programme: ServiceProgramme) -> ServiceData:
     level, domain = read_level_and_domain(application, programme) if application else (None, None)
     read = read_self_scores(self_evaluations, programme)
-    return ServiceData(level=level, domain=domain, self_scores=read.scores, stated_total=read.total,
+    return ServiceData(level=level, domain=domain, self_scores=read.scores,
+                       self_score_sources=read.score_sources, stated_total=read.total,
                        stated_total_source=read.total_source, stated_field_totals=read.field_totals,
                        stated_field_total_sources=read.field_total_sources)

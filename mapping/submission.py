@@ -15,7 +15,7 @@ from mapping.summary import SummaryResult, map_summary
 from schemas import load_programme
 from schemas.programme import CityProgramme, ServiceProgramme
 from schemas.provenance import Provenance
-from schemas.submission import Applicant, Bundle, BundleFile, Submission
+from schemas.submission import Applicant, Bundle, BundleFile, ListedEntry, Submission
 
 
 @dataclass
@@ -111,6 +111,7 @@ def _attach_components(submission: Submission, details: dict[str, Detail]) -> No
             entry.recomputed = round(recomputed, 6) if recomputed is not None else None
         if detail.items:
             entry.listed_items = len(detail.items)
+            entry.listed = [ListedEntry(text=i.text, month=i.month, source=i.provenance) for i in detail.items]
 
 
 def _plain(value: float) -> float | int:

@@ -19,7 +19,7 @@ from schemas.provenance import Provenance
 from schemas.submission import Finding, IndicatorValue, QualitativeValue, Scalar, ServiceData, Submission
 from schemas.vocabulary import Severity
 
-EXPORT_VERSION = "1.2.0"  # 1.2: the service field totals as written
+EXPORT_VERSION = "1.3.0"  # 1.2: the service field totals as written; 1.3: listed items and self-scores with sources
 EXPORT_SCHEMA_PATH = Path(__file__).parent / "export.schema.json"
 
 

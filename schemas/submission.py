@@ -16,8 +16,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from schemas.provenance import Provenance
 from schemas.vocabulary import Channel, DocumentRole, Severity
 
-SCHEMA_VERSION = "1.2.0"  # 1.1: closed (no undeclared fields); components' sources, listed items, params declared;
-# 1.2: the service self-evaluation's field totals (stated_field_totals)
+SCHEMA_VERSION = "1.3.0"  # 1.1: closed (no undeclared fields); components' sources, listed items, params declared;
+# 1.2: the service self-evaluation's field totals (stated_field_totals); 1.3: each listed item with its source
+# (listed), each self-score's source (self_score_sources)
 SCHEMA_PATH = Path(__file__).parent / "submission.schema.json"
 
 Scalar = float | int | bool | str | None
@@ -59,6 +60,16 @@ class Applicant(BaseModel):
     city_size: Literal["large", "small"] | None = None
 
 
+class ListedEntry(BaseModel):
+    """One item the detail form lists behind a count indicator, with the row it was read from."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: str
+    month: str | None = None  # YYYY-MM of the first date in the row
+    source: Provenance | None = None
+
+
 class IndicatorValue(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -71,6 +82,7 @@ class IndicatorValue(BaseModel):
     source: Provenance | None = None
     component_sources: dict[str, Provenance] = {}  # where each lettered component was read (detail form)
     listed_items: int | None = None  # how many items the detail form lists, for a count indicator
+    listed: list[ListedEntry] = []  # those items, each with its row
 
 
 class QualitativeValue(BaseModel):
@@ -87,6 +99,7 @@ class ServiceData(BaseModel):
     level: Literal["L1", "L2", "L3"] | None = None
     domain: str | None = None
     self_scores: dict[str, float] = {}
+    self_score_sources: dict[str, Provenance] = {}  # where each sub-item's score was read (its cell)
     stated_total: float | None = None  # the self-evaluation's own 합계, as written
     stated_total_source: Provenance | None = None
     stated_field_totals: dict[str, float] = {}  # field key -> its 계 row, as written

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.web_live import browser, live, signed_in  # noqa: F401  (the live web app of the browser tests, one per session)
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("INTAKE_SHARED_DIR", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"

@@ -24,7 +24,7 @@ from intake.rawstore import RawStore
 from review_queue import worklist
 from review_queue.store import record_submission
 from schemas.provenance import Provenance
-from schemas.submission import Bundle, BundleFile, Finding, IndicatorValue, Submission
+from schemas.submission import Applicant, Bundle, BundleFile, Finding, IndicatorValue, Submission
 from web.accounts import authenticate, create_user
 from web.app import create_app
 from web.config import Settings
@@ -155,10 +155,10 @@ def test_health_and_sign_in_need_no_session(web):
 def test_every_route_requires_a_session(web):
     client = web["client"]
     checked = 0
-    from web.routes import admin, auth, intake, items, submissions
+    from web.routes import admin, auth, intake, items, submissions, values
     from web.routes import queue as queue_routes
 
-    routes = [r for m in (admin, auth, intake, items, queue_routes, submissions) for r in m.router.routes]
+    routes = [r for m in (admin, auth, intake, items, queue_routes, submissions, values) for r in m.router.routes]
     for route in routes:
         if not isinstance(route, APIRoute) or route.path in ("/login", "/health"):
             continue
@@ -350,7 +350,7 @@ def test_reviewer_works_unassigned_items_and_takes_them(web):
     assert kim.post(f"/items/{target}/assign", data={"assignee": "kim", "csrf_token": token},
                     follow_redirects=False).status_code == 303
     waived = kim.post(f"/api/items/{target}/waive", json={"note": ""}, headers={"X-CSRF-Token": token})
-    assert waived.status_code == 422 and "reason" in waived.json()["detail"]  # a waiver needs a reason
+    assert waived.status_code == 422 and "사유" in waived.json()["detail"]  # a waiver needs a reason
     waived = kim.post(f"/api/items/{target}/waive", json={"note": "공문으로 면제"}, headers={"X-CSRF-Token": token})
     assert waived.status_code == 200 and waived.json()["item"]["state"] == "waived"
     again = kim.post(f"/items/{target}/action", data={"action": "resolve", "csrf_token": token})
@@ -391,6 +391,64 @@ def test_pdf_source_is_cropped_and_docx_cell_is_highlighted(web):
     none = item_id(web, "document.missing")
     assert "원문 위치 정보가 없습니다" in kim.get(f"/items/{none}").text
     assert kim.get(f"/items/{none}/source.png").status_code == 404
+
+
+def test_values_page_lists_every_indicator_and_opens_each_source(web):
+    kim = sign_in(web["app"], "kim")
+    sub = web["submission"]
+    html = kim.get(f"/submissions/{sub}/values").text
+    rows = {code: status for status, code in re.findall(r'<tr class="value-row status-(\w+)[^"]*" data-code="([^"]+)"', html)}
+    from schemas.loader import load_programme
+
+    assert set(rows) == {i.code for i in load_programme("city-2025").indicators}
+    assert rows["A-2-1"] == rows["A-1-2"] == "mapped" and rows["C-9-2"] in ("missing", "not_chosen")
+    assert rows["A-1-1"] == "missing"
+    table = kim.get(f"/submissions/{sub}/source", params={"key": "v:A-1-2"}).text
+    cell = re.search(r'<td class="hl" id="source-cell">([^<]*)</td>', table)
+    assert cell and cell.group(1) == "4"  # a DOCX source: the table with its cell marked
+    assert 'id="source-crop"' in kim.get(f"/submissions/{sub}/source", params={"key": "v:A-2-1"}).text
+    crop = kim.get(f"/submissions/{sub}/source.png", params={"key": "v:A-2-1", "view": "crop"})
+    assert crop.headers["content-type"] == "image/png"
+    for key in ("c:A-2-1:A", "v:A-1-1", "l:A-1-2:x", "nonsense"):  # nothing recorded there: a Korean 404
+        missing = kim.get(f"/submissions/{sub}/source", params={"key": key})
+        assert missing.status_code == 404 and "원문 위치 정보가 없습니다" in missing.text
+    searched = kim.get(f"/submissions/{sub}/values", params={"q": "a-2-1"}).text
+    assert re.findall(r'data-code="([^"]+)"', searched) == ["A-2-1"]
+    with_findings = kim.get(f"/submissions/{sub}/values", params={"findings": "1"}).text
+    assert set(re.findall(r'tr class="value-row[^"]*" data-code="([^"]+)"', with_findings)) == {"A-2-1", "A-1-2", "C-9-2"}
+
+
+def test_bulk_action_goes_through_each_items_rules_and_names_the_refused(web):
+    store = RawStore(web["root"] / "store")
+    bulk = _submission(store).model_copy(update={"bundle": Bundle(id="usb-bulk", channel="usb", files=[]),
+                                                 "applicant": Applicant(name="일괄군")})
+    sub = record_submission(bulk, web["url"])
+    ids = [i.id for i in worklist.list_items(submission=sub, url=web["url"])]
+    worklist.assign(ids[0], actor="admin", assignee="lee", url=web["url"])
+    kim = sign_in(web["app"], "kim")
+    kim.get(f"/queue?submission={sub}&q=누락")  # the list to come back to
+    form = {"ids": [str(i) for i in ids], "action": "resolve", "note": "일괄 확인"}
+    assert kim.post("/queue/bulk", data=form, follow_redirects=False).status_code == 403  # no CSRF token
+    token = page_token(kim)
+    unreasoned = kim.post("/queue/bulk", data={**form, "action": "waive", "note": " ", "csrf_token": token},
+                          follow_redirects=False)
+    assert unreasoned.status_code == 303
+    assert all(i.state == "open" for i in worklist.list_items(submission=sub, url=web["url"]))
+    done = kim.post("/queue/bulk", data={**form, "csrf_token": token}, follow_redirects=False)
+    back = done.headers["location"]
+    assert done.status_code == 303 and f"submission={sub}&" in back and "q=%EB%88%84%EB%9D%BD" in back
+    flash = kim.get(back).text
+    assert f"{len(ids) - 1}건 처리했습니다" in flash and f"#{ids[0]}" in flash
+    states = {i.id: (i.state, i.resolution_note) for i in worklist.list_items(submission=sub, url=web["url"])}
+    assert states[ids[0]] == ("open", None)  # lee's item: kim may not decide it
+    assert all(states[i] == ("resolved", "일괄 확인") for i in ids[1:])
+
+
+def test_a_queue_refusal_is_said_in_korean_and_times_are_labelled(web):
+    kim = sign_in(web["app"], "kim")
+    assert "접수 2025-09-23 11:30 (KST)" in kim.get(f"/submissions/{web['submission']}").text  # 02:30 UTC
+    missing = kim.get("/items/99999")
+    assert missing.status_code == 404 and "그런 검토 항목이 없습니다" in missing.text and "no review item" not in missing.text
 
 
 def test_item_shows_value_components_recomputed_and_rule(web):
@@ -479,7 +537,7 @@ def test_upload_is_saved_under_incoming_and_processed_by_the_worker(web):
     assert response.status_code == 303, response.text
     upload_id = int(response.headers["location"].rsplit("/", 1)[1])
     status = _wait_done(clerk, upload_id)
-    assert status["state"] == "processed" and status["step"] == 4
+    assert status["state"] == "processed" and status["step"] == status["steps"] - 1
     entry, received_at = web["processor"].calls[-1]
     incoming = web["settings"].store_root.parent / "incoming" / "web"
     assert entry.parent.parent == incoming and entry.name == "bundle"
@@ -491,6 +549,44 @@ def test_upload_is_saved_under_incoming_and_processed_by_the_worker(web):
     assert '"channel": "post"' in receipt and "2025-09-23T11:30:00+09:00" in receipt
     page = clerk.get(f"/intake/uploads/{upload_id}").text
     assert "처리 완료" in page and "폴더/1_신청서.pdf" in page
+
+
+def test_desk_progress_outcome_and_delivery_are_shown_in_korean(web):
+    from sqlalchemy.orm import Session
+
+    from review_queue.database import engine_for
+    from review_queue.store import record_bundle, set_bundle_state
+    from review_queue.web_tables import WebUpload
+
+    url = web["url"]
+    store = RawStore(web["root"] / "store")
+    posted = _submission(store).model_copy(update={
+        "bundle": Bundle(id="usb-posted", channel="usb", files=[]), "applicant": Applicant(name="우편군")})
+    record_bundle("usb-posted", channel="usb", source_path="x", sender=None, subject=None, received_at=None,
+                  file_count=5, url=url)
+    with Session(engine_for(url)) as session, session.begin():
+        row = WebUpload(created_by="clerk", delivery="post", entry="x", file_names=["a.zip"], bundle_id="usb-posted",
+                        state="processing")
+        session.add(row)
+        session.flush()
+        upload = row.id
+    clerk = sign_in(web["app"], "clerk")
+    for detail, expected in (("extracting 2/5", "파일 추출 중 (2/5)"), ("assessing", "매핑·검사 중")):
+        set_bundle_state("usb-posted", "processing", detail, url=url)
+        status = clerk.get(f"/api/uploads/{upload}").json()
+        assert status["step_ko"] == expected and 0 < status["step"] < status["steps"] - 1
+    submission = record_submission(posted, url)
+    with Session(engine_for(url)) as session, session.begin():
+        row = session.get(WebUpload, upload)
+        row.state, row.submission_id = "processed", submission
+    status = clerk.get(f"/api/uploads/{upload}").json()
+    blockers = sum(f.severity == "blocker" for f in posted.findings)
+    assert status["step_ko"] == "처리 완료" and f"차단 발견사항 {blockers}건" in status["detail_ko"]
+    assert not re.search(r"[A-Za-z]{3,}", status["detail_ko"])
+    page = clerk.get(f"/submissions/{submission}").text
+    assert "우편" in page.split('class="page-head"')[1].split("</div>")[0] and "USB" not in page
+    listing = clerk.get("/submissions").text
+    assert "우편" in listing
 
 
 def test_upload_rules_and_limits(web):
@@ -570,8 +666,11 @@ def test_scoring_api_serves_the_export_record(web):
     from schemas.export import EXPORT_SCHEMA_PATH
 
     client = sign_in(web["app"], "kim")
+    from review_queue.store import list_submissions
+
     listing = client.get("/api/submissions").json()
-    assert [row["id"] for row in listing] == [web["submission"]]
+    ids = [row["id"] for row in listing]
+    assert web["submission"] in ids and ids == [row["id"] for row in list_submissions(web["url"])]
     record = client.get(f"/api/submissions/{web['submission']}").json()
     jsonschema.Draft202012Validator(json.loads(EXPORT_SCHEMA_PATH.read_text(encoding="utf-8"))).validate(record)
     assert record["submission_id"] == web["submission"] and record["review_items"]

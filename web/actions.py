@@ -18,7 +18,7 @@ def _item(item_id: int, url: str) -> Item:
 
 def act(user: User, item_id: int, action: str, note: str | None, url: str) -> Item:
     if action not in ACTIONS:
-        raise HTTPException(422, f"알 수 없는 처리입니다: {action}")
+        raise HTTPException(422, "알 수 없는 처리입니다")
     item = _item(item_id, url)
     if not can_decide(user, item):
         raise HTTPException(403, "다른 사람에게 배정된 항목이거나 처리 권한이 없습니다")

@@ -48,9 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, hsts_seconds=settings.hsts_seconds)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
 
-    from web.routes import admin, auth, intake, items, queue, submissions
+    from web.routes import admin, auth, intake, items, queue, submissions, values
 
-    for module in (auth, queue, items, submissions, intake, admin):
+    for module in (auth, queue, items, values, submissions, intake, admin):
         app.include_router(module.router)
     _error_handlers(app)
     return app
@@ -81,4 +81,6 @@ def _error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(QueueError)
     async def queue_refused(request: Request, exc: QueueError):
-        return _error_page(request, QUEUE_STATUS.get(type(exc), 409), f"처리할 수 없습니다: {exc}")
+        from web.queue_errors import queue_error_ko
+
+        return _error_page(request, QUEUE_STATUS.get(type(exc), 409), queue_error_ko(exc))

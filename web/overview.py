@@ -13,7 +13,8 @@ from review_queue.records import SubmissionRecord
 from review_queue.worklist.models import QueueItem
 from schemas.loader import load_programme
 from schemas.programme import CityProgramme
-from schemas.vocabulary import OPEN_STATES, SEVERITIES
+from review_queue.web_tables import WebUpload
+from schemas.vocabulary import CHANNEL_KO, DELIVERY_KO, OPEN_STATES, SEVERITIES
 
 
 @dataclass
@@ -87,6 +88,14 @@ class SubmissionRow:
     completeness: Completeness
     open_by_severity: dict[str, int]
     files: int
+    delivery: str | None = None  # as the clerk entered it at the intake desk (post, hand), when uploaded there
+
+    @property
+    def delivery_ko(self) -> str:
+        """How it arrived: the delivery the clerk entered, else the channel the bundle came by."""
+        if self.delivery and self.delivery != "email":
+            return DELIVERY_KO.get(self.delivery, self.delivery)
+        return CHANNEL_KO.get(self.channel, self.channel)
 
     @property
     def open_total(self) -> int:
@@ -102,7 +111,15 @@ def _open_counts(session: Session) -> dict[int, dict[str, int]]:
     return counts
 
 
-def _row(record: SubmissionRecord, counts: dict[int, dict[str, int]]) -> SubmissionRow:
+def _deliveries(session: Session, bundle_ids: list[str]) -> dict[str, str]:
+    """The delivery entered at the intake desk for bundles uploaded there."""
+    if not bundle_ids:
+        return {}
+    return dict(session.execute(select(WebUpload.bundle_id, WebUpload.delivery)
+                                .where(WebUpload.bundle_id.in_(bundle_ids))).all())
+
+
+def _row(record: SubmissionRecord, counts: dict[int, dict[str, int]], delivery: str | None = None) -> SubmissionRow:
     data = record.record or {}
     return SubmissionRow(
         id=record.id, bundle_id=record.bundle_id, programme=record.programme,
@@ -110,7 +127,7 @@ def _row(record: SubmissionRecord, counts: dict[int, dict[str, int]]) -> Submiss
         applicant_key=record.applicant_key, version=record.version, superseded_by=record.superseded_by,
         channel=record.channel, received_at=record.received_at, processed_at=record.processed_at,
         completeness=completeness(data), open_by_severity=counts.get(record.id, dict.fromkeys(SEVERITIES, 0)),
-        files=len((data.get("bundle") or {}).get("files") or []))
+        files=len((data.get("bundle") or {}).get("files") or []), delivery=delivery)
 
 
 def submission_rows(url: str, *, programme: str | None = None, current_only: bool = False) -> list[SubmissionRow]:
@@ -121,7 +138,9 @@ def submission_rows(url: str, *, programme: str | None = None, current_only: boo
         query = query.where(SubmissionRecord.superseded_by.is_(None))
     with Session(engine_for(url)) as session:
         counts = _open_counts(session)
-        return [_row(r, counts) for r in session.scalars(query)]
+        records = list(session.scalars(query))
+        deliveries = _deliveries(session, [r.bundle_id for r in records])
+        return [_row(r, counts, deliveries.get(r.bundle_id)) for r in records]
 
 
 def submission_row(url: str, submission_id: int) -> tuple[SubmissionRow, dict] | None:
@@ -129,7 +148,8 @@ def submission_row(url: str, submission_id: int) -> tuple[SubmissionRow, dict] |
         record = session.get(SubmissionRecord, submission_id)
         if record is None:
             return None
-        return _row(record, _open_counts(session)), record.record or {}
+        delivery = _deliveries(session, [record.bundle_id]).get(record.bundle_id)
+        return _row(record, _open_counts(session), delivery), record.record or {}
 
 
 def versions_of(url: str, applicant_key: str | None, submission_id: int) -> list[tuple[int, int, datetime | None]]:

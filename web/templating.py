@@ -11,6 +11,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from review_queue.worklist import PIPELINE
 from schemas.vocabulary import CHANNEL_KO, DELIVERY_KO, DOCUMENT_ROLE_KO, SEVERITY_KO, STATE_KO, USER_ROLE_KO
 from web.timefmt import kst
 
@@ -52,6 +53,7 @@ def environment() -> jinja2.Environment:
                        role_ko=lambda r: USER_ROLE_KO.get(r, r), channel_ko=lambda c: CHANNEL_KO.get(c, c),
                        delivery_ko=lambda d: DELIVERY_KO.get(d, d), action_ko=lambda a: ACTION_KO.get(a, a),
                        field_ko=lambda f: FIELD_KO.get(f, f),
+                       actor=lambda a: "자동 처리" if a == PIPELINE else a,
                        document_role_ko=lambda r: DOCUMENT_ROLE_KO.get(r, r))
     env.globals.update(SEVERITY_KO=SEVERITY_KO, STATE_KO=STATE_KO, USER_ROLE_KO=USER_ROLE_KO)
     return env

@@ -12,7 +12,8 @@ def aware(value: datetime) -> datetime:
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
-def kst(value: datetime | str | None, seconds: bool = False) -> str:
+def kst(value: datetime | str | None, seconds: bool = False, label: bool = True) -> str:
+    """``2025-09-23 11:30 (KST)``: the label says which clock, as every time shown to the agency does."""
     if value is None or value == "":
         return ""
     if isinstance(value, str):
@@ -20,7 +21,8 @@ def kst(value: datetime | str | None, seconds: bool = False) -> str:
             value = datetime.fromisoformat(value)
         except ValueError:
             return value
-    return aware(value).astimezone(KST).strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
+    shown = aware(value).astimezone(KST).strftime("%Y-%m-%d %H:%M" + (":%S" if seconds else ""))
+    return f"{shown} (KST)" if label else shown
 
 
 def parse_local(value: str | None) -> datetime | None:

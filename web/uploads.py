@@ -41,7 +41,6 @@ MAIL_SUFFIXES = (".eml", ".msg")
 CHUNK = 1024 * 1024
 MAX_PART = 180  # characters per path component
 UPLOAD_STATE_KO = {"queued": "대기 중", "processing": "처리 중", "processed": "처리 완료", "failed": "실패"}
-BUNDLE_STATE_KO = {"received": "원본 보관 완료", "processing": "추출·검사 중", "processed": "처리 완료", "failed": "실패"}
 
 
 class UploadError(ValueError):
@@ -205,27 +204,60 @@ def upload_status(url: str, upload_id: int) -> dict | None:
         if row is None:
             return None
         bundle = session.get(BundleRecord, row.bundle_id) if row.bundle_id else None
-        return status_of(row, bundle)
+        return status_of(row, bundle, _outcome(session, row))
 
 
-def status_of(row: WebUpload, bundle: BundleRecord | None) -> dict:
+STEPS_KO = ("대기", "번들 열기", "원본 보관", "파일 추출", "매핑·검사", "완료")
+EXTRACTING = re.compile(r"^extracting (\d+)/(\d+)$")  # the flow's stage while extracting (flows.process._stage_in_store)
+
+
+def _outcome(session: Session, row: WebUpload) -> dict | None:
+    """What processing found, for the clerk: documents, blockers and cached extractions, from the stored record."""
+    if row.submission_id is None:
+        return None
+    record = session.get(SubmissionRecord, row.submission_id)
+    data = (record.record or {}) if record is not None else {}
+    bundle = data.get("bundle") or {}
+    return {"documents": len(bundle.get("files") or []), "cached": bundle.get("extraction_cached", 0),
+            "blockers": sum(f.get("severity") == "blocker" for f in data.get("findings") or [])}
+
+
+def _stage_of(bundle: BundleRecord | None) -> tuple[int, str, str]:
+    """Step, label and Korean detail of a bundle the flow is working on."""
+    detail = (bundle.state_detail or "") if bundle else ""
+    if bundle is None or bundle.state == "received":
+        return 2, "원본 보관 중", ""
+    if match := EXTRACTING.match(detail):
+        done, total = int(match.group(1)), int(match.group(2))
+        return 3, f"파일 추출 중 ({done}/{total})", f"파일 {total}개 중 {done}개 추출 완료"
+    if detail == "recording":
+        return 4, "결과 기록 중", "매핑·검사를 마치고 제출 기록과 검토 항목을 저장하고 있습니다"
+    if detail == "assessing":
+        return 4, "매핑·검사 중", "지표 값을 찾아 프로그램 양식에 맞추고 규칙을 검사하고 있습니다"
+    return 3, "파일 추출 중", ""
+
+
+def status_of(row: WebUpload, bundle: BundleRecord | None, outcome: dict | None = None) -> dict:
     bundle_state = bundle.state if bundle else None
+    detail_ko = ""
     if row.state == "processed":
-        step, label = 4, "처리 완료"
+        step, label = 5, "처리 완료"
+        if outcome:
+            detail_ko = (f"서류 {outcome['documents']}건 처리 · 차단 발견사항 {outcome['blockers']}건"
+                         + (f" · 이전에 추출한 파일 {outcome['cached']}건 재사용" if outcome["cached"] else ""))
     elif row.state == "failed" or bundle_state == "failed":
-        step, label = 4, "실패"
-    elif bundle_state in ("processing", "processed"):
-        step, label = 3, BUNDLE_STATE_KO["processing"]
-    elif bundle_state == "received":
-        step, label = 2, BUNDLE_STATE_KO["received"]
-    elif row.state == "processing":
+        step, label = 5, "실패"
+        detail_ko = "처리하지 못했습니다. 운영자가 서버 기록에서 원인을 확인합니다."
+    elif row.state == "processing" and row.bundle_id is None:
         step, label = 1, "번들 여는 중"
+        detail_ko = f"올린 파일 {len(row.file_names or [])}개를 여는 중입니다"
+    elif row.state == "processing":
+        step, label, detail_ko = _stage_of(bundle)
     else:
         step, label = 0, UPLOAD_STATE_KO["queued"]
     return {"id": row.id, "state": row.state, "state_ko": UPLOAD_STATE_KO.get(row.state, row.state),
-            "bundle_id": row.bundle_id, "bundle_state": bundle_state,
-            "bundle_detail": bundle.state_detail if bundle else None, "detail": row.detail,
-            "submission_id": row.submission_id, "step": step, "step_ko": label,
+            "bundle_id": row.bundle_id, "bundle_state": bundle_state, "detail_ko": detail_ko,
+            "submission_id": row.submission_id, "step": step, "step_ko": label, "steps": len(STEPS_KO),
             "done": row.state in ("processed", "failed")}
 
 
@@ -235,7 +267,7 @@ def recent_uploads(url: str, limit: int = 30) -> list[tuple[WebUpload, dict]]:
         bundles = {b.id: b for b in session.scalars(select(BundleRecord).where(
             BundleRecord.id.in_([r.bundle_id for r in rows if r.bundle_id])))} if rows else {}
         session.expunge_all()
-        return [(r, status_of(r, bundles.get(r.bundle_id))) for r in rows]
+        return [(r, status_of(r, bundles.get(r.bundle_id), _outcome(session, r))) for r in rows]
 
 
 def get_upload(url: str, upload_id: int) -> tuple[WebUpload, dict] | None:
@@ -244,6 +276,6 @@ def get_upload(url: str, upload_id: int) -> tuple[WebUpload, dict] | None:
         if row is None:
             return None
         bundle = session.get(BundleRecord, row.bundle_id) if row.bundle_id else None
-        status = status_of(row, bundle)
+        status = status_of(row, bundle, _outcome(session, row))
         session.expunge(row)
         return row, status

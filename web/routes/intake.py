@@ -13,7 +13,7 @@ from web.limits import RowId
 from web.permissions import INTAKE_ROLES
 from web.templating import redirect, render
 from web.timefmt import parse_local
-from web.uploads import Incoming, UploadError, get_upload, recent_uploads, save_upload, upload_status
+from web.uploads import STEPS_KO, Incoming, UploadError, get_upload, recent_uploads, save_upload, upload_status
 
 router = APIRouter()
 clerk = require(*INTAKE_ROLES)
@@ -53,7 +53,7 @@ def upload_page(request: Request, upload_id: RowId, user: User = Depends(clerk))
     if found is None:
         raise HTTPException(404, "그런 접수 건이 없습니다")
     row, status = found
-    return render(request, "upload.html", upload=row, status=status)
+    return render(request, "upload.html", upload=row, status=status, steps=STEPS_KO)
 
 
 @router.get("/api/uploads/{upload_id}")

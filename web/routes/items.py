@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 
@@ -16,12 +18,15 @@ from web.limits import RowId
 from web.overview import submission_row
 from web.permissions import can_assign, can_decide
 from web.pictures import render_png
-from web.sources import SourceUnavailable, locate
+from web.sources import SourceUnavailable, component_refs, locate
 from web.tables import table_view
+from web.queue_errors import queue_error_ko
+from web.queueback import queue_back
 from web.templating import redirect, render
 from web.values import value_view
 
 router = APIRouter()
+log = logging.getLogger(__name__)
 
 
 def _neighbours(item_id: int, url: str) -> tuple[int | None, int | None]:
@@ -42,25 +47,24 @@ def item_page(request: Request, item_id: RowId, user: User = Depends(current_use
     ref = locate(item, record)
     picture = table = None
     problem = None
-    if ref is not None and ref.kind in ("pdf", "image"):
-        try:
+    try:
+        if ref is not None and ref.kind in ("pdf", "image"):
             render_png(ref, "page", settings.store_root)
             picture = {"crop": bool(ref.location.bbox)}
-        except SourceUnavailable as exc:
-            problem = str(exc)
-    elif ref is not None and ref.kind == "table":
-        try:
+        elif ref is not None and ref.kind == "table":
             table = table_view(ref, settings.store_root)
-        except SourceUnavailable as exc:
-            problem = str(exc)
+    except SourceUnavailable as exc:
+        log.warning("item %s: source cannot be shown: %s", item_id, exc)
+        problem = "원문을 열 수 없습니다"
     effective = worklist.effective_record(item.submission_id, url=url)
     rule = catalogue().get(item.rule)
     previous, following = _neighbours(item_id, url)
     return render(request, "item.html", item=item, submission=row, ref=ref, picture=picture, table=table,
                   problem=problem, value=value_view(item.indicator, record, effective), rule=rule,
+                  component_sources=component_refs(record, item.indicator),
                   allowed=worklist.allowed_actions(item.state) if can_decide(user, item) else [],
                   can_decide=can_decide(user, item), can_take=can_assign(user, item, user.name),
-                  is_admin=user.role == "admin", previous=previous, following=following,
+                  is_admin=user.role == "admin", previous=previous, following=following, back=queue_back(request),
                   assignees=[u for u in list_users(url, active_only=True) if u.role in ("reviewer", "admin")])
 
 
@@ -76,7 +80,7 @@ def item_action(request: Request, item_id: RowId, action: str = Form(...), note:
     except QueueError as exc:
         if isinstance(exc, worklist.NotFound):
             raise
-        return _back(request, item_id, f"처리하지 못했습니다: {exc}", "error")
+        return _back(request, item_id, f"처리하지 못했습니다: {queue_error_ko(exc)}", "error")
     return _back(request, item_id, f"#{item.id} → {item.state_ko}")
 
 
@@ -94,7 +98,7 @@ def item_correct(request: Request, item_id: RowId, value: str = Form(""), compon
     except QueueError as exc:
         if isinstance(exc, worklist.NotFound):
             raise
-        return _back(request, item_id, f"보정하지 못했습니다: {exc}", "error")
+        return _back(request, item_id, f"보정하지 못했습니다: {queue_error_ko(exc)}", "error")
     target = correction.indicator + (f" ({correction.component})" if correction.component else "")
     return _back(request, item_id, f"{target} 값을 {correction.value}(으)로 보정했습니다. 추출값은 그대로 보존됩니다.")
 
@@ -106,7 +110,7 @@ def item_comment(request: Request, item_id: RowId, text: str = Form(""), user: U
     except QueueError as exc:
         if isinstance(exc, worklist.NotFound):
             raise
-        return _back(request, item_id, f"의견을 남기지 못했습니다: {exc}", "error")
+        return _back(request, item_id, f"의견을 남기지 못했습니다: {queue_error_ko(exc)}", "error")
     return _back(request, item_id, "의견을 남겼습니다.")
 
 

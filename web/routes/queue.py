@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Body, Depends, Request
+from fastapi import APIRouter, Body, Depends, Form, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from checks.catalogue import catalogue
@@ -16,7 +16,8 @@ from web.auth import current_user
 from web.limits import RowId
 from web.overview import submission_rows
 from web.permissions import can_decide
-from web.templating import render
+from web.queueback import remember_filters
+from web.templating import redirect, render
 
 router = APIRouter()
 PAGE_SIZE = 200
@@ -44,6 +45,7 @@ class Filters:
     state: str = "active"  # active = every state still needing attention; all; or one state
     assignee: str = ""  # "" anyone, __me__, __none__, or a user name
     indicator: str = ""
+    q: str = ""  # words in the message, applicant, rule or indicator
     sort: str = "severity"
     dir: str = "asc"
     page: int = 1
@@ -72,16 +74,26 @@ class Filters:
 
 
 def _filters(submission: str = "", rule: str = "", severity: str = "", state: str = "active", assignee: str = "",
-             indicator: str = "", sort: str = "severity", dir: str = "asc", page: int = 1) -> Filters:
-    return Filters(submission=submission.strip(), rule=rule.strip(),
+             indicator: str = "", q: str = "", sort: str = "severity", dir: str = "asc", page: int = 1) -> Filters:
+    return Filters(submission=submission.strip(), rule=rule.strip(), q=q.strip()[:200],
                    severity=severity if severity in SEVERITIES else "",
                    state=state if state in (*STATES, "active", "all") else "active", assignee=assignee.strip(),
                    indicator=indicator, sort=sort if sort in SORTS else "severity",
                    dir="desc" if dir == "desc" else "asc", page=max(1, page))
 
 
+def _matches(item, words: list[str], titles: dict) -> bool:
+    rule = titles.get(item.rule)
+    text = " ".join(filter(None, (item.message_ko, item.applicant, item.bundle_id, item.rule, item.indicator,
+                                  rule.title if rule else None, f"#{item.id}", item.assignee))).lower()
+    return all(word in text for word in words)
+
+
 def _items(filters: Filters, user: User, url: str) -> list:
     items = worklist.list_items(**filters.query(user), limit=MAX_ITEMS, url=url)
+    if filters.q:
+        words, titles = filters.q.lower().split(), catalogue()
+        items = [i for i in items if _matches(i, words, titles)]
     return sorted(items, key=SORTS[filters.sort], reverse=filters.dir == "desc")
 
 
@@ -100,12 +112,14 @@ def queue_page(request: Request, filters: Filters = Depends(_filters), user: Use
     page = min(filters.page, pages)
     shown = items[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
     rules = sorted(catalogue().values(), key=lambda r: r.id)
-    return render(request, "queue.html", items=shown, total=len(items), page=page, pages=pages, filters=filters,
+    response = render(request, "queue.html", items=shown, total=len(items), page=page, pages=pages, filters=filters,
                   counts=counts, rules=rules, rules_by_id=catalogue(),
                   submissions=submission_rows(url, current_only=True),
                   users=[u for u in list_users(url, active_only=True) if u.role in ("reviewer", "admin")],
                   sorts=SORT_KO, decidable={i.id for i in shown if can_decide(user, i)},
-                  states=STATES, severities=SEVERITIES)
+                  states=STATES, severities=SEVERITIES, back=filters.params())
+    remember_filters(request, response, filters.params())
+    return response
 
 
 @router.get("/api/queue")
@@ -120,8 +134,8 @@ def queue_api(request: Request, filters: Filters = Depends(_filters), user: User
 def counts_api(request: Request, filters: Filters = Depends(_filters), user: User = Depends(current_user)):
     url = request.app.state.settings.database_url
     counts = worklist.count_items(**{k: v for k, v in filters.query(user).items() if k != "state"}, url=url)
-    matching = worklist.count_items(**filters.query(user), url=url)
-    return JSONResponse({**counts.model_dump(), "matching": matching.total})
+    matching = len(_items(filters, user, url)) if filters.q else worklist.count_items(**filters.query(user), url=url).total
+    return JSONResponse({**counts.model_dump(), "matching": matching})
 
 
 @router.get("/api/items/{item_id}")
@@ -140,3 +154,41 @@ def item_action_api(request: Request, item_id: RowId, action: str, payload: dict
     else:
         item = actions.act(user, item_id, action, note, url)
     return JSONResponse({"item": _item_json(item, user)})
+
+
+BULK_ACTIONS = {"resolve": "해결", "waive": "예외 인정", "request_supplement": "보완요구", "assign": "배정"}
+BULK_MAX = 500
+
+
+@router.post("/queue/bulk")
+def bulk_action(request: Request, ids: list[str] = Form(default=[]), action: str = Form(""), note: str = Form(""),
+                assignee: str = Form(""), user: User = Depends(current_user)):
+    """One action with one reason on the selected items, each through the worklist's own transition and audit."""
+    from web.queueback import queue_back
+
+    target = queue_back(request)
+    if action not in BULK_ACTIONS:
+        return redirect(request, target, "일괄 처리할 동작을 고르십시오", "error")
+    chosen = sorted({int(i) for i in ids if i.strip().isdigit()})[:BULK_MAX]
+    if not chosen:
+        return redirect(request, target, "처리할 항목을 하나 이상 고르십시오", "error")
+    note = note.strip()
+    if action == "waive" and not note:
+        return redirect(request, target, "예외 인정에는 사유가 필요합니다", "error")
+    url = request.app.state.settings.database_url
+    done, refused = [], []
+    for item_id in chosen:
+        try:
+            if action == "assign":
+                actions.assign(user, item_id, assignee, url)
+                if note:
+                    actions.comment(user, item_id, note, url)
+            else:
+                actions.act(user, item_id, action, note or None, url)
+            done.append(item_id)
+        except (worklist.QueueError, HTTPException):
+            refused.append(item_id)
+    message = f"{BULK_ACTIONS[action]}: {len(done)}건 처리했습니다."
+    if refused:
+        message += f" {len(refused)}건은 상태나 권한 때문에 처리하지 못했습니다 (" + ", ".join(f"#{i}" for i in refused[:20]) + ")."
+    return redirect(request, target, message, "error" if refused and not done else "ok")

@@ -137,7 +137,7 @@
     }
 
     rows.forEach(function (row, index) {
-      row.addEventListener("click", function (e) { if (e.target.tagName !== "A") { select(index); } });
+      row.addEventListener("click", function (e) { if (e.target.tagName !== "A" && e.target.tagName !== "INPUT") { select(index); } });
       row.addEventListener("dblclick", function () { location.href = row.dataset.href; });
     });
 
@@ -147,6 +147,35 @@
       else if (e.key === "k") { select(current < 0 ? 0 : current - 1); e.preventDefault(); }
       else if (e.key === "Enter" && current >= 0) { location.href = rows[current].dataset.href; e.preventDefault(); }
       else if (ACTION[e.key] && current >= 0) { openDialog(e.key); e.preventDefault(); }
+    });
+
+    var picks = $all("input.pick");
+    var countPicks = function () {
+      var n = picks.filter(function (p) { return p.checked; }).length;
+      var el = $("#bulk-count"); if (el) { el.textContent = n; }
+    };
+    picks.forEach(function (p) { p.addEventListener("change", countPicks); });
+    var all = $("#select-all");
+    if (all) {
+      all.addEventListener("change", function () { picks.forEach(function (p) { p.checked = all.checked; }); countPicks(); });
+    }
+    var bulk = $("#bulk-form");
+    if (bulk) {
+      bulk.addEventListener("submit", function (e) {
+        var note = $("#bulk-note");
+        if ($("#bulk-action").value === "waive" && !note.value.trim()) {
+          e.preventDefault();
+          note.setCustomValidity("예외 인정에는 사유가 필요합니다");
+          note.reportValidity();
+          note.addEventListener("input", function () { note.setCustomValidity(""); }, { once: true });
+        }
+      });
+    }
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "x" && !typing(e) && current >= 0 && !(dialog && dialog.open)) {
+        var box = rows[current].querySelector("input.pick");
+        if (box) { box.checked = !box.checked; countPicks(); }
+      }
     });
 
     var remembered = null;
@@ -233,7 +262,7 @@
         var state = $("#upload-state");
         state.textContent = s.step_ko;
         state.className = "upload-" + s.state;
-        $("#upload-detail").textContent = s.bundle_detail || s.detail || "";
+        $("#upload-detail").textContent = s.detail_ko || "";
         if (s.submission_id) {
           var result = $("#upload-result");
           if (!result.querySelector("a")) {
@@ -244,7 +273,7 @@
           }
         }
         box.dataset.done = s.done ? "1" : "0";
-        if (!s.done) { setTimeout(update, 1500); }
+        if (!s.done) { setTimeout(update, 1000); }
       }).catch(function () { setTimeout(update, 5000); });
     };
     if (box.dataset.done !== "1") { update(); }
