@@ -36,6 +36,8 @@ def groups_of(exp: dict) -> list[str]:
     out.append(f"container {container_of(exp)}")
     if variants.get("summary_split") == "page_flow" or variants.get("summary_repeat_header"):
         out.append("요약표 over a page break, header repeated")
+    if variants.get("summary_header_again"):
+        out.append("요약표 header typed again mid-table")
     return out
 
 

@@ -85,6 +85,9 @@ FORMAT_CASES = {
     "USB 7z": ("service-2023", lambda v: v["usb_archive"] == "7z"),
     "zip of the whole folder inside the USB zip": ("city-2025", lambda v: v["usb_nested"] == "whole"),
     "evidence folder zipped inside the USB zip": ("service-2023", lambda v: v["usb_nested"] == "folder"),
+    "요약표 over a PDF page break, header repeated": ("city-2025", lambda v: v["summary_split"] == "page_flow"),
+    "요약표 header typed again mid-table (HWP 5), unknown name after it": (
+        "city-2025", lambda v: v["summary_header_again"] and v["proposal_format"] == "hwp" and v["summary_split"] == "none"),
 }
 
 

@@ -9,7 +9,9 @@ choice it drew before these were added and only its documents' formats and packi
   original attached as ``message/rfc822``, or quoted inline with its attachments carried over), or
   carrying one zip of everything with CP949 member names;
 - ``usb_archive`` and ``usb_nested``: a USB delivery packed as zip or 7z, with a zip inside the zip (the
-  whole folder zipped again, or the evidence folder zipped on its own).
+  whole folder zipped again, or the evidence folder zipped on its own);
+- ``summary_header_again``: a city proposal written in a word processor (DOCX, HWPX, HWP) has the
+  요약표's header typed again as a row in the middle of the table, where a page ended.
 
 Every choice is recorded under ``variants`` in expected.json, as the development set records them.
 """
@@ -24,7 +26,9 @@ FORMATS = {
     "forward_as_attachment": [True, True, False],
     "usb_archive": ["zip", "zip", "7z"],
     "usb_nested": ["none", "none", "whole", "folder"],
+    "summary_header_again": [False, False, True],
 }
+LATER = ("summary_header_again",)
 # Documents an office writes in Hancom, and how likely each is to be one of them.
 HANCOM_SLOTS = {"city": {"quantitative_proposal": 0.8, "application": 0.5, "qualitative_self_assessment": 0.5},
                 "service": {"service_proposal": 0.8, "application": 0.5, "self_evaluation": 0.4}}
@@ -39,9 +43,10 @@ def format_rng(seed: int) -> random.Random:
 
 def draw_formats(rng: random.Random, kind: str, variants: dict) -> None:
     """Add the format and packing choices to ``variants`` (drawn in a fixed order, whatever applies)."""
-    drawn = {key: rng.choice(options) for key, options in FORMATS.items()}
+    drawn = {key: rng.choice(options) for key, options in FORMATS.items() if key not in LATER}
     slots = {slot: rng.random() < p for slot, p in HANCOM_SLOTS[kind].items()}
     zip_names, zip_tree = rng.choice(["cp949", "cp949", "utf8"]), rng.choice(["folders", "flat"])
+    drawn.update({key: rng.choice(FORMATS[key]) for key in LATER})  # added later: drawn last, earlier draws kept
     hancom: dict[str, str] = {}
     if drawn["hancom"] != "none":
         chosen = [s for s, yes in slots.items() if yes] or [next(iter(slots))]
@@ -60,6 +65,8 @@ def draw_formats(rng: random.Random, kind: str, variants: dict) -> None:
     usb_zip = variants["channel"] == "usb_zip"
     variants["usb_archive"] = drawn["usb_archive"] if usb_zip else None
     variants["usb_nested"] = drawn["usb_nested"] if usb_zip and drawn["usb_archive"] == "zip" else None
+    variants["summary_header_again"] = (drawn["summary_header_again"] and kind == "city"
+                                        and variants["proposal_format"] != "pdf")
     if variants["usb_nested"] == "folder":
         variants["zip_tree"] = "folders"  # the evidence folder is what gets zipped
 
