@@ -169,15 +169,9 @@ def test_a_clean_service_bundle_is_consistent():
 
 
 def _bundle_files(folder: Path, exp: dict) -> dict[str, bytes]:
-    path = folder / exp["bundle_path"]
-    if path.suffix == ".eml":
-        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        return {part.get_filename(): part.get_content() for part in message.iter_attachments()}
-    if path.suffix == ".zip":
-        with zipfile.ZipFile(path) as zf:
-            return {_member_name(i): zf.read(i) for i in zf.infolist() if not i.is_dir()}
-    return {unicodedata.normalize("NFC", str(p.relative_to(path))): p.read_bytes()
-            for p in path.rglob("*") if p.is_file()}
+    """Each file the truth lists, by its path in the bundle (through forwarded messages and archives)."""
+    top = _top_files(folder, exp)
+    return {record["path"]: _resolve(top, record["path"]) for record in exp["files"]}
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:

@@ -71,5 +71,9 @@ def draw_formats(rng: random.Random, kind: str, variants: dict) -> None:
         variants["zip_tree"] = "folders"  # the evidence folder is what gets zipped
 
 
-def format_space() -> dict[str, list]:
-    return {key: list(dict.fromkeys(options)) for key, options in FORMATS.items()}
+def format_space(kind: str) -> dict[str, list]:
+    """The options each class can take for a programme kind (a service has no 요약표)."""
+    space = {key: list(dict.fromkeys(options)) for key, options in FORMATS.items()}
+    if kind != "city":
+        space["summary_header_again"] = [False]
+    return space
