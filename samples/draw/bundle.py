@@ -20,11 +20,11 @@ from pathlib import Path
 
 from samples.draw.choices import draw_variants
 from samples.draw.city_plan import plan_city
-from samples.draw.defects import late_arrival, pick_rules
 from samples.draw.containers import forwarded_email, nested_members, original_sent_at, write_7z, zip_bytes
+from samples.draw.defects import late_arrival, pick_rules
 from samples.draw.documents import MISSING_ROLES, document_list, pdf_pages, render
-from samples.draw.mail import email_bytes
 from samples.draw.formats import draw_formats, format_rng
+from samples.draw.mail import email_bytes
 from samples.draw.model import Plan
 from samples.draw.names import archive_name, member_path, top_folder
 from samples.draw.service_plan import plan_service
