@@ -3,10 +3,13 @@
     .venv/bin/python bench/accuracy.py                       # devset (everyday, harder) and 40 fresh bundles
     .venv/bin/python bench/accuracy.py --sets fresh --count 10 --seed 1
     .venv/bin/python bench/accuracy.py --sets devset --full  # through `intake process` instead of bench/process_one.py
+    .venv/bin/python bench/accuracy.py --sets devset --parts harder   # the dev set's harder part only
 
 Each set goes through ../shared/devset/score.py (the development set's own scorer, unchanged); the
 fresh bundles are drawn by samples.draw with seeds taken from the clock unless --seed is given (they
-are printed, so a run can be repeated). Prints tables; asserts nothing.
+are printed, so a run can be repeated). Besides the totals per set, a table per set groups the bundles by
+the format each document arrived in (bench/per_format.py): proposal as DOCX/PDF/HWPX/HWP/scan, application
+as a photo, container kind, 요약표 over a page break. Prints tables; asserts nothing.
 """
 
 from __future__ import annotations
@@ -161,8 +164,11 @@ def variant_table(name: str, result: dict, bundles_dir: Path, console, top: int 
 def main() -> None:
     from rich.console import Console
 
+    from bench.per_format import per_format_table
+
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sets", default="devset,fresh", help="comma-separated: devset, fresh")
+    ap.add_argument("--parts", default="everyday,harder", help="comma-separated parts of the dev set")
     ap.add_argument("--count", type=int, default=40, help="fresh bundles to draw")
     ap.add_argument("--seed", type=int, help="first seed of the fresh bundles (default: from the clock)")
     ap.add_argument("--keep", type=Path, help="keep the fresh bundles and the pipeline's outputs here")
@@ -177,7 +183,7 @@ def main() -> None:
     fresh_dir = None
     with tempfile.TemporaryDirectory(prefix="accuracy-") as tmp:
         if "devset" in sets:
-            for part in ("everyday", "harder"):
+            for part in [p.strip() for p in a.parts.split(",") if p.strip()]:
                 t0 = time.monotonic()
                 results[f"devset/{part}"] = score(DEVSET / part, cmd, a.jobs, a.timeout, a.keep, f"devset-{part}")
                 console.print(f"devset/{part}: scored in {time.monotonic() - t0:.0f} s")
@@ -199,6 +205,7 @@ def main() -> None:
         summary_table(results, console)
         for name, result in results.items():
             detail_tables(name, result, console)
+            per_format_table(name, result, fresh_dir if name == "fresh" else DEVSET / name.split("/", 1)[1], console)
         if fresh_dir is not None:
             variant_table("fresh", results["fresh"], fresh_dir, console)
 

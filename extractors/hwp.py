@@ -1,23 +1,11 @@
 """HWP 5 (OLE compound file) through ``hangulang`` 0.1.x, the Python binding of a Rust engine on the rhwp parser.
 
-Why hangulang. Four PyPI candidates were compared on the shared corpus: the 36 pyhwp fixtures, whose
-``index.xhtml`` (pyhwp's own converter) gives 81 expected cells with rowspan/colspan, and the 67 hwplib
-files, whose ``PrvText`` preview (written by Hancom) lists 336 table cells as ``<text>``:
-
-=================  =================  =====================  =================  ======================
-library            pyhwp cells        hwplib preview cells   time (36 + 67)     licence
-                   (merged 2)         exact / ignoring ws
-=================  =================  =====================  =================  ======================
-hangulang 0.1.1    81/81, merged 2/2  92.9 % / 92.9 %        0.1 s + 0.5 s      MIT (rhwp core: MIT)
-hwp-hwpx-parser    79/81, merged 0/2  53.0 % / 92.6 %        0.2 s + 0.6 s      Apache-2.0
-pyhwp 0.1b15       81/81 (circular:   53.3 % / 92.9 %;       2-5 s + 10-16 s    AGPL-3.0-or-later
-                   it wrote the HTML) 28 of 67 files raise
-rhwp-python 0.8.1  does not import on Debian 12 (needs a newer FreeType)        MIT
-=================  =================  =====================  =================  ======================
-
-(The preview misses common to all are the DRM, distribution and truncated files and paragraph text in
-angle brackets. hwp-hwpx-parser and pyhwp drop HWP's fixed-width spaces, "[ 문서번호 ]" becoming
-"[문서번호]"; hangulang keeps them as U+2007.)
+Why hangulang: ``bench/hwp_readers.py`` compares it with unhwp, hwp-hwpx-parser, hwpforge and
+python-hwpx on the shared corpus (pyhwp's ``index.xhtml`` cells with spans, Hancom's ``PrvText``
+previews) and on drawn forms; the figures and the reasons are in the README ("Reading HWP and HWPX").
+In short: hangulang, unhwp, hwpforge and python-hwpx read HWP 5 tables equally well (hwp-hwpx-parser
+drops spans); hangulang also gives layout page numbers and is the fastest of them. pyhwp is AGPL-3.0
+and unmaintained since 2020; rhwp-python does not import on Debian 12.
 
 hangulang keeps merged cells (row/col/row_span/col_span), nested tables, captions, headers/footers,
 footnotes, equations and embedded pictures, gives layout page numbers, reads in milliseconds, and is

@@ -44,6 +44,8 @@ def sniff(data: bytes) -> str:
         return JPEG
     if head[:4] in (b"II*\x00", b"MM\x00*"):
         return TIFF
+    if head.startswith(b"HWP Document File V"):  # HWP 3.x (한글 97 and before): no OLE container
+        return HWP
     from extractors.hwp_parts.protection import drm_wrapped
 
     if drm_wrapped(data):

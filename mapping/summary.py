@@ -129,7 +129,9 @@ def parse_pages(text: str) -> list[int]:
 
 def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRow]:
     """Rows of the 요약표: tables with its header, and the tables that continue one on later pages
-    (same columns, no header). Detail forms further on are not part of it."""
+    (same columns, no header). Detail forms further on are not part of it. A row holding the header's
+    labels again is skipped wherever it stands: it is no indicator (not even a city's own, which an
+    unknown name right after a domain's last indicator would otherwise be taken for)."""
     names = IndicatorNames(programme)
     form_header = compact(programme.detail_form.header_label)  # a detail form begins: the 요약표 has ended
     rows: list[SummaryRow] = []
@@ -148,6 +150,8 @@ def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRo
         for r, row in enumerate(grid):
             if header_at is not None and r <= header_at:
                 continue
+            if _header_columns(row, labels)[0] is not None:
+                continue  # the header again (typed mid-table, or repeated after a page break): never a value
             found = _row_indicator(row, names, stated_col, rows[-1].indicator if rows else None)
             if found is None:
                 continue

@@ -288,3 +288,84 @@ def test_parser_panic_becomes_a_plain_exception(corpus):
             extract_hwp(Document(file="x.hwp", sha256="x", media_type=HWP), bytes(data[:cut]))
         except Exception:
             pass
+
+
+# --- drawn forms written as HWPX and HWP 5 (python-hwpx), read into the one table model ----------------
+
+def _drawn_forms() -> list[tuple[str, object]]:
+    """Forms the generator draws (a city proposal with data tables nested in its form cells and merged
+    grouping cells, a service proposal, an application, a self-assessment), as FlowDocuments."""
+    import random
+
+    from samples.draw import draw_plan
+    from samples.draw.documents import build
+    from schemas import load_programme
+
+    nested = next(s for s in range(4400, 4600) if draw_plan(s, programme="city-2025", defect=None).variants["nested"]
+                  and draw_plan(s, programme="city-2025", defect=None).variants["group_cells"] == "merge")
+    picks = [(nested, "city-2025", "quantitative_proposal"), (4401, "city-2025", "application"),
+             (4402, "city-2025", "qualitative_self_assessment"), (4403, "service-2023", "service_proposal"),
+             (4404, "service-2023", "self_evaluation")]
+    forms = []
+    for seed, programme, slot in picks:
+        plan = draw_plan(seed, programme=programme, defect=None)
+        forms.append((f"{seed}-{slot}", build(random.Random(seed), plan, load_programme(programme), slot), plan.sent_at))
+    return forms
+
+
+def _squash(text: str) -> str:
+    """Without whitespace: python-docx writes a cell's line break as <w:br/>, which DOCX reading drops."""
+    return re.sub(r"\s+", "", text or "")
+
+
+def _cells(doc: Document) -> list[list[tuple]]:
+    return [sorted((c.row, c.col, c.row_span, c.col_span, _squash(c.text)) for c in t.cells) for t in doc.tables]
+
+
+def test_drawn_forms_read_from_hwpx_and_hwp_exactly_as_from_docx():
+    """The same form written as DOCX, HWPX and HWP 5 gives the same tables: every cell's text and span at
+    its place, nested tables right after their parent, the generator's own grids as the reference."""
+    from samples.draw.render_hancom import to_hwp, to_hwpx
+    from samples.draw.render_office import to_docx
+
+    spans = nested = 0
+    for name, form, when in _drawn_forms():
+        docs = {fmt: registry.extract(f"{name}.{fmt}", write(form, when))
+                for fmt, write in (("docx", to_docx), ("hwpx", to_hwpx), ("hwp", to_hwp))}
+        assert all(d.readable for d in docs.values()), name
+        assert docs["hwpx"].media_type == HWPX and docs["hwp"].media_type == HWP
+        assert {t.method for t in docs["hwpx"].tables} == {"hwpx"} and {t.method for t in docs["hwp"].tables} == {"hwp"}
+        reference = []
+        for grid in form.grids():
+            covered = {(r, c) for r0, c0, r1, c1 in grid.merges for r in range(r0, r1 + 1) for c in range(c0, c1 + 1)
+                       if (r, c) != (r0, c0)}
+            span = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in grid.merges}
+            reference.append(sorted((r, c, *span.get((r, c), (1, 1)), _squash(text)) for r, row in enumerate(grid.rows)
+                                    for c, text in enumerate(row) if (r, c) not in covered))
+            spans += len(grid.merges)
+            nested += len(grid.nested)
+        assert _cells(docs["hwpx"]) == reference, name
+        assert _cells(docs["hwp"]) == reference, name
+        assert _cells(docs["docx"]) == reference, name
+        hwp_pages = [t.page for t in docs["hwp"].tables]
+        assert hwp_pages == sorted(hwp_pages) and hwp_pages[0] >= 1  # layout pages, in reading order
+    assert spans >= 10 and nested >= 1  # the forms above really have merged and nested cells
+
+
+def test_hwp3_is_unreadable_with_its_reason_and_hwp5_reads_like_hwpx(corpus):
+    """dangerzone's one sample document saved by Hancom as HWP 97 (3.0), HWP 5 and HWPX."""
+    old = registry.extract("sample-hwp97.hwp", (corpus / "dangerzone/sample-hwp97.hwp").read_bytes())
+    assert old.media_type == HWP
+    assert _unreadable(old) == ("unreadable.hwp3", "한글 97 이전(HWP 3.0) 형식이라 읽을 수 없습니다. "
+                                                 "HWP 5 또는 HWPX로 다시 저장해 요청하십시오")
+    hwp = registry.extract("sample-hwp.hwp", (corpus / "dangerzone/sample-hwp.hwp").read_bytes())
+    hwpx = registry.extract("sample-hwpx.hwpx", (corpus / "dangerzone/sample-hwpx.hwpx").read_bytes())
+    assert hwp.readable and hwpx.readable
+
+    def words(doc):
+        return re.findall(r"\w+", doc.full_text())
+
+    import difflib
+
+    similarity = difflib.SequenceMatcher(None, words(hwp), words(hwpx), autojunk=False).ratio()
+    assert len(words(hwp)) > 500 and similarity >= 0.98, similarity

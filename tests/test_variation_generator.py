@@ -10,11 +10,12 @@ from __future__ import annotations
 import email
 import hashlib
 import importlib.util
+import io
 import json
 import re
 import unicodedata
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from email import policy
 from pathlib import Path
 
@@ -168,15 +169,9 @@ def test_a_clean_service_bundle_is_consistent():
 
 
 def _bundle_files(folder: Path, exp: dict) -> dict[str, bytes]:
-    path = folder / exp["bundle_path"]
-    if path.suffix == ".eml":
-        message = email.message_from_bytes(path.read_bytes(), policy=policy.default)
-        return {part.get_filename(): part.get_content() for part in message.iter_attachments()}
-    if path.suffix == ".zip":
-        with zipfile.ZipFile(path) as zf:
-            return {_member_name(i): zf.read(i) for i in zf.infolist() if not i.is_dir()}
-    return {unicodedata.normalize("NFC", str(p.relative_to(path))): p.read_bytes()
-            for p in path.rglob("*") if p.is_file()}
+    """Each file the truth lists, by its path in the bundle (through forwarded messages and archives)."""
+    top = _top_files(folder, exp)
+    return {record["path"]: _resolve(top, record["path"]) for record in exp["files"]}
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -221,3 +216,127 @@ def test_documents_open_with_the_extractors_and_hold_the_truth(drawn):
                 shown = FORM_KEYS.get(sub, sub) if form else sub
                 assert any(c.startswith(shown) for c in cells["self_evaluation"]), (key, shown)
             assert str(exp["service"]["stated_totals"]["total"]) in cells["self_evaluation"], key
+
+
+# --- formats and packings (samples.draw.formats, render_hancom, containers) ----------------------------
+
+def _archive_members(data: bytes) -> dict[str, bytes]:
+    if data[:6] == b"7z\xbc\xaf\x27\x1c":
+        import py7zr
+
+        with py7zr.SevenZipFile(io.BytesIO(data)) as archive:
+            factory = py7zr.io.BytesIOFactory(64 * 1024**2)
+            archive.extractall(factory=factory)
+            return {unicodedata.normalize("NFC", name): buf.read() for name, buf in factory.products.items()}
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {_member_name(i): zf.read(i) for i in zf.infolist() if not i.is_dir()}
+
+
+def _mail_attachments(message) -> dict[str, bytes]:
+    """Attachments, those of an attached original (message/rfc822) included, by file name."""
+    out = {}
+    for part in message.iter_attachments():
+        if part.get_content_type() == "message/rfc822":
+            out.update(_mail_attachments(part.get_content()))
+        else:
+            out[part.get_filename()] = part.get_content()
+    return out
+
+
+def _resolve(top: dict[str, bytes], path: str) -> bytes:
+    """A file by its path in the bundle, through archives inside archives (`a.zip/folder/b.zip/c.pdf`)."""
+    if path in top:
+        return top[path]
+    prefix = next(p for p in sorted(top, key=len, reverse=True) if path.startswith(p + "/"))
+    return _resolve(_archive_members(top[prefix]), path[len(prefix) + 1:])
+
+
+def _top_files(folder: Path, exp: dict) -> dict[str, bytes]:
+    path = folder / exp["bundle_path"]
+    if path.suffix == ".eml":
+        return _mail_attachments(email.message_from_bytes(path.read_bytes(), policy=policy.default))
+    if path.is_file():
+        return _archive_members(path.read_bytes())
+    return {unicodedata.normalize("NFC", str(p.relative_to(path))): p.read_bytes() for p in path.rglob("*") if p.is_file()}
+
+
+def _draw_where(tmp_path, programme: str, predicate) -> tuple[Path, dict]:
+    seed = _seed_with(lambda p: predicate(p.variants), programme, start=4300)
+    folder = draw_bundle(seed, tmp_path, programme=programme)
+    return folder, json.loads((folder / "expected.json").read_text(encoding="utf-8"))
+
+
+def test_new_formats_and_packings_give_the_same_bytes_for_a_seed(tmp_path):
+    for programme, predicate in [(CITY, lambda v: v["hancom"] != "none" and v["usb_archive"] == "7z"),
+                                 (SERVICE, lambda v: v["hancom"] == "hwp" and v["email_variant"] == "forward"),
+                                 (CITY, lambda v: v["usb_nested"] == "whole")]:
+        seed = _seed_with(lambda p: predicate(p.variants), programme, start=4300)
+        a = draw_bundle(seed, tmp_path / "a", programme=programme)
+        b = draw_bundle(seed, tmp_path / "b", programme=programme)
+        assert _tree(a) == _tree(b), seed
+
+
+def test_every_file_of_every_packing_is_where_the_truth_says(tmp_path):
+    """Through forwarded messages, a zip attached to an e-mail, 7z and a zip inside the zip: each file the
+    truth lists is at its path, with its hash, and opens with the project's extractors."""
+    cases = {"forward rfc822": (CITY, lambda v: v["forward_as_attachment"] is True),
+             "forward inline": (SERVICE, lambda v: v["forward_as_attachment"] is False),
+             "e-mail zip": (CITY, lambda v: v["email_variant"] == "zip"),
+             "7z": (SERVICE, lambda v: v["usb_archive"] == "7z"),
+             "nested whole": (CITY, lambda v: v["usb_nested"] == "whole"),
+             "nested folder": (SERVICE, lambda v: v["usb_nested"] == "folder")}
+    formats = set()
+    for case, (programme, predicate) in cases.items():
+        folder, exp = _draw_where(tmp_path / case.replace(" ", "-"), programme, predicate)
+        top = _top_files(folder, exp)
+        for record in exp["files"]:
+            data = _resolve(top, record["path"])
+            assert hashlib.sha256(data).hexdigest() == record["sha256"], (case, record["path"])
+            if not record.get("corrupt"):
+                assert extract(record["name"], data).readable, (case, record["name"])
+            formats.add(record["format"])
+        if case.startswith("nested"):
+            assert sum(".zip/" in f["path"] for f in exp["files"]) >= 1, case
+    assert {"hwpx", "hwp"} <= formats
+
+
+def test_a_forwarded_message_keeps_the_original_inside_and_arrives_at_the_outer_date(tmp_path):
+    folder, exp = _draw_where(tmp_path, CITY, lambda v: v["forward_as_attachment"] is True)
+    outer = email.message_from_bytes((folder / "message.eml").read_bytes(), policy=policy.default)
+    assert outer["Subject"].split()[0] in ("FW:", "Fwd:", "전달:")
+    assert outer["Date"].datetime == datetime.fromisoformat(exp["received_at"])
+    attached = [p for p in outer.iter_attachments() if p.get_content_type() == "message/rfc822"]
+    assert len(attached) == 1 and not [p for p in outer.iter_attachments() if p not in attached]
+    original = attached[0].get_content()
+    assert original["Date"].datetime < outer["Date"].datetime
+    assert sorted(_mail_attachments(original)) == sorted(f["name"] for f in exp["files"])
+
+
+def test_a_zip_attached_to_an_e_mail_has_cp949_names_without_the_utf8_flag(tmp_path):
+    folder, exp = _draw_where(tmp_path, SERVICE, lambda v: v["email_variant"] == "zip" and v["zip_names"] == "cp949")
+    message = email.message_from_bytes((folder / "message.eml").read_bytes(), policy=policy.default)
+    (attachment,) = list(message.iter_attachments())
+    assert attachment.get_filename().endswith(".zip")
+    with zipfile.ZipFile(io.BytesIO(attachment.get_content())) as zf:
+        infos = [i for i in zf.infolist() if not i.is_dir()]
+        assert infos and all(not i.flag_bits & 0x800 for i in infos)
+        assert all(i.filename.encode("cp437").decode("cp949") for i in infos)
+    assert all(f["path"].startswith(attachment.get_filename() + "/") for f in exp["files"])
+
+
+def test_hancom_documents_are_real_hwpx_and_hwp5_files(tmp_path):
+    folder, exp = _draw_where(tmp_path, CITY, lambda v: set(v["hancom_documents"].values()) == {"hwp"}
+                              and "quantitative_proposal" in v["hancom_documents"])
+    top = _top_files(folder, exp)
+    proposal = next(f for f in exp["files"] if f["role"] == "quantitative_proposal" and f["format"] == "hwp")
+    data = _resolve(top, proposal["path"])
+    assert data.startswith(b"\xd0\xcf\x11\xe0") and proposal["name"].endswith(".hwp")
+    import olefile
+
+    with olefile.OleFileIO(io.BytesIO(data)) as ole:  # HWP 5: FileHeader, DocInfo, BodyText sections
+        assert ole.openstream("FileHeader").read(17) == b"HWP Document File"
+        assert ole.exists("DocInfo") and ole.exists("BodyText/Section0")
+    folder, exp = _draw_where(tmp_path / "x", SERVICE, lambda v: v["hancom_documents"].get("service_proposal") == "hwpx")
+    record = next(f for f in exp["files"] if f["role"] == "service_proposal")
+    with zipfile.ZipFile(io.BytesIO(_resolve(_top_files(folder, exp), record["path"]))) as zf:
+        assert zf.read("mimetype") == b"application/hwp+zip" and "Contents/section0.xml" in zf.namelist()

@@ -20,8 +20,10 @@ from pathlib import Path
 
 from samples.draw.choices import draw_variants
 from samples.draw.city_plan import plan_city
+from samples.draw.containers import forwarded_email, nested_members, original_sent_at, write_7z, zip_bytes
 from samples.draw.defects import late_arrival, pick_rules
 from samples.draw.documents import MISSING_ROLES, document_list, pdf_pages, render
+from samples.draw.formats import draw_formats, format_rng
 from samples.draw.mail import email_bytes
 from samples.draw.model import Plan
 from samples.draw.names import archive_name, member_path, top_folder
@@ -46,6 +48,7 @@ def draw_plan(seed: int, *, programme: str | None = None, defect: str | None = "
     drawn = PROGRAMMES[0] if rng.random() < CITY_SHARE else PROGRAMMES[1]
     spec = load_programme(programme or drawn)
     variants = draw_variants(rng, spec.kind)
+    draw_formats(format_rng(seed), spec.kind, variants)
     rules = pick_rules(rng, spec.kind, defect)
     if "submission.late" in rules and variants["channel"] != "email":
         if defect == "random":
@@ -111,22 +114,52 @@ def _pack(rng: random.Random, plan: Plan, folder: Path, files: list[tuple[str, b
     v = plan.variants
     org = plan.written_applicant["name"]
     if v["channel"] == "email":
-        sender = f"{org} {'스마트도시과' if plan.kind == 'city' else '사업담당'}"
-        domain = f"{plan.roman}.go.kr" if plan.kind == "city" else f"corp{rng.randint(100, 999)}.co.kr"
-        subject = f"[{org}] {plan.programme[-4:]}년 {'스마트도시' if plan.kind == 'city' else '스마트도시서비스'} 인증 신청서류 제출"
-        listing = "\n".join(f" {n}. {name}" for n, (name, _, _) in enumerate(files, 1))
-        body = f"{org} 담당자입니다.\n인증 신청서류를 제출합니다.\n\n{listing}"
-        data = email_bytes(rng, sender_name=sender, sender_addr=f"smartcity@{domain}", subject=subject,
-                           date=plan.received_at, body=body, files=[(n, d) for n, d, _ in files], style=v["name_style"])
-        (folder / "message.eml").write_bytes(data)
-        return "message.eml", [name for name, _, _ in files]
+        return _email(rng, plan, folder, files)
     scheme = v["file_names"]
     top = top_folder(org, scheme)
     members = [(member_path(slot, name, top, v["zip_tree"]), data) for name, data, slot in files]
     extra = junk_files(rng, [p for p, _ in members], top) if v["junk"] else []
     if v["channel"] == "usb_zip":
         name = archive_name(org, scheme)
-        write_zip(folder / name, members + extra, v["zip_names"])
-        return name, [p for p, _ in members]
+        paths = {p: p for p, _ in members}
+        if v.get("usb_nested") not in (None, "none"):
+            packed, paths = nested_members(members, top, v["usb_nested"], v["zip_names"])
+            members = packed
+        if v.get("usb_archive") == "7z":
+            name = name[: -len(".zip")] + ".7z"
+            write_7z(folder / name, members + extra)
+        else:
+            write_zip(folder / name, members + extra, v["zip_names"])
+        return name, [paths[member_path(slot, n, top, v["zip_tree"])] for n, _, slot in files]
     write_folder(folder / "usb", members + extra, v["nfd_names"])
     return "usb", [p for p, _ in members]
+
+
+def _email(rng: random.Random, plan: Plan, folder: Path, files: list[tuple[str, bytes, str]]) -> tuple[str, list[str]]:
+    """message.eml: sent plainly, forwarded by the department that collected the files, or carrying one zip."""
+    v = plan.variants
+    org = plan.written_applicant["name"]
+    sender = f"{org} {'스마트도시과' if plan.kind == 'city' else '사업담당'}"
+    domain = f"{plan.roman}.go.kr" if plan.kind == "city" else f"corp{rng.randint(100, 999)}.co.kr"
+    subject = f"[{org}] {plan.programme[-4:]}년 {'스마트도시' if plan.kind == 'city' else '스마트도시서비스'} 인증 신청서류 제출"
+    attached = [(n, d) for n, d, _ in files]
+    paths = [name for name, _, _ in files]
+    if v.get("email_variant") == "zip":
+        top = top_folder(org, v["file_names"])
+        members = [(member_path(slot, name, top, v["zip_tree"]), data) for name, data, slot in files]
+        archive = f"{org} 인증 신청서류 일체.zip"
+        attached = [(archive, zip_bytes(members, v["zip_names"]))]
+        paths = [f"{archive}/{p}" for p, _ in members]
+    listing = "\n".join(f" {n}. {name}" for n, (name, _) in enumerate(attached, 1))
+    message = dict(sender_name=sender, sender_addr=f"smartcity@{domain}", subject=subject, date=plan.received_at,
+                   body=f"{org} 담당자입니다.\n인증 신청서류를 제출합니다.\n\n{listing}", files=attached,
+                   style=v["name_style"])
+    if v.get("email_variant") == "forward":
+        message["date"] = original_sent_at(rng, plan.received_at)
+        forwarder = (f"{org} 기획예산과" if plan.kind == "city" else f"{org} 대표메일", f"office@{domain}")
+        data = forwarded_email(rng, original=message, forwarder=forwarder, date=plan.received_at,
+                               as_attachment=v["forward_as_attachment"], style=v["name_style"])
+    else:
+        data = email_bytes(rng, **message)
+    (folder / "message.eml").write_bytes(data)
+    return "message.eml", paths

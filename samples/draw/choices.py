@@ -94,7 +94,9 @@ def draw_variants(rng: random.Random, kind: str) -> dict:
 
 def choice_space(kind: str) -> dict[str, list]:
     """Each class's distinct options for a programme kind (for the tests' reachability check)."""
-    space = {**COMMON, **(CITY if kind == "city" else SERVICE)}
+    from samples.draw.formats import format_space  # drawn after these, from a stream of their own (formats.py)
+
+    space = {**COMMON, **(CITY if kind == "city" else SERVICE), **format_space(kind)}
     out = {}
     for key, options in space.items():
         seen = []

@@ -3,7 +3,8 @@
 seed: 분류 | (sub) | code | name | stated | pages, as the call prints it; combined: the code and name in
 one cell; nameonly: no code at all; numbered: a running No. and the domain instead of 분류.
 Split: one table, two tables (the seed's own break after B-2-3, or elsewhere), or one table running
-over a PDF page break with its header repeated.
+over a PDF page break with its header repeated; in a word processor's file the header may be typed
+again as a row in the middle of the table (``summary_header_again``).
 """
 
 from __future__ import annotations
@@ -87,4 +88,17 @@ def summary_blocks(rng: random.Random, plan: Plan, programme: CityProgramme) -> 
                    _grid(rng, head, head_merges, body[cut:], v, layout)]
     else:
         blocks.append(_grid(rng, head, head_merges, body, v, layout))
+    if v.get("summary_header_again"):
+        _header_again(blocks[-1], head, head_merges)
     return blocks
+
+
+def _header_again(grid: Grid, head: list[str], head_merges: list) -> None:
+    """The header typed again as a row in the middle of the table, where a word processor's page ended
+    (as offices do when the table's own 'repeat header row' is not used); merges below it move down."""
+    at = len(grid.rows) // 2
+    while at < len(grid.rows) and any(r0 < at <= r1 for r0, _, r1, _ in grid.merges):
+        at += 1  # never through a merged grouping cell
+    grid.rows.insert(at, list(head))
+    grid.merges = [(r0 + (r0 >= at), c0, r1 + (r1 >= at), c1) for r0, c0, r1, c1 in grid.merges]
+    grid.merges += [(at, c0, at, c1) for _, c0, _, c1 in head_merges]

@@ -12,6 +12,7 @@ from samples.draw.city_docs import proposal as city_proposal
 from samples.draw.city_docs import qualitative as city_qualitative
 from samples.draw.model import Plan
 from samples.draw.names import file_name
+from samples.draw.render_hancom import HANCOM_WRITERS
 from samples.draw.render_office import to_docx, to_xlsx
 from samples.draw.render_pdf import to_pdf
 from samples.draw.service_docs import application as service_application
@@ -91,6 +92,8 @@ def render(rng: random.Random, plan: Plan, programme, entry: dict) -> bytes:
         return data
     if fmt == "xlsx":
         return to_xlsx(doc, plan.sent_at, first_sheet=_first_sheet(entry["slot"]))
+    if fmt in HANCOM_WRITERS:
+        return HANCOM_WRITERS[fmt](doc, plan.sent_at)
     return to_docx(doc, plan.sent_at, title_as_heading=plan.variants["title_style"] == "heading")
 
 

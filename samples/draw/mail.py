@@ -14,7 +14,9 @@ from urllib.parse import quote
 
 OPERATOR_ADDRESS = "smartcity-cert@intake.example"
 MEDIA = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf"}
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "pdf": "application/pdf",
+         "hwp": "application/x-hwp", "hwpx": "application/hwp+zip", "zip": "application/zip",
+         "7z": "application/x-7z-compressed"}
 
 
 def _b64_lines(data: bytes) -> str:

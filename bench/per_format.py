@@ -1,0 +1,96 @@
+"""Accuracy per format: the scorer's per-bundle counts grouped by the form each document arrived in.
+
+Groups come from each bundle's ``expected.json`` (the same for the development set and fresh draws): the
+proposal's format (DOCX, PDF, HWPX, HWP, scan), the application's (a phone photo among them), the
+container (plain e-mail, forwarded e-mail, e-mail carrying a zip, USB zip, 7z, a zip inside the zip,
+folder) and whether the 요약표 runs over a page break with its header repeated. Used by bench/accuracy.py.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path, PurePosixPath
+
+PROPOSAL_ROLES = ("quantitative_proposal", "service_proposal")
+IMAGE_FORMATS = {"jpg", "jpeg", "png", "tif", "tiff", "heic"}
+
+
+def _format(record: dict) -> str:
+    fmt = (record.get("format") or PurePosixPath(record["name"]).suffix.lstrip(".")).lower()
+    if fmt in IMAGE_FORMATS:
+        return "photo"
+    return "scan" if record.get("scanned") else fmt
+
+
+def groups_of(exp: dict) -> list[str]:
+    """The groups one bundle counts in."""
+    files, variants = exp["files"], exp.get("variants") or {}
+    out = []
+    proposal = next((f for f in files if f["role"] in PROPOSAL_ROLES and _format(f) != "xlsx"), None)
+    if proposal:
+        out.append(f"proposal {_format(proposal)}")
+    application = next((f for f in files if f["role"] == "application"), None)
+    if application:
+        out.append(f"application {_format(application)}")
+    out.append(f"container {container_of(exp)}")
+    if variants.get("summary_split") == "page_flow" or variants.get("summary_repeat_header"):
+        out.append("요약표 over a page break, header repeated")
+    if variants.get("summary_header_again"):
+        out.append("요약표 header typed again mid-table")
+    return out
+
+
+def container_of(exp: dict) -> str:
+    variants, path = exp.get("variants") or {}, exp["bundle_path"]
+    nested = any(".zip/" in f["path"] or ".7z/" in f["path"] for f in exp["files"])
+    if path.endswith(".eml"):
+        if variants.get("email_variant") == "forward":
+            return "e-mail forwarded" + (" (message/rfc822)" if variants.get("forward_as_attachment") else " (inline)")
+        return "e-mail with a zip" if nested else "e-mail"
+    if path.endswith(".7z"):
+        return "USB 7z"
+    if path.endswith(".zip"):
+        return "USB zip in zip" if nested else "USB zip"
+    return "USB folder with a zip" if nested else "USB folder"
+
+
+def per_format_rows(result: dict, bundles_dir: Path) -> list[tuple[str, Counter]]:
+    by_id = {b["bundle"]: b for b in result["bundles"]}
+    stats: dict[str, Counter] = {}
+    for path in sorted(bundles_dir.glob("*/expected.json")):
+        exp = json.loads(path.read_text(encoding="utf-8"))
+        rec = by_id.get(exp["bundle_id"])
+        if rec is None:
+            continue
+        counts = rec.get("counts", {})
+        for group in groups_of(exp):
+            c = stats.setdefault(group, Counter())
+            c["bundles"] += 1
+            c["crashes"] += bool(rec.get("crash"))
+            for key in ("indicator_ok", "indicator_total", "applicant_ok", "applicant_total", "file_role_ok",
+                        "file_total", "service_ok", "service_total"):
+                c[key] += counts.get(key, 0)
+            c["clean"] += bool(rec.get("clean"))
+            c["false"] += len(rec.get("false_findings", []))
+    order = {"proposal": 0, "application": 1, "container": 2}
+    return sorted(stats.items(), key=lambda kv: (order.get(kv[0].split()[0], 3), kv[0]))
+
+
+def _share(c: Counter, ok: str, total: str) -> str:
+    return f"{c[ok] / c[total]:.1%} ({c[ok]}/{c[total]})" if c[total] else "n/a"
+
+
+def per_format_table(name: str, result: dict, bundles_dir: Path, console) -> None:
+    from rich.table import Table
+
+    t = Table(title=f"{name}: per format (a bundle counts once per group it is in)")
+    for col in ("group", "bundles", "indicator values", "applicant fields", "service fields", "crashes",
+                "files given their role", "blocker/warning per clean bundle"):
+        t.add_column(col, justify="left" if col == "group" else "right")
+    for group, c in per_format_rows(result, bundles_dir):
+        false = f"{c['false'] / c['clean']:.2f} ({c['clean']} clean)" if c["clean"] else "n/a"
+        t.add_row(group, str(c["bundles"]), _share(c, "indicator_ok", "indicator_total"),
+                  _share(c, "applicant_ok", "applicant_total"), _share(c, "service_ok", "service_total"),
+                  str(c["crashes"]), _share(c, "file_role_ok", "file_total"), false)
+    console.print(t)
