@@ -20,7 +20,7 @@ from checks.pipeline import assess_bundle, extractable_files
 from extractors.model import Document
 from extractors.registry import extract_bounded
 from flows.runners import task_runner_from_env
-from intake.bundles import open_bundle
+from intake.bundles import open_bundle_bounded
 from intake.model import ReceivedBundle
 from intake.rawstore import RawStore
 from review_queue import store
@@ -49,7 +49,7 @@ def _extract_cache_key(context, parameters) -> str:
 
 @task(cache_policy=NO_CACHE)
 def open_bundle_task(path: Path, received_at: datetime | None) -> ReceivedBundle:
-    bundle = open_bundle(path, received_at)
+    bundle = open_bundle_bounded(path, received_at)
     for problem in bundle.problems:
         log.warning("%s: %s", bundle.source_path, problem.log)
     return bundle

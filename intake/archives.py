@@ -162,18 +162,30 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
 
 
 def _sevenzip_members(data: bytes, limits: ArchiveLimits):
+    """7z members. A solid archive compresses its members together and records no packed size per member:
+    each member is charged its share of the whole archive's size, so a solid bomb shows its real ratio.
+    Only members that will pass the checks in ``_take_members`` are decompressed, so a refused member never
+    reaches memory."""
     import py7zr
 
     with py7zr.SevenZipFile(io.BytesIO(data)) as archive:
         infos = [i for i in archive.list() if not i.is_directory]
-        safe = [i.filename for i in infos if not is_unsafe(i.filename) and i.uncompressed <= limits.max_member_bytes]
+        declared = sum(i.uncompressed for i in infos) or 1
+        packed = {i.filename: i.compressed or max(1, round(len(data) * i.uncompressed / declared)) for i in infos}
+        wanted, total = [], 0
+        for info in infos[:limits.max_members]:
+            size = info.uncompressed
+            if is_unsafe(info.filename) or size > limits.max_member_bytes or total + size > limits.max_total_bytes \
+                    or (size > 1024**2 and size / packed[info.filename] > limits.max_ratio):
+                continue
+            total += size
+            wanted.append(info.filename)
         contents = {}
-        if safe and sum(i.uncompressed for i in infos) <= limits.max_total_bytes:
+        if wanted:
             factory = py7zr.io.BytesIOFactory(limits.max_member_bytes)
-            archive.extract(targets=safe, factory=factory)
+            archive.extract(targets=wanted, factory=factory)
             contents = {name: buf.read() for name, buf in factory.products.items()}
         for info in infos:
             name = nfc(info.filename.replace("\\", "/"))
-            packed = info.compressed or max(1, info.uncompressed // 2)
-            yield name, info.uncompressed, packed, bool(getattr(info, "is_symlink", False)), \
+            yield name, info.uncompressed, packed[info.filename], bool(getattr(info, "is_symlink", False)), \
                 (lambda n=info.filename: contents.get(n, b""))
