@@ -95,6 +95,7 @@ def _signature(exc: BaseException) -> str:
 
 def run_one(fmt: str, name: str, data, limits, work: Path) -> tuple[str, list[str]]:
     """(outcome, clerk-facing messages) of one mutant through the bounded path."""
+    from checks import problem_findings
     from checks.submission import document_findings
     from extractors.registry import extract, run_bounded
     from intake.bundles import open_bundle
@@ -102,7 +103,7 @@ def run_one(fmt: str, name: str, data, limits, work: Path) -> tuple[str, list[st
 
     if fmt in FILE_FORMATS:
         doc = run_bounded(extract, name, data, limits=limits)
-        messages = [f.message for f in document_findings(doc)]
+        messages = [f.message_ko for f in document_findings(doc)]
         return ("ok" if not doc.problems else "finding"), messages
     path = work / ("bundle" if fmt == "folder" else f"bundle{Path(name).suffix or '.' + fmt}")
     if fmt == "folder":
@@ -114,7 +115,7 @@ def run_one(fmt: str, name: str, data, limits, work: Path) -> tuple[str, list[st
     import bagit
 
     bagit.Bag(str(stored.bag)).validate(processes=1)  # a BagError here is a crash: a bag the store made is invalid
-    return ("ok" if not bundle.problems else "finding"), [p.detail for p in bundle.problems]
+    return ("ok" if not bundle.problems else "finding"), [f.message_ko for f in problem_findings(bundle.problems)]
 
 
 def fuzz(formats: list[str], count: int, seed: int, seconds: float, memory_mb: int, progress=None) -> dict[str, Tally]:
@@ -200,7 +201,7 @@ def main() -> None:
 
         def progress(fmt: str, index: int, outcome: str) -> None:
             if outcome in ("crash", "hang", "memory") or (index + 1) % 50 == 0:
-                print(f"  {fmt} {index + 1}/{args.count} {outcome}", file=sys.stderr, flush=True)
+                print(f"  {fmt} {index + 1}/{args.count} {outcome}", flush=True)
 
         tallies = fuzz(formats, args.count, args.seed, args.seconds, args.memory_mb, progress)
         print(table(tallies, args.count))

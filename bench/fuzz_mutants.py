@@ -222,8 +222,9 @@ def mime_structure(rng: random.Random, data: bytes) -> bytes:
     elif action == 3 and containers:  # thousands of tiny parts
         c = rng.choice(containers)
         leaf = rng.choice(leaves) if leaves else None
-        if leaf is not None:
-            c.get_payload().extend([leaf] * rng.choice((500, 3000)))
+        if leaf is not None:  # at most ~64 MB of mail: the harness must not be the bomb
+            copies = min(rng.choice((500, 3000, 20000)), 64 * 1024**2 // max(1, len(leaf.as_bytes())))
+            c.get_payload().extend([leaf] * copies)
     elif action == 4 and leaves:  # a broken transfer encoding or charset
         leaf = rng.choice(leaves)
         for header, value in (("Content-Transfer-Encoding", rng.choice(("base64", "quoted-printable", "x-uue", "7bit"))),

@@ -150,7 +150,7 @@ def bag_paths(names: list[str]) -> list[str]:
     (`a.zip`): the members go to `a.zip.contents/`. Two members of one name (or NFC/NFD twins, or names
     differing only in case, which some file systems fold) get `~2`, `~3` … before the extension; a name
     too long for the file system is shortened, keeping its extension and a hash of the whole name; control
-    characters (CR, LF) become `_`.
+    characters (CR, LF) become `_` and spaces at either end of a name are dropped.
     """
     relatives = [[_short(p) for p in PurePosixPath(name).parts if p not in ("", "/", ".", "..")] or ["unnamed"]
                  for name in names]
@@ -179,7 +179,8 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # CR/LF in a name would break the bag'
 
 
 def _short(part: str) -> str:
-    part = CONTROL.sub("_", part)
+    # a space at either end would not survive a manifest line (bagit strips its lines)
+    part = CONTROL.sub("_", part).strip() or "_"
     if len(part.encode("utf-8")) <= MAX_NAME_BYTES:
         return part
     stem, dot, ext = part.rpartition(".")
