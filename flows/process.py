@@ -17,6 +17,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from checks.pipeline import assess_bundle, extractable_files
+from checks.submission import NOT_SUBMISSION_RULES
 from extractors.model import Document
 from extractors.registry import extract_bounded
 from flows.runners import task_runner_from_env
@@ -55,14 +56,19 @@ def open_bundle_task(path: Path, received_at: datetime | None) -> ReceivedBundle
     return bundle
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def store_bundle_task(bundle: ReceivedBundle, store_root: Path | None, database_url: str | None) -> bool:
-    """Keep every byte as received and note the bundle; False when it had been received before."""
-    path = Path(bundle.source_path)
-    RawStore(store_root).store_bundle(bundle, container=path if path.is_file() else None)
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
+def record_received_task(bundle: ReceivedBundle, database_url: str | None) -> bool:
+    """Note the bundle as received before anything else can fail; False when it had been received before."""
     return store.record_bundle(bundle.id, channel=bundle.channel, source_path=bundle.source_path, sender=bundle.sender,
                                subject=bundle.subject, received_at=bundle.received_at,
                                file_count=len(bundle.files), url=database_url)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def store_bundle_task(bundle: ReceivedBundle, store_root: Path | None) -> None:
+    """Keep every byte as received (the raw store; nothing happens when the bag exists)."""
+    path = Path(bundle.source_path)
+    RawStore(store_root).store_bundle(bundle, container=path if path.is_file() else None)
 
 
 @task(cache_key_fn=_extract_cache_key, persist_result=True, tags=["extract"], retries=1, retry_delay_seconds=1)
@@ -100,10 +106,11 @@ def _extract_all(bundle: ReceivedBundle, store_root: Path | None) -> tuple[list[
 @flow(name="process_bundle", log_prints=True, task_runner=task_runner_from_env())
 def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = None, database_url: str | None = None,
                    store_root: Path | None = None) -> Submission:
-    bundle = open_bundle_task(Path(path), received_at)
-    store_bundle_task(bundle, store_root, database_url)
-    store.set_bundle_state(bundle.id, "processing", url=database_url)
+    bundle = open_bundle_task(Path(path), received_at)  # bounded: a bundle that cannot be opened still comes back
+    record_received_task(bundle, database_url)
     try:
+        store_bundle_task(bundle, store_root)
+        store.set_bundle_state(bundle.id, "processing", url=database_url)
         documents, cached = _extract_all(bundle, store_root)
         submission = assess_task(bundle, documents, cached)
         write_task(submission, Path(out_dir))
@@ -112,7 +119,8 @@ def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = Non
         store.set_bundle_state(bundle.id, "failed", f"{type(exc).__name__}: {exc}", url=database_url)
         raise
     blockers = sum(f.severity == "blocker" for f in submission.findings)
-    store.set_bundle_state(bundle.id, "processed", f"{len(documents)} documents, {blockers} blockers, {cached} from cache",
+    done = "not_submission" if any(f.rule in NOT_SUBMISSION_RULES for f in submission.findings) else "processed"
+    store.set_bundle_state(bundle.id, done, f"{len(documents)} documents, {blockers} blockers, {cached} from cache",
                            url=database_url)
     return submission
 
