@@ -129,6 +129,9 @@ def keep(port: int) -> None:
     """The keeper: run Prefect's server on ``port`` until idle (see the module's doc) or SIGTERM."""
     from prefect.server.api.server import SubprocessASGIServer
 
+    from flows.runtime import tie_prefect_server
+
+    tie_prefect_server()  # the server ends with this keeper, even when the keeper is killed
     root = home()
     server = SubprocessASGIServer(port)
     stopping = []
