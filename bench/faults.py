@@ -93,13 +93,17 @@ def lab_processes(lab: Lab, spare: set[int]) -> list[str]:
 
 
 def resident_pids(prefect_home: Path) -> set[int]:
+    """The resident server's keeper (``python -m flows.resident``, meant to outlive commands) and its children."""
     import psutil
 
-    try:
-        keeper = psutil.Process(json.loads((prefect_home / "resident.json").read_text())["pid"])
-        return {keeper.pid, *(c.pid for c in keeper.children(recursive=True))}
-    except (OSError, ValueError, KeyError, psutil.NoSuchProcess):
-        return set()
+    spare = set()
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            if "flows.resident" in (proc.info["cmdline"] or []) and proc.environ().get("PREFECT_HOME") == str(prefect_home):
+                spare |= {proc.pid, *(c.pid for c in proc.children(recursive=True))}
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return spare
 
 
 def orphans_after_kill(lab: Lab, prefect_home: Path, grace: float = 20.0) -> list[str]:
