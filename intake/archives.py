@@ -25,8 +25,8 @@ JUNK_DIRS = {"__MACOSX"}
 @dataclass
 class ArchiveLimits:
     max_members: int = 2_000
-    max_total_bytes: int = 2 * 1024**3
-    max_member_bytes: int = 500 * 1024**2
+    max_total_bytes: int = 1024**3  # the members of one bundle in memory at once, as opening is bounded (~1 GiB)
+    max_member_bytes: int = 300 * 1024**2  # intake.bundles.MAX_FILE_BYTES: a larger file would not be read anyway
     max_ratio: float = 200.0  # uncompressed/compressed: beyond this a member is treated as a bomb
     max_depth: int = 3
 
@@ -100,14 +100,20 @@ def _take_members(prefix: str, members, depth: int, limits: ArchiveLimits, resul
             result.problems.append(Problem("bundle.member_unsafe", name, f"archive member is a symbolic link: {name!r}", name))
             continue
         result.members += 1
-        result.total += size
         ratio = size / max(packed, 1)
-        if result.total > limits.max_total_bytes or size > limits.max_member_bytes \
-                or (size > 1024**2 and ratio > limits.max_ratio):
+        if size > limits.max_member_bytes or (size > 1024**2 and ratio > limits.max_ratio):
             result.problems.append(Problem("bundle.archive_bomb", name,
                                            f"archive member {name!r} refused: {size} bytes, ratio {ratio:.0f}, "
                                            f"{result.members} members, {result.total} bytes in all", name))
             continue
+        if result.total + size > limits.max_total_bytes:  # one problem for all that are left, not one per member
+            left = len(members) - index
+            result.problems.append(Problem("bundle.archive_bomb", f"{prefix or '압축 파일'} (전체 크기 "
+                                           f"{limits.max_total_bytes // 1024**2}MB 초과, {left}개 미처리)",
+                                           f"archive {prefix!r}: {left} members left untaken past the total limit of "
+                                           f"{limits.max_total_bytes} bytes", prefix or None))
+            return
+        result.total += size
         try:
             content = read()
         except Exception as exc:  # an encrypted member, an unsupported method: this member only, the rest go on

@@ -204,3 +204,14 @@ def test_fuzz_slice_has_no_crash_hang_or_exception_name():
         assert sum(tally.outcomes.values()) == 4, report
         assert tally.outcomes["crash"] == tally.outcomes["hang"] == tally.outcomes["memory"] == 0, report
         assert tally.bad_reasons == 0, report
+
+
+def test_members_past_the_total_size_are_one_problem_not_one_each(tmp_path):
+    path = tmp_path / "usb.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        for i in range(300):
+            zf.writestr(f"scan{i:03d}.bin", os.urandom(64 * 1024))
+    bundle = open_bundle(path, limits=ArchiveLimits(max_total_bytes=1024**2))
+    assert len(bundle.files) == 16  # 16 × 64 KiB fill the 1 MiB
+    [problem] = bundle.problems
+    assert problem.rule == "bundle.archive_bomb" and "284개 미처리" in problem.detail
