@@ -215,3 +215,15 @@ def test_members_past_the_total_size_are_one_problem_not_one_each(tmp_path):
     assert len(bundle.files) == 16  # 16 × 64 KiB fill the 1 MiB
     [problem] = bundle.problems
     assert problem.rule == "bundle.archive_bomb" and "284개 미처리" in problem.detail
+
+
+def test_one_bundles_file_name_never_shows_in_anothers_record(tmp_path, documents):
+    """The extraction cache is keyed by content: the same bytes under two names in two bundles."""
+    name, data = next((n, d) for n, d in documents if n.endswith(".pdf"))
+    for bundle, file_name in (("a", "가나시_제출.pdf"), ("b", "다라군_제출.pdf")):
+        (tmp_path / bundle).mkdir()
+        (tmp_path / bundle / file_name).write_bytes(data)
+    process_plain(tmp_path / "a")
+    second, _ = process_plain(tmp_path / "b")  # its document comes from the cache filled by the first
+    text = second.model_dump_json()
+    assert "가나시" not in text and [f.name for f in second.bundle.files] == ["다라군_제출.pdf"]
