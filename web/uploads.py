@@ -176,7 +176,7 @@ class UploadWorker:
                 setattr(row, key, value)
 
     def process(self, upload_id: int) -> None:
-        from intake.bundles import open_bundle
+        from intake.bundles import open_bundle_bounded
 
         with Session(engine_for(self.url)) as session:
             row = session.get(WebUpload, upload_id)
@@ -185,7 +185,7 @@ class UploadWorker:
             entry, received_at = Path(row.entry), aware(row.received_at) if row.received_at else None
         self._update(upload_id, state="processing", started_at=now_utc(), detail=None)
         try:
-            bundle_id = open_bundle(entry, received_at).id
+            bundle_id = open_bundle_bounded(entry, received_at).id  # a hostile upload is never opened in the web process
             self._update(upload_id, bundle_id=bundle_id)
             self.processor(entry, self.settings.out_root / f"upload-{upload_id}", received_at, self.url,
                            self.settings.store_root)
