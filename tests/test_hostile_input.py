@@ -227,3 +227,23 @@ def test_one_bundles_file_name_never_shows_in_anothers_record(tmp_path, document
     second, _ = process_plain(tmp_path / "b")  # its document comes from the cache filled by the first
     text = second.model_dump_json()
     assert "가나시" not in text and [f.name for f in second.bundle.files] == ["다라군_제출.pdf"]
+
+
+def test_not_a_submission_shows_no_completeness_badges(tmp_path, documents):
+    """The submission list's badges for a memo alone and for a real submission, from the store they were recorded in."""
+    from web.overview import submission_rows
+    from web.templating import environment
+
+    url = f"sqlite:///{tmp_path / 'store.db'}"
+    (tmp_path / "메모.txt").write_text("회의 메모입니다.\n", encoding="utf-8")
+    process_plain(tmp_path / "메모.txt", url=url)
+    real = tmp_path / "real"
+    real.mkdir()
+    for name, data in documents:
+        (real / name).write_bytes(data)
+    process_plain(real, url=url)
+    template = environment().get_template("_completeness.html")
+    badges = {row.programme: template.render(row=row) for row in submission_rows(url)}
+    assert "서류 판별 불가" in badges[None] and "서류 0/0" not in badges[None]
+    [programme] = [p for p in badges if p]
+    assert "서류 판별 불가" not in badges[programme] and "서류 " in badges[programme]
