@@ -106,10 +106,25 @@ def resident_pids(prefect_home: Path) -> set[int]:
     return spare
 
 
+def keepers(prefect_home: Path) -> list[int]:
+    import psutil
+
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        try:
+            if "flows.resident" in (proc.info["cmdline"] or []) and proc.environ().get("PREFECT_HOME") == str(prefect_home):
+                found.append(proc.pid)
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+    return found
+
+
 def orphans_after_kill(lab: Lab, prefect_home: Path, grace: float = 20.0) -> list[str]:
+    """Processes of the killed command still there after ``grace`` seconds, and resident keepers beyond one."""
     deadline = time.monotonic() + grace
     while True:
         left = lab_processes(lab, resident_pids(prefect_home))
+        left += [f"{pid} a second resident keeper" for pid in keepers(prefect_home)[1:]]
         if not left or time.monotonic() > deadline:
             return left
         time.sleep(0.5)
