@@ -6,6 +6,7 @@ import logging
 from typing import Callable, Iterator
 
 from checks.catalogue import catalogue, finding, where_ko
+from extractors.sniff import TEXT
 from mapping.submission import MappedBundle
 from schemas.programme import CityProgramme
 from schemas.provenance import Provenance
@@ -16,9 +17,16 @@ KST_FORMAT = "%Y-%m-%d %H:%M"
 log = logging.getLogger(__name__)
 
 
+NOT_SUBMISSION_RULES = ("bundle.empty", "bundle.not_submission")  # a bundle with one of these is no submission
+
+
 def check_programme(m: MappedBundle) -> Iterator[Finding]:
     if not m.documents:  # nothing came at all: that one finding, not a programme that cannot be told
         yield finding("bundle.empty")
+    elif m.programme is None and not any(d.readable and d.media_type != TEXT for d in m.documents):
+        # only plain text, unreadable or unknown bytes (a memo, random data): nothing a submission is made of
+        yield finding("bundle.not_submission", detail=", ".join(d.file for d in m.documents[:5])
+                      + (f" 외 {len(m.documents) - 5}개" if len(m.documents) > 5 else ""))
     elif m.programme is None:
         yield finding("programme.unknown")
 

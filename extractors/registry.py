@@ -70,9 +70,20 @@ def _resolve(media_type: str) -> Callable[[Document, bytes], Document] | None:
         return None
 
 
+def _sniffed(name: str, data: bytes) -> str:
+    """The media type, or UNKNOWN when even telling the type failed (a file too damaged to say)."""
+    try:
+        return media.sniff(data)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        log.warning("could not tell the type of %s: %s: %s", name, type(exc).__name__, exc)
+        return media.UNKNOWN
+
+
 def extract(name: str, data: bytes) -> Document:
     """Extract one file in this process; never raises for bad input."""
-    media_type = media.sniff(data)
+    media_type = _sniffed(name, data)
     doc = Document(file=name, sha256=hashlib.sha256(data).hexdigest(), media_type=media_type)
     extractor = _resolve(media_type)
     if extractor is None:
@@ -125,21 +136,44 @@ def _worker_pool(limits: Limits) -> ProcessPool:
         return _pool
 
 
-def extract_bounded(name: str, data: bytes, limits: Limits | None = None) -> Document:
-    """``extract`` in a worker process under ``limits``; a file that breaks them becomes unreadable."""
+class BoundExceeded(Exception):
+    """A bounded call broke its time or memory bound, or its worker died; ``code`` is the reason code."""
+
+    def __init__(self, code: str, why: str, params: dict) -> None:
+        super().__init__(why)
+        self.code, self.why, self.params = code, why, params
+
+
+def run_bounded(function: Callable, *args, limits: Limits | None = None):
+    """``function(*args)`` in a worker process under ``limits`` (a module-level function, picklable arguments).
+
+    Raises ``BoundExceeded`` when the call takes too long, exhausts its memory or its worker dies; any other
+    exception is the function's own."""
     limits = limits or Limits()
-    future = _worker_pool(limits).schedule(extract, args=(name, data), timeout=limits.seconds)
-    sha256 = hashlib.sha256(data).hexdigest()
+    future = _worker_pool(limits).schedule(function, args=args, timeout=limits.seconds)
     try:
         return future.result()
     except FutureTimeout:
-        code, why = model.UNREADABLE_TIMEOUT, f"took longer than {limits.seconds:.0f} s"
-        params = {"seconds": limits.seconds}
+        raise BoundExceeded(model.UNREADABLE_TIMEOUT, f"took longer than {limits.seconds:.0f} s",
+                            {"seconds": limits.seconds}) from None
     except (MemoryError, ProcessExpired) as exc:
-        code, why = model.UNREADABLE_MEMORY, f"exceeded memory ({type(exc).__name__})"
-        params = {"gib": limits.memory_bytes / 1024**3}
+        raise BoundExceeded(model.UNREADABLE_MEMORY, f"exceeded memory ({type(exc).__name__})",
+                            {"gib": limits.memory_bytes / 1024**3}) from None
+
+
+def extract_bounded(name: str, data: bytes, limits: Limits | None = None) -> Document:
+    """``extract`` in a worker process under ``limits``; a file that breaks them becomes unreadable.
+
+    The exception boundary of one file: whatever goes wrong, the result is a Document."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    try:
+        return run_bounded(extract, name, data, limits=limits)
+    except BoundExceeded as exc:
+        code, why, params = exc.code, exc.why, exc.params
+    except Exception as exc:  # e.g. a result that could not be sent back from the worker
+        code, why, params = model.UNREADABLE_CORRUPT, f"{type(exc).__name__}: {exc}", {}
     log.warning("extraction of %s stopped: %s", name, why)
-    return Document(file=name, sha256=sha256, media_type=media.sniff(data)).unreadable(code, why, **params)
+    return Document(file=name, sha256=sha256, media_type=_sniffed(name, data)).unreadable(code, why, **params)
 
 
 def shutdown() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from io import BytesIO
 
 PDF = "application/pdf"
@@ -24,6 +25,7 @@ TEXT = "text/plain"
 EMPTY = "application/x-empty"
 UNKNOWN = "application/octet-stream"
 
+MIMETYPE_BYTES = 256
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
@@ -68,14 +70,16 @@ def _sniff_zip(data: bytes) -> str:
         with zipfile.ZipFile(BytesIO(data)) as zf:
             names = set(zf.namelist())
             if "mimetype" in names:
-                mimetype = zf.read("mimetype").decode("ascii", "replace").strip()
+                with zf.open("mimetype") as stream:  # at most a line: a hostile "mimetype" may inflate to GiBs
+                    mimetype = stream.read(MIMETYPE_BYTES).decode("ascii", "replace").strip()
                 if "hwp" in mimetype:
                     return HWPX
             if "word/document.xml" in names:
                 return DOCX
             if "xl/workbook.xml" in names:
                 return XLSX
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError, RuntimeError, NotImplementedError, EOFError, zlib.error):
+        # also an encrypted or unsupported-method "mimetype" member, or a damaged one
         # A truncated HWPX still shows its first member, the mimetype, uncompressed.
         return HWPX if b"mimetypeapplication/hwp+zip" in data[:200] else BROKEN_ZIP
     return ZIP

@@ -6,6 +6,7 @@ so they can run on a schedule (see `intake watch`) without taking anything twice
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -18,12 +19,13 @@ from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
 from flows.process import process_bundle
-from intake.bundles import open_bundle
+from intake.bundles import open_bundle_bounded
 from intake.model import ParsedMail
 from intake.rawstore import RawStore
 from review_queue import store
 from review_queue.imap_ledger import SqlTakenLedger
 from schemas.settings import settings
+from schemas.vocabulary import DONE_BUNDLE_STATES
 from schemas.submission import Submission
 
 log = logging.getLogger(__name__)
@@ -57,9 +59,9 @@ def receipt_time(entry: Path) -> datetime | None:
 @task(cache_policy=NO_CACHE)
 def already_processed(entry: Path, database_url: str | None) -> str | None:
     """The bundle id when this entry was processed before, else None."""
-    bundle_id = open_bundle(entry).id
+    bundle_id = open_bundle_bounded(entry).id
     states = {b["id"]: b["state"] for b in store.list_bundles(database_url)}
-    return bundle_id if states.get(bundle_id) == "processed" else None
+    return bundle_id if states.get(bundle_id) in DONE_BUNDLE_STATES else None
 
 
 def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path, database_url: str | None,
@@ -71,6 +73,7 @@ def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path,
     ``progress`` is handed to ``process_bundle`` for the stages within one bundle.
     """
     report = IngestReport()
+    out_names = _out_names([entry for entry, _ in entries])
     for entry, received_at in entries:
         if on_entry:
             on_entry(entry, False)
@@ -79,7 +82,7 @@ def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path,
             if done:
                 report.skipped.append(done)
             else:
-                state = process_bundle(entry, out_root / _slug(entry.stem), received_at, database_url, store_root,
+                state = process_bundle(entry, out_root / out_names[entry], received_at, database_url, store_root,
                                        progress, return_state=True)
                 if state.is_completed():
                     submission = state.result()
@@ -88,12 +91,37 @@ def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path,
                 else:  # one broken bundle must not stop the others
                     report.failed[str(entry)] = state.message or state.name
                     log.error("bundle %s failed: %s", entry, state.message)
+                    _note_failed(entry, report.failed[str(entry)], database_url)
         except Exception as exc:  # not even opened (gone, unreadable): the others still go on
             report.failed[str(entry)] = f"{type(exc).__name__}: {exc}"
             log.exception("bundle %s could not be taken in", entry)
+            _note_failed(entry, report.failed[str(entry)], database_url)
         if on_entry:
             on_entry(entry, True)
     return report
+
+
+def _out_names(entries: list[Path]) -> dict[Path, str]:
+    """The output folder per entry: its name without the suffix, unless two entries share that (a folder `x` and
+    `x.zip`, or `x.zip` and `x.7z`): then each of those keeps its whole name, so no result overwrites another."""
+    stems: dict[str, int] = {}
+    for entry in entries:
+        stems[_slug(entry.stem)] = stems.get(_slug(entry.stem), 0) + 1
+    return {e: _slug(e.stem) if stems[_slug(e.stem)] == 1 else _slug(e.name) for e in entries}
+
+
+def _note_failed(entry: Path, reason: str, database_url: str | None) -> None:
+    """Make a failure visible in ``intake status``: the bundle's row marked failed, or, when the entry never became
+    a bundle (gone, unreadable), a row of its own keyed by its path."""
+    try:
+        known = [b for b in store.list_bundles(database_url) if b["source_path"] == str(entry)]
+        bundle_id = known[-1]["id"] if known else "entry-" + hashlib.sha256(str(entry).encode()).hexdigest()[:16]
+        if not known:
+            store.record_bundle(bundle_id, channel="folder", source_path=str(entry), sender=None, subject=None,
+                                received_at=None, file_count=0, url=database_url)
+        store.set_bundle_state(bundle_id, "failed", reason[:2000], url=database_url)
+    except Exception:  # the store itself is down: the report and the log still say it
+        log.exception("could not record the failure of %s", entry)
 
 
 def drop_entries(drop: Path) -> list[tuple[Path, datetime | None]]:

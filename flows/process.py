@@ -18,10 +18,11 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import State
 
 from checks.pipeline import assess_bundle, extractable_files
+from checks.submission import NOT_SUBMISSION_RULES
 from extractors.model import Document
 from extractors.registry import extract_bounded
 from flows.runners import task_runner_from_env
-from intake.bundles import open_bundle
+from intake.bundles import open_bundle_bounded
 from intake.model import ReceivedBundle
 from intake.rawstore import RawStore
 from review_queue import store
@@ -52,20 +53,25 @@ def _extract_cache_key(context, parameters) -> str:
 
 @task(cache_policy=NO_CACHE)
 def open_bundle_task(path: Path, received_at: datetime | None) -> ReceivedBundle:
-    bundle = open_bundle(path, received_at)
+    bundle = open_bundle_bounded(path, received_at)
     for problem in bundle.problems:
         log.warning("%s: %s", bundle.source_path, problem.log)
     return bundle
 
 
-@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
-def store_bundle_task(bundle: ReceivedBundle, store_root: Path | None, database_url: str | None) -> bool:
-    """Keep every byte as received and note the bundle; False when it had been received before."""
-    path = Path(bundle.source_path)
-    RawStore(store_root).store_bundle(bundle, container=path if path.is_file() else None)
+@task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
+def record_received_task(bundle: ReceivedBundle, database_url: str | None) -> bool:
+    """Note the bundle as received before anything else can fail; False when it had been received before."""
     return store.record_bundle(bundle.id, channel=bundle.channel, source_path=bundle.source_path, sender=bundle.sender,
                                subject=bundle.subject, received_at=bundle.received_at,
                                file_count=len(bundle.files), url=database_url)
+
+
+@task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
+def store_bundle_task(bundle: ReceivedBundle, store_root: Path | None) -> None:
+    """Keep every byte as received (the raw store; nothing happens when the bag exists)."""
+    path = Path(bundle.source_path)
+    RawStore(store_root).store_bundle(bundle, container=path if path.is_file() else None)
 
 
 @task(cache_key_fn=_extract_cache_key, persist_result=True, tags=["extract"], retries=1, retry_delay_seconds=1)
@@ -131,12 +137,13 @@ def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = Non
     caller = progress
     progress = _never_failing(caller)
     progress("opening", 0, 0)
-    bundle = open_bundle_task(Path(path), received_at)
-    progress("storing", 0, len(bundle.files))
-    store_bundle_task(bundle, store_root, database_url)
+    bundle = open_bundle_task(Path(path), received_at)  # bounded: a bundle that cannot be opened still comes back
+    record_received_task(bundle, database_url)
     # from here the web desk also follows the stage, through the bundle's state detail
     progress = _never_failing(caller, _stage_in_store(bundle.id, database_url))
     try:
+        progress("storing", 0, len(bundle.files))
+        store_bundle_task(bundle, store_root)
         documents, cached = _extract_all(bundle, store_root, progress)
         progress("assessing", 0, len(documents))
         submission = assess_task(bundle, documents, cached)
@@ -147,7 +154,8 @@ def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = Non
         store.set_bundle_state(bundle.id, "failed", f"{type(exc).__name__}: {exc}", url=database_url)
         raise
     blockers = sum(f.severity == "blocker" for f in submission.findings)
-    store.set_bundle_state(bundle.id, "processed", f"{len(documents)} documents, {blockers} blockers, {cached} from cache",
+    done = "not_submission" if any(f.rule in NOT_SUBMISSION_RULES for f in submission.findings) else "processed"
+    store.set_bundle_state(bundle.id, done, f"{len(documents)} documents, {blockers} blockers, {cached} from cache",
                            url=database_url)
     return submission
 

@@ -129,7 +129,18 @@ def keep(port: int) -> None:
     """The keeper: run Prefect's server on ``port`` until idle (see the module's doc) or SIGTERM."""
     from prefect.server.api.server import SubprocessASGIServer
 
+    from flows.runtime import tie_prefect_server
+
+    tie_prefect_server()  # the server ends with this keeper, even when the keeper is killed
     root = home()
+    # One keeper per PREFECT_HOME: a command killed while its keeper was starting lets the next command start
+    # another; the later one leaves at once (the lock goes with its holder, kill -9 included).
+    keeper_lock = open(root / "resident.keeper", "a+")  # noqa: SIM115 - held for the keeper's life
+    try:
+        fcntl.flock(keeper_lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        log.warning("another keeper runs for %s; this one leaves", root)
+        return
     server = SubprocessASGIServer(port)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))

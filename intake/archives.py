@@ -25,8 +25,8 @@ JUNK_DIRS = {"__MACOSX"}
 @dataclass
 class ArchiveLimits:
     max_members: int = 2_000
-    max_total_bytes: int = 2 * 1024**3
-    max_member_bytes: int = 500 * 1024**2
+    max_total_bytes: int = 1024**3  # the members of one bundle in memory at once, as opening is bounded (~1 GiB)
+    max_member_bytes: int = 300 * 1024**2  # intake.bundles.MAX_FILE_BYTES: a larger file would not be read anyway
     max_ratio: float = 200.0  # uncompressed/compressed: beyond this a member is treated as a bomb
     max_depth: int = 3
 
@@ -100,14 +100,20 @@ def _take_members(prefix: str, members, depth: int, limits: ArchiveLimits, resul
             result.problems.append(Problem("bundle.member_unsafe", name, f"archive member is a symbolic link: {name!r}", name))
             continue
         result.members += 1
-        result.total += size
         ratio = size / max(packed, 1)
-        if result.total > limits.max_total_bytes or size > limits.max_member_bytes \
-                or (size > 1024**2 and ratio > limits.max_ratio):
+        if size > limits.max_member_bytes or (size > 1024**2 and ratio > limits.max_ratio):
             result.problems.append(Problem("bundle.archive_bomb", name,
                                            f"archive member {name!r} refused: {size} bytes, ratio {ratio:.0f}, "
                                            f"{result.members} members, {result.total} bytes in all", name))
             continue
+        if result.total + size > limits.max_total_bytes:  # one problem for all that are left, not one per member
+            left = len(members) - index
+            result.problems.append(Problem("bundle.archive_bomb", f"{prefix or '압축 파일'} (전체 크기 "
+                                           f"{limits.max_total_bytes // 1024**2}MB 초과, {left}개 미처리)",
+                                           f"archive {prefix!r}: {left} members left untaken past the total limit of "
+                                           f"{limits.max_total_bytes} bytes", prefix or None))
+            return
+        result.total += size
         try:
             content = read()
         except Exception as exc:  # an encrypted member, an unsupported method: this member only, the rest go on
@@ -162,18 +168,30 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
 
 
 def _sevenzip_members(data: bytes, limits: ArchiveLimits):
+    """7z members. A solid archive compresses its members together and records no packed size per member:
+    each member is charged its share of the whole archive's size, so a solid bomb shows its real ratio.
+    Only members that will pass the checks in ``_take_members`` are decompressed, so a refused member never
+    reaches memory."""
     import py7zr
 
     with py7zr.SevenZipFile(io.BytesIO(data)) as archive:
         infos = [i for i in archive.list() if not i.is_directory]
-        safe = [i.filename for i in infos if not is_unsafe(i.filename) and i.uncompressed <= limits.max_member_bytes]
+        declared = sum(i.uncompressed for i in infos) or 1
+        packed = {i.filename: i.compressed or max(1, round(len(data) * i.uncompressed / declared)) for i in infos}
+        wanted, total = [], 0
+        for info in infos[:limits.max_members]:
+            size = info.uncompressed
+            if is_unsafe(info.filename) or size > limits.max_member_bytes or total + size > limits.max_total_bytes \
+                    or (size > 1024**2 and size / packed[info.filename] > limits.max_ratio):
+                continue
+            total += size
+            wanted.append(info.filename)
         contents = {}
-        if safe and sum(i.uncompressed for i in infos) <= limits.max_total_bytes:
+        if wanted:
             factory = py7zr.io.BytesIOFactory(limits.max_member_bytes)
-            archive.extract(targets=safe, factory=factory)
+            archive.extract(targets=wanted, factory=factory)
             contents = {name: buf.read() for name, buf in factory.products.items()}
         for info in infos:
             name = nfc(info.filename.replace("\\", "/"))
-            packed = info.compressed or max(1, info.uncompressed // 2)
-            yield name, info.uncompressed, packed, bool(getattr(info, "is_symlink", False)), \
+            yield name, info.uncompressed, packed[info.filename], bool(getattr(info, "is_symlink", False)), \
                 (lambda n=info.filename: contents.get(n, b""))

@@ -53,6 +53,30 @@ def open_bundle(path: Path, received_at: datetime | None = None, limits: Archive
     return bundle
 
 
+def open_bundle_bounded(path: Path, received_at: datetime | None = None) -> ReceivedBundle:
+    """``open_bundle`` in a bounded worker process (``extractors.registry.run_bounded``), as extraction runs:
+    a bundle that takes too long, exhausts memory or breaks the opener is kept as received (the file itself;
+    a folder cannot be) with one ``bundle.unopenable`` problem, never an exception."""
+    from extractors.registry import BoundExceeded, run_bounded
+
+    path = Path(path)
+    try:
+        return run_bounded(open_bundle, path, received_at)
+    except BoundExceeded as exc:
+        why = exc.why
+    except OSError:
+        raise  # the entry itself is gone or unreadable: the caller's boundary reports it
+    except Exception as exc:
+        why = f"{type(exc).__name__}: {exc}"
+    log.warning("bundle %s could not be opened: %s", path, why)
+    files = [] if path.is_dir() else [ReceivedFile(nfc(path.name), path.read_bytes())]
+    kind = "folder" if path.is_dir() else "file"
+    bundle = ReceivedBundle(id=_bundle_id(kind, files, str(path).encode() if path.is_dir() else b""),
+                            channel="folder", source_path=str(path), files=files, received_at=received_at)
+    bundle.problems.append(Problem("bundle.unopenable", nfc(path.name), f"bundle {str(path)!r} not opened: {why}"))
+    return bundle
+
+
 def _open_folder(path: Path, limits: ArchiveLimits) -> ReceivedBundle:
     files, problems = [], []
     for item in sorted(path.rglob("*")):

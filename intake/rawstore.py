@@ -63,8 +63,9 @@ class RawStore:
         sha256 = hashlib.sha256(data).hexdigest()
         path = self.object_path(sha256)
         if not path.exists():
+            self.sweep_once()
             path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, delete=False) as tmp:
+            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=_leftover_prefix(TMP), delete=False) as tmp:
                 tmp.write(data)
                 tmp.flush()
                 os.fsync(tmp.fileno())
@@ -80,7 +81,8 @@ class RawStore:
         if (bag_dir / "bagit.txt").exists():
             return StoredBundle(bundle.id, bag_dir, created=False)
         self.bags.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{bundle.id}-", dir=self.bags))
+        self.sweep_once()
+        staging = Path(tempfile.mkdtemp(prefix=f"{_leftover_prefix(STAGING)}{bundle.id}-", dir=self.bags))
         try:
             entries = []
             if container is not None and container.is_file():
@@ -120,6 +122,31 @@ class RawStore:
         except OSError:  # another file system: a copy keeps the bag valid
             shutil.copyfile(obj, target)
 
+    _swept: set[Path] = set()  # roots swept by this process
+
+    def sweep_once(self) -> list[Path]:
+        """``sweep`` the first time this process writes to this store."""
+        root = self.root.resolve()
+        if root in RawStore._swept:
+            return []
+        RawStore._swept.add(root)
+        return self.sweep()
+
+    def sweep(self) -> list[Path]:
+        """Remove what a writer killed mid-way (kill -9, power loss) left: temporary objects and staging bags
+        named with a process id that no longer runs. Returns what was removed."""
+        found = list(self.objects.glob(f"*/*/{TMP}*")) if self.objects.exists() else []
+        found += list(self.bags.glob(f"{STAGING}*")) if self.bags.exists() else []
+        removed = []
+        for path in found:
+            if _writer_alive(path.name):
+                continue
+            shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
+            removed.append(path)
+        if removed:
+            log.warning("swept %d leftovers of interrupted writes from %s", len(removed), self.root)
+        return removed
+
     def manifest(self, bundle_id: str) -> dict:
         return json.loads((self.bags / bundle_id / "intake-manifest.json").read_text(encoding="utf-8"))
 
@@ -134,9 +161,30 @@ class RawStore:
             except bagit.BagError as exc:
                 problems.append(f"bag {bag_dir.name}: {exc}")
         for obj in sorted(self.objects.rglob("*")) if self.objects.exists() else []:
+            if obj.name.startswith("."):  # a write in progress, or the leftover of one that was killed (``sweep``)
+                continue
             if obj.is_file() and hashlib.sha256(obj.read_bytes()).hexdigest() != obj.name:
                 problems.append(f"object {obj.name}: content does not match its SHA-256")
         return problems
+
+
+TMP, STAGING = ".tmp-", ".staging-"  # leftovers of an interrupted write: hidden, named with the writer's process id
+
+
+def _leftover_prefix(kind: str) -> str:
+    return f"{kind}{os.getpid()}-"
+
+
+def _writer_alive(name: str) -> bool:
+    """Whether the process that named this temporary object or staging folder still runs."""
+    try:
+        pid = int(name.split("-")[1])
+        os.kill(pid, 0)
+    except (IndexError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
 
 
 MAX_NAME_BYTES = 200  # under the 255 bytes a file system allows a name, with room for a suffix
@@ -150,7 +198,7 @@ def bag_paths(names: list[str]) -> list[str]:
     (`a.zip`): the members go to `a.zip.contents/`. Two members of one name (or NFC/NFD twins, or names
     differing only in case, which some file systems fold) get `~2`, `~3` … before the extension; a name
     too long for the file system is shortened, keeping its extension and a hash of the whole name; control
-    characters (CR, LF) become `_`.
+    characters (CR, LF) become `_` and spaces at either end of a name are dropped.
     """
     relatives = [[_short(p) for p in PurePosixPath(name).parts if p not in ("", "/", ".", "..")] or ["unnamed"]
                  for name in names]
@@ -179,7 +227,8 @@ CONTROL = re.compile(r"[\x00-\x1f\x7f]")  # CR/LF in a name would break the bag'
 
 
 def _short(part: str) -> str:
-    part = CONTROL.sub("_", part)
+    # a space at either end would not survive a manifest line (bagit strips its lines)
+    part = CONTROL.sub("_", part).strip() or "_"
     if len(part.encode("utf-8")) <= MAX_NAME_BYTES:
         return part
     stem, dot, ext = part.rpartition(".")

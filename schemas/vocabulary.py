@@ -32,8 +32,10 @@ ACTION_KO = {"start_review": "검토 시작", "resolve": "해결", "waive": "예
 # Bundles: how a bundle came in, and how far processing got.
 Channel = Literal["email", "usb", "folder"]
 CHANNEL_KO = {"email": "전자우편", "usb": "USB(우편·방문)", "folder": "폴더"}
-BUNDLE_STATES = ("received", "processing", "processed", "failed")
-BUNDLE_STATE_KO = {"received": "접수", "processing": "처리 중", "processed": "처리 완료", "failed": "처리 실패"}
+BUNDLE_STATES = ("received", "processing", "processed", "not_submission", "failed")
+BUNDLE_STATE_KO = {"received": "접수", "processing": "처리 중", "processed": "처리 완료", "not_submission": "제출 서류 아님",
+                   "failed": "처리 실패"}
+DONE_BUNDLE_STATES = ("processed", "not_submission")  # processed to the end: an ingest run skips these
 DELIVERIES = ("email", "post", "hand")  # what the clerk enters for an upload
 DELIVERY_KO = {"email": "전자우편", "post": "우편", "hand": "방문(인편)"}
 # The stages a bundle goes through in flows.process (its progress hook), with the words the clerk reads.

@@ -175,7 +175,7 @@ class UploadWorker:
                 setattr(row, key, value)
 
     def process(self, upload_id: int) -> None:
-        from intake.bundles import open_bundle
+        from intake.bundles import open_bundle_bounded
 
         with Session(engine_for(self.url)) as session:
             row = session.get(WebUpload, upload_id)
@@ -184,7 +184,7 @@ class UploadWorker:
             entry, received_at = Path(row.entry), aware(row.received_at) if row.received_at else None
         self._update(upload_id, state="processing", started_at=now_utc(), detail=None)
         try:
-            bundle_id = open_bundle(entry, received_at).id
+            bundle_id = open_bundle_bounded(entry, received_at).id  # a hostile upload is never opened in the web process
             self._update(upload_id, bundle_id=bundle_id)
             self.processor(entry, self.settings.out_root / f"upload-{upload_id}", received_at, self.url,
                            self.settings.store_root)
@@ -225,7 +225,7 @@ def _outcome(session: Session, row: WebUpload) -> dict | None:
 def _stage_of(bundle: BundleRecord | None) -> tuple[int, str, str]:
     """Step, label and Korean detail of a bundle the flow is working on."""
     detail = (bundle.state_detail or "") if bundle else ""
-    if bundle is None or bundle.state == "received":
+    if bundle is None or bundle.state == "received" or detail == "storing":
         return 2, "원본 보관 중", ""
     if match := EXTRACTING.match(detail):
         done, total = int(match.group(1)), int(match.group(2))

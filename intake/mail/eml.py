@@ -19,6 +19,7 @@ from intake.mail.names import _Names
 from intake.model import ParsedMail, Problem, ReceivedFile
 
 MAX_DEPTH = 40  # nested multiparts / forwarded messages deeper than this are not followed (a bomb, not a mail)
+MAX_PARTS = 2_000  # MIME parts read per message, as many as an archive's members; the rest is one problem
 
 class _RawHeaders(Compat32):
     """compat32, but header values come back as read (a raw 8-bit value would otherwise become U+FFFD)."""
@@ -42,6 +43,9 @@ def parse_eml(raw: bytes) -> ParsedMail:
             mail.problems.append(Problem("email.date_unreadable", str(date), f"unparseable Date header: {date!r}"))
     walk = _Walk(mail)
     walk.part(msg, depth=0, forwarded=False)
+    if walk.parts_left:  # one problem for all that were left, not one per part
+        mail.problems.append(Problem("email.parts_limit", f"{MAX_PARTS}개 초과, {walk.parts_left}개 미처리",
+                                     f"message has more than {MAX_PARTS} MIME parts; {walk.parts_left} left unread"))
     bodies = walk.bodies
     first = next((b for b in bodies if b.kind == "plain" and not b.forwarded and not b.named), None) \
         or next((b for b in bodies if b.kind == "plain" and not b.forwarded), None) \
@@ -82,8 +86,14 @@ class _Walk:
         self.names = _Names()
         self.bodies: list[_Body] = []
         self.deep_reported = False
+        self.parts = 0
+        self.parts_left = 0
 
     def part(self, part: Message, depth: int, forwarded: bool) -> None:
+        self.parts += 1
+        if self.parts > MAX_PARTS:
+            self.parts_left += 1
+            return
         if depth > MAX_DEPTH:
             if not self.deep_reported:
                 self.deep_reported = True

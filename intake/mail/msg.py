@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from intake.mail.charsets import decode_bytes
-from intake.mail.eml import MAX_DEPTH, parse_eml
+from intake.mail.eml import MAX_DEPTH, MAX_PARTS, parse_eml
 from intake.mail.html import html_to_text
 from intake.mail.links import add_links
 from intake.mail.names import _Names
@@ -46,7 +46,11 @@ def parse_msg(raw: bytes) -> ParsedMail:
                           message_id=_text(lambda: msg.messageId), body_text="")
         texts: list[str] = []
         mail.body_text = _body(msg, texts)
-        _Collect(mail).message(msg, texts, depth=0)
+        collect = _Collect(mail)
+        collect.message(msg, texts, depth=0)
+        if collect.left:  # one problem for all that were left, not one per attachment
+            mail.problems.append(Problem("email.parts_limit", f"{MAX_PARTS}개 초과, {collect.left}개 미처리",
+                                         f".msg has more than {MAX_PARTS} attachments; {collect.left} left unread"))
         add_links(mail, texts)
         return mail
     except Exception as exc:  # extract-msg and olefile raise many kinds on a damaged file
@@ -129,6 +133,7 @@ class _Collect:
     def __init__(self, mail: ParsedMail) -> None:
         self.mail = mail
         self.names = _Names()
+        self.left = 0  # attachments past MAX_PARTS, not read
 
     def message(self, msg, texts: list[str], depth: int) -> None:
         from extract_msg.enums import AttachmentType
@@ -140,7 +145,10 @@ class _Collect:
                                               f"attachments of the .msg could not be read: {type(exc).__name__}: {exc}"))
             return
         encrypted: list[str] = []
-        for att in attachments:
+        for index, att in enumerate(attachments):
+            if len(self.mail.attachments) >= MAX_PARTS:
+                self.left += len(attachments) - index
+                break
             kind = getattr(att, "type", None)
             name = self._name(att)
             if kind == AttachmentType.WEB:  # an Outlook "cloud attachment": a link, not a file

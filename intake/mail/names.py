@@ -18,6 +18,7 @@ class _Names:
     def __init__(self) -> None:
         self.used: set[str] = set()
         self.unnamed = 0
+        self.next_twin: dict[str, int] = {}  # the next number to try per name: thousands of twins stay linear
 
     def take(self, name: str | None) -> str:
         name = clean_name(name or "")
@@ -28,9 +29,10 @@ class _Names:
             stem, dot, ext = name.rpartition(".")
             if not dot or not stem:
                 stem, ext = name, ""
-            n = 2
+            n = self.next_twin.get(name, 2)
             while (candidate := f"{stem} ({n}).{ext}" if ext else f"{stem} ({n})") in self.used:
                 n += 1
+            self.next_twin[name] = n + 1
             name = candidate
         self.used.add(name)
         return name
