@@ -33,6 +33,8 @@ from extractors.model import (
 from extractors.ocr_parts import tess
 from extractors.ocr_parts.lines import Grid, find_tables
 from extractors.ocr_parts.numbers import normalise_ocr_number
+from extractors.ocr_parts.orient import BETTER_BY, UPSIDE_DOWN_CONFIDENCE, is_sideways, unturn
+from extractors.ocr_parts.photo import flatten_photo
 from extractors.ocr_parts.prep import prepare
 
 __all__ = ["OcrPage", "extract_image", "normalise_ocr_number", "ocr_page_image"]
@@ -69,7 +71,8 @@ def ocr_page_image(image: Image.Image, page_number: int, scale: float) -> OcrPag
 
 def extract_image(doc: Document, data: bytes) -> Document:
     """PNG / JPEG / TIFF (every frame of a multi-page TIFF) → pages, line blocks and ruled tables,
-    boxes in the image's pixels (after its EXIF orientation). A file that does not decode is unreadable
+    boxes in the image's pixels (after its EXIF orientation). A phone photo of a sheet is straightened
+    first (ocr_parts/photo.py); its boxes are then in the straightened sheet's pixels. A file that does not decode is unreadable
     (``unreadable.image``); a later frame that does not decode ends the document with a note."""
     try:
         image = Image.open(BytesIO(data))
@@ -94,6 +97,11 @@ def extract_image(doc: Document, data: bytes) -> Document:
             doc.note("note.ocr.frame_undecodable",
                      f"frame {number} could not be decoded ({type(exc).__name__}); later frames skipped", page=number)
             break
+        flat = flatten_photo(frame) if number == 1 else None
+        if flat is not None:  # a phone photo: its boxes are in the straightened sheet's pixels
+            frame = flat.image
+            doc.note("note.ocr.photo", "photo of a sheet: corners " + ", ".join(f"({x:.0f},{y:.0f})" for x, y in flat.corners)
+                     + f" straightened; {flat.seal_pixels} pixels of red ink (a seal) removed", page=number)
         try:
             page = read_page(frame, number, unit=1.0, dpi=None)
         except pytesseract.TesseractNotFoundError as exc:
@@ -121,16 +129,30 @@ def _unreadable(doc: Document, exc: BaseException) -> Document:
 
 
 def read_page(image: Image.Image, page_number: int, unit: float, dpi: float | None) -> OcrPage:
-    """The shared path: prepare, find rulings, read the text outside tables and every table cell.
-    ``unit`` converts source pixels into the caller's units."""
-    prepared = prepare(image, dpi)
+    """The shared path: turn the page upright, prepare, find rulings, read the text outside tables and
+    every table cell. ``unit`` converts source pixels into the caller's units."""
+    turn = 90 if is_sideways(image) else 0
+    page = _read_turned(image, turn, page_number, unit, dpi)
+    if page.confidence is None or page.confidence < UPSIDE_DOWN_CONFIDENCE:
+        over = _read_turned(image, (turn + 180) % 360, page_number, unit, dpi)
+        if over.confidence is not None and over.confidence >= (page.confidence or 0) + BETTER_BY:
+            page, turn = over, (turn + 180) % 360
+    if turn:
+        page.problems.append(DocumentProblem(code="note.ocr.turned", page=page_number,
+                                             detail=f"page read turned by {turn}° (counter-clockwise)"))
+    return page
+
+
+def _read_turned(image: Image.Image, turn: int, page_number: int, unit: float, dpi: float | None) -> OcrPage:
+    turned = image.rotate(turn, expand=True) if turn else image
+    prepared = prepare(turned, dpi)
     gray = np.asarray(prepared.image)
     rulings = find_tables(gray)
     clean = gray.copy()
     clean[rulings.erase] = 255  # rulings read as | and _ otherwise
 
     def box_out(box) -> tuple[float, float, float, float]:
-        x0, y0, x1, y1 = prepared.to_source(box)
+        x0, y0, x1, y1 = unturn(prepared.to_source(box), turn, image.size)
         return (round(x0 * unit, 2), round(y0 * unit, 2), round(x1 * unit, 2), round(y1 * unit, 2))
 
     outer = [g for g in rulings.tables if not any(o is not g and _inside(g.box, o.box) for o in rulings.tables)]

@@ -22,6 +22,7 @@ from samples.draw.choices import draw_variants
 from samples.draw.city_plan import plan_city
 from samples.draw.defects import late_arrival, pick_rules
 from samples.draw.documents import MISSING_ROLES, document_list, pdf_pages, render
+from samples.draw import scans
 from samples.draw.mail import email_bytes
 from samples.draw.model import Plan
 from samples.draw.names import archive_name, member_path, top_folder
@@ -72,6 +73,7 @@ def draw_plan(seed: int, *, programme: str | None = None, defect: str | None = "
         missing = rng.choice(roles)
         plan.defects.append({"rule": "document.missing", "indicator": None, "document": missing})
     plan.documents = document_list(rng, plan, missing, "document.unreadable" in rules)
+    scans.choose(plan)  # scanned proposals, photographed applications: a stream of their own
     if "document.unreadable" in rules:
         plan.defects.append({"rule": "document.unreadable", "indicator": None, "document": plan.documents[-1]["name"]})
     plan.bundle_id = f"v{seed}-{spec.kind}-{plan.roman}"
@@ -99,6 +101,8 @@ def draw_bundle(seed: int, out_dir: Path, *, programme: str | None = None, defec
         record["pages"] = pdf_pages(data) if entry["format"] == "pdf" and not entry.get("corrupt") else None
         if entry.get("corrupt"):
             record["corrupt"] = True
+        if entry.get("scan"):
+            record["scanned"] = True
         record["format"] = entry["format"]
         files.append(record)
     truth = expected(plan, bundle_path, files)
