@@ -47,6 +47,10 @@ CELL_INSET = 6  # prepared pixels kept clear of the rulings when cropping a cell
 EDGE_BAND = 8  # a cell crop's border band where line-like remnants are wiped
 MIN_CELL_INK = 12  # fewer dark pixels than this: an empty cell, not read
 MAX_PAGES = 300
+BAND_MIN_INK = 4  # dark pixels in a row for it to hold text (scan specks have one or two)
+BAND_JOIN = 24  # rows of text closer than this are one band
+BAND_MIN_HEIGHT = 8
+BAND_PAD = 8
 
 
 @dataclass
@@ -162,7 +166,7 @@ def _read_turned(image: Image.Image, turn: int, page_number: int, unit: float, d
         text_only[max(y0 - 2, 0):y1 + 3, max(x0 - 2, 0):x1 + 3] = 255
     # The page text and the table cells are two Tesseract processes: run them side by side.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        page_words = pool.submit(tess.words, Image.fromarray(text_only), PAGE_PSM)
+        page_words = pool.submit(_page_words, text_only)
         tables, cell_confs = _read_tables(rulings.tables, clean, page_number, box_out)
         words = page_words.result()
     confs = [w.conf for w in words] + cell_confs
@@ -185,6 +189,47 @@ def _read_turned(image: Image.Image, turn: int, page_number: int, unit: float, d
         notes.append(DocumentProblem(code="note.ocr.no_korean_model", page=page_number,
                                      detail="Tesseract has no Korean model (tesseract-ocr-kor): read as English only"))
     return OcrPage(text=text, confidence=confidence, blocks=blocks, tables=tables, problems=notes)
+
+
+def _page_words(text_only: np.ndarray) -> list[tess.Word]:
+    """The words outside the tables. Only the bands of rows that hold text are read, stacked into one
+    image: Tesseract spends seconds on the white of a page that is mostly table or blank."""
+    ink = text_only < 128
+    rows = np.flatnonzero(ink.sum(axis=1) >= BAND_MIN_INK)
+    if not len(rows):
+        return []
+    bands, start, prev = [], rows[0], rows[0]
+    for r in rows[1:]:
+        if r - prev > BAND_JOIN:
+            bands.append((start, prev + 1))
+            start = r
+        prev = r
+    bands.append((start, prev + 1))
+    pieces = []
+    for y0, y1 in bands:
+        if y1 - y0 < BAND_MIN_HEIGHT:
+            continue  # a speck of noise, not a line of text
+        y0, y1 = max(y0 - BAND_PAD, 0), min(y1 + BAND_PAD, ink.shape[0])
+        cols = np.flatnonzero(ink[y0:y1].any(axis=0))
+        x0, x1 = max(int(cols[0]) - BAND_PAD, 0), min(int(cols[-1]) + 1 + BAND_PAD, ink.shape[1])
+        pieces.append((x0, y0, text_only[y0:y1, x0:x1]))
+    if not pieces:
+        return []
+    gap = tess.GAP
+    canvas = np.full((sum(p.shape[0] + gap for _, _, p in pieces) + gap, max(p.shape[1] for _, _, p in pieces) + 2 * gap),
+                     255, np.uint8)
+    placed, y = [], gap
+    for x0, y0, piece in pieces:
+        canvas[y:y + piece.shape[0], gap:gap + piece.shape[1]] = piece
+        placed.append((y, y + piece.shape[0], x0 - gap, y0 - y))
+        y += piece.shape[0] + gap
+    found = tess.words(Image.fromarray(canvas), PAGE_PSM)
+    for word in found:
+        middle = (word.box[1] + word.box[3]) / 2
+        _, _, dx, dy = min(placed, key=lambda p: 0 if p[0] <= middle < p[1] else min(abs(middle - p[0]), abs(middle - p[1])))
+        x0, y0, x1, y1 = word.box
+        word.box = (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
+    return found
 
 
 def _on_white(crop: np.ndarray) -> np.ndarray:

@@ -30,7 +30,9 @@ FILL_DENSITY = 0.6
 SIDE_INK = 0.5  # most noise has ink on both sides of a "line"; a ruling has it on less than half its length
 POOL = 2  # pages above 4 MP are searched at half resolution
 LONE_V = 150  # ~13 mm: shorter verticals are checked for being a letter's stroke (_letter_strokes)
+JOIN_GAP = 120  # ~1 cm: see _join_pieces
 PIECE_ALIGN = 6  # pieces of one broken ruling lie within this many pixels of each other across the line
+TRIM_WINDOW = 30  # a letter's height, about: see _trim_letters
 STROKE_NEAR = 12  # ~1 mm
 STROKE_SIDE_INK = 0.2
 SMOOTH = 7  # horizontal rulings are sought in the page averaged over this many pixels along the row: a
@@ -244,9 +246,11 @@ def find_tables(gray: np.ndarray) -> Rulings:
         hmask, vmask = (h, v) if hmask is None else (hmask | h, vmask | v)
     strict = gray < levels[0]  # tinted fills beside a ruling are not noise
     hs = [s for s in (_scaled(s, k) for s in segments(hmask, 1, MIN_H // k)) if _on_paper(strict, s, 1)]
+    hs = _join_pieces(hs)
     vs = [s for s in (_scaled(s, k) for s in segments(vmask, 0, MIN_V // k)) if _on_paper(strict.T, s, 0)]
-    strokes = _letter_strokes(vs, gray < LINE_GRAY + 20)
-    vs = [s for s, stroke in zip(vs, strokes) if not stroke]
+    near = gray < LINE_GRAY + 20
+    strokes = _letter_strokes(vs, near)
+    vs = [_trim_letters(s, near) for s, stroke in zip(vs, strokes) if not stroke]
     erase = np.zeros(gray.shape, bool)
     tables: list[Grid] = []
     if hs and vs:
@@ -272,6 +276,24 @@ def find_tables(gray: np.ndarray) -> Rulings:
             if keep or s.hi - s.lo >= gray.shape[0] // 4:
                 erase[s.lo:s.hi, max(s.a0 - 1, 0):s.a1 + 1] = True
     return Rulings(tables=tables, erase=erase & loose)
+
+
+def _trim_letters(s: Seg, ink: np.ndarray) -> Seg:
+    """A ruling without a letter's stroke that touches its end and continues it into the next row
+    (the stroke has the rest of its letter beside it; the ruling has paper)."""
+    left = ink[s.lo:s.hi, max(s.a0 - STROKE_NEAR, 0):max(s.a0 - 2, 0)].any(axis=1)
+    right = ink[s.lo:s.hi, s.a1 + 2:s.a1 + STROKE_NEAR].any(axis=1)
+    beside = (left | right).astype(np.float32)
+    if len(beside) < 2 * TRIM_WINDOW:
+        return s
+    lo, hi, step = 0, len(beside), TRIM_WINDOW // 3
+    while hi - lo > 2 * TRIM_WINDOW and beside[hi - TRIM_WINDOW:hi].mean() >= STROKE_SIDE_INK:
+        hi -= step
+    while hi - lo > 2 * TRIM_WINDOW and beside[lo:lo + TRIM_WINDOW].mean() >= STROKE_SIDE_INK:
+        lo += step
+    if (lo, hi) == (0, len(beside)):
+        return s
+    return Seg(pos=s.pos, lo=s.lo + lo, hi=s.lo + hi, a0=s.a0, a1=s.a1)
 
 
 def _letter_strokes(vs: list[Seg], ink: np.ndarray) -> np.ndarray:
@@ -311,6 +333,20 @@ def _on_paper(ink: np.ndarray, s: Seg, axis: int) -> bool:
 
 def _scaled(s: Seg, k: int) -> Seg:
     return s if k == 1 else Seg(pos=s.pos * k + (k - 1) / 2.0, lo=s.lo * k, hi=s.hi * k, a0=s.a0 * k, a1=s.a1 * k)
+
+
+def _join_pieces(hs: list[Seg]) -> list[Seg]:
+    """Pieces of one horizontal ruling, broken where letters touch it, joined across gaps shorter than
+    JOIN_GAP (narrower than a cell: a merged cell leaves a longer gap)."""
+    out: list[Seg] = []
+    for s in sorted(hs, key=lambda s: (round(s.pos / PIECE_ALIGN), s.lo)):
+        last = out[-1] if out else None
+        if last and abs(last.pos - s.pos) <= PIECE_ALIGN and s.lo - last.hi <= JOIN_GAP:
+            out[-1] = Seg(pos=(last.pos + s.pos) / 2, lo=last.lo, hi=max(last.hi, s.hi), a0=min(last.a0, s.a0),
+                          a1=max(last.a1, s.a1))
+        else:
+            out.append(s)
+    return out
 
 
 def _ruling_pieces(hs: list[Seg], vs: list[Seg], hkeep: np.ndarray, vkeep: np.ndarray) -> list[tuple[int, int]]:
