@@ -33,6 +33,7 @@ LONE_V = 150  # ~13 mm: shorter verticals are checked for being a letter's strok
 JOIN_GAP = 120  # ~1 cm: see _join_pieces
 PIECE_ALIGN = 6  # pieces of one broken ruling lie within this many pixels of each other across the line
 TRIM_WINDOW = 30  # a letter's height, about: see _trim_letters
+TEXT_BOTH_SIDES = 0.4
 STROKE_NEAR = 12  # ~1 mm
 STROKE_SIDE_INK = 0.2
 SMOOTH = 7  # horizontal rulings are sought in the page averaged over this many pixels along the row: a
@@ -246,11 +247,11 @@ def find_tables(gray: np.ndarray) -> Rulings:
         hmask, vmask = (h, v) if hmask is None else (hmask | h, vmask | v)
     strict = gray < levels[0]  # tinted fills beside a ruling are not noise
     hs = [s for s in (_scaled(s, k) for s in segments(hmask, 1, MIN_H // k)) if _on_paper(strict, s, 1)]
-    hs = _join_pieces(hs)
     vs = [s for s in (_scaled(s, k) for s in segments(vmask, 0, MIN_V // k)) if _on_paper(strict.T, s, 0)]
     near = gray < LINE_GRAY + 20
     strokes = _letter_strokes(vs, near)
-    vs = [_trim_letters(s, near) for s, stroke in zip(vs, strokes) if not stroke]
+    vs = [_trim_letters(s, near, hs) for s, stroke in zip(vs, strokes) if not stroke]
+    hs = _join_pieces(hs, vs)
     erase = np.zeros(gray.shape, bool)
     tables: list[Grid] = []
     if hs and vs:
@@ -265,7 +266,7 @@ def find_tables(gray: np.ndarray) -> Rulings:
             if (new_h == hkeep).all() and (new_v == vkeep).all():
                 break
             hkeep, vkeep = new_h, new_v
-        pieces = _ruling_pieces(hs, vs, hkeep, vkeep)
+        pieces = _ruling_pieces(hs, vs, hkeep, vkeep, near)
         hkeep = hkeep.copy()
         hkeep[[i for i, _ in pieces]] = True
         tables = _components(hs, vs, meet, hkeep, vkeep, pieces)
@@ -278,18 +279,22 @@ def find_tables(gray: np.ndarray) -> Rulings:
     return Rulings(tables=tables, erase=erase & loose)
 
 
-def _trim_letters(s: Seg, ink: np.ndarray) -> Seg:
+def _trim_letters(s: Seg, ink: np.ndarray, hs: list[Seg]) -> Seg:
     """A ruling without a letter's stroke that touches its end and continues it into the next row
-    (the stroke has the rest of its letter beside it; the ruling has paper)."""
+    (the stroke has the rest of its letter beside it; the ruling has paper). An end on a horizontal
+    ruling is a ruling's end, whatever text is near it."""
+    def on_ruling(y: int) -> bool:
+        return any(abs(h.pos - y) <= TOUCH and h.lo - TOUCH <= s.pos <= h.hi + TOUCH for h in hs)
+
     left = ink[s.lo:s.hi, max(s.a0 - STROKE_NEAR, 0):max(s.a0 - 2, 0)].any(axis=1)
     right = ink[s.lo:s.hi, s.a1 + 2:s.a1 + STROKE_NEAR].any(axis=1)
     beside = (left | right).astype(np.float32)
     if len(beside) < 2 * TRIM_WINDOW:
         return s
     lo, hi, step = 0, len(beside), TRIM_WINDOW // 3
-    while hi - lo > 2 * TRIM_WINDOW and beside[hi - TRIM_WINDOW:hi].mean() >= STROKE_SIDE_INK:
+    while not on_ruling(s.lo + hi) and hi - lo > 2 * TRIM_WINDOW and beside[hi - TRIM_WINDOW:hi].mean() >= STROKE_SIDE_INK:
         hi -= step
-    while hi - lo > 2 * TRIM_WINDOW and beside[lo:lo + TRIM_WINDOW].mean() >= STROKE_SIDE_INK:
+    while not on_ruling(s.lo + lo) and hi - lo > 2 * TRIM_WINDOW and beside[lo:lo + TRIM_WINDOW].mean() >= STROKE_SIDE_INK:
         lo += step
     if (lo, hi) == (0, len(beside)):
         return s
@@ -335,13 +340,21 @@ def _scaled(s: Seg, k: int) -> Seg:
     return s if k == 1 else Seg(pos=s.pos * k + (k - 1) / 2.0, lo=s.lo * k, hi=s.hi * k, a0=s.a0 * k, a1=s.a1 * k)
 
 
-def _join_pieces(hs: list[Seg]) -> list[Seg]:
+def _join_pieces(hs: list[Seg], vs: list[Seg]) -> list[Seg]:
     """Pieces of one horizontal ruling, broken where letters touch it, joined across gaps shorter than
-    JOIN_GAP (narrower than a cell: a merged cell leaves a longer gap)."""
+    JOIN_GAP (narrower than a cell: a merged cell leaves a longer gap) with no vertical ruling in them
+    (pieces either side of a vertical are borders of two cells, and one may be a letter's stroke)."""
+    lines: list[list[Seg]] = []
+    for s in sorted(hs, key=lambda s: s.pos):
+        if lines and s.pos - lines[-1][-1].pos <= PIECE_ALIGN:
+            lines[-1].append(s)
+        else:
+            lines.append([s])
     out: list[Seg] = []
-    for s in sorted(hs, key=lambda s: (round(s.pos / PIECE_ALIGN), s.lo)):
+    for s in [s for line in lines for s in sorted(line, key=lambda s: s.lo)]:
         last = out[-1] if out else None
-        if last and abs(last.pos - s.pos) <= PIECE_ALIGN and s.lo - last.hi <= JOIN_GAP:
+        if last and abs(last.pos - s.pos) <= PIECE_ALIGN and s.lo - last.hi <= JOIN_GAP and not any(
+                last.hi - TOUCH <= v.pos <= s.lo + TOUCH and v.lo - TOUCH <= s.pos <= v.hi + TOUCH for v in vs):
             out[-1] = Seg(pos=(last.pos + s.pos) / 2, lo=last.lo, hi=max(last.hi, s.hi), a0=min(last.a0, s.a0),
                           a1=max(last.a1, s.a1))
         else:
@@ -349,7 +362,16 @@ def _join_pieces(hs: list[Seg]) -> list[Seg]:
     return out
 
 
-def _ruling_pieces(hs: list[Seg], vs: list[Seg], hkeep: np.ndarray, vkeep: np.ndarray) -> list[tuple[int, int]]:
+def _inside_text(s: Seg, ink: np.ndarray) -> bool:
+    """A horizontal stroke through a line of text (a merged cell's label centred on the rulings of its
+    neighbours) has letters above and below it along much of its length; a ruling does not."""
+    above = ink[max(s.a0 - STROKE_NEAR, 0):max(s.a0 - 2, 0), s.lo:s.hi].any(axis=0)
+    below = ink[s.a1 + 2:s.a1 + STROKE_NEAR, s.lo:s.hi].any(axis=0)
+    return bool(above.size and below.size) and float((above & below).mean()) >= TEXT_BOTH_SIDES
+
+
+def _ruling_pieces(hs: list[Seg], vs: list[Seg], hkeep: np.ndarray, vkeep: np.ndarray,
+                   ink: np.ndarray) -> list[tuple[int, int]]:
     """Pieces of a broken horizontal ruling that meet no vertical: (piece, a kept ruling on the same
     line). A scanned ruling breaks where letters touch it, and a piece between two columns' rulings is
     still the border of the cells above and below it. It must lie on the line of a kept ruling and
@@ -363,7 +385,8 @@ def _ruling_pieces(hs: list[Seg], vs: list[Seg], hkeep: np.ndarray, vkeep: np.nd
         if not same:
             continue
         crossing = [v.pos for v, k in zip(vs, vkeep) if k and v.lo - TOUCH <= s.pos <= v.hi + TOUCH]
-        if len(crossing) >= 2 and min(crossing) - TOUCH <= s.lo and s.hi <= max(crossing) + TOUCH:
+        if len(crossing) >= 2 and min(crossing) - TOUCH <= s.lo and s.hi <= max(crossing) + TOUCH \
+                and not _inside_text(s, ink):
             out.append((i, int(same[0])))
     return out
 

@@ -133,6 +133,7 @@ GAP = 48  # white space between stacked cell crops
 MAX_CANVAS = 8000  # stack height per Tesseract call
 MAX_MARK_HEIGHT = 120  # second chance only for one-line marks
 MAX_MARKS = 40
+REREAD_BELOW = 60.0  # one-line crops read with a lower mean confidence are read again with --psm 7
 
 
 def read_crops(crops: list[Image.Image], psm: int = 6) -> list[tuple[str, list[float]]]:
@@ -149,15 +150,19 @@ def read_crops(crops: list[Image.Image], psm: int = 6) -> list[tuple[str, list[f
         if batch:
             _read_stack([crops[j] for j in batch], batch, results, psm)
         batch, height = ([i], GAP + crop.height + GAP) if crop is not None else ([], GAP)
-    missed = [i for i, (text, _) in enumerate(results) if not text]
+    # A second reading, one line at a time (--psm 7), for crops with ink but no words (a lone "-" or
+    # "○" is dropped from a block) and for one-line crops read with a low confidence (a lone digit
+    # taken for a syllable); the more confident reading is kept.
+    missed = [i for i, (text, confs) in enumerate(results)
+              if not text or (confs and sum(confs) / len(confs) < REREAD_BELOW)]
     if missed:
         _read_strip(crops, missed, results)
     return results
 
 
 def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> None:
-    """Second chance for crops with ink but no words (a lone "-" or "○" is dropped from a block):
-    their inked parts side by side on one line, read with --psm 7. Crops whose ink reaches their
+    """Second chance for crops with no or unsure words: their inked parts side by side on one line,
+    read with --psm 7. Crops whose ink reaches their
     edge (remnants of a ruling or a fill) would spoil the line and are left out."""
     tight = []
     for i in index:
@@ -181,7 +186,8 @@ def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> No
     found = words(canvas, 7)
     for (left, right), (i, _) in zip(spans, tight):
         mine = [w for w in found if left <= (w.box[0] + w.box[2]) / 2 < right]
-        if mine:
+        before = results[i][1]
+        if mine and (not before or sum(w.conf for w in mine) / len(mine) > sum(before) / len(before)):
             results[i] = (Line(mine).text, [w.conf for w in mine])
 
 

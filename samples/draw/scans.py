@@ -7,8 +7,10 @@
   JPEG whose pixels are stored turned with an EXIF Orientation that turns them back.
 
 ``choose`` decides which bundles get them from a stream of its own (the plan's other choices do not
-move) and marks the entries; ``documents.render`` calls ``render_entry`` for a marked entry.
-Set ``SAMPLES_SCANS=all`` to scan every city proposal and photograph every city application.
+move) and marks the entries; ``documents.render`` calls ``render_entry`` for a marked entry. They are
+drawn only when asked for, since OCR makes a bundle slow to process: ``SAMPLES_SCANS=some`` scans the
+proposal of about one city bundle in five and photographs about one application in five,
+``SAMPLES_SCANS=all`` every one (``SAMPLES_SCANS=all bench/accuracy.py --sets fresh``).
 """
 
 from __future__ import annotations
@@ -37,10 +39,12 @@ def choose(plan) -> None:
     """Mark the city proposal for scanning and the city application for a photo, in some bundles."""
     if plan.kind != "city":
         return
+    mode = os.environ.get("SAMPLES_SCANS", "")
+    if mode not in ("some", "all"):
+        return
     rng = random.Random(plan.seed * 104729 + 17)
-    everything = os.environ.get("SAMPLES_SCANS") == "all"
-    scan = everything or rng.random() < SCAN_SHARE
-    photo = everything or rng.random() < PHOTO_SHARE
+    scan = mode == "all" or rng.random() < SCAN_SHARE
+    photo = mode == "all" or rng.random() < PHOTO_SHARE
     plan.variants["proposal_scanned"], plan.variants["application_photo"] = scan, photo
     for entry in plan.documents:
         if scan and entry["slot"] == "quantitative_proposal":
@@ -128,7 +132,8 @@ def _find_text(pdf: bytes, needle: str, dpi: int) -> tuple[float, float] | None:
         doc.close()
 
 
-def photo_jpeg(pdf: bytes, rng: random.Random, seal_name: str) -> bytes:
+def photo_jpeg(pdf: bytes, rng: random.Random, seal_name: str, orientation: int | None = None) -> bytes:
+    """The first page photographed; ``orientation`` (an EXIF Orientation: 1, 3, 6, 8) is drawn when not given."""
     dpi = rng.choice([150, 170])
     page = _pages(pdf, dpi, limit=1)[0]
     at = _find_text(pdf, "(서명 또는 인)", dpi) or _find_text(pdf, "대표자", dpi)
@@ -155,7 +160,7 @@ def photo_jpeg(pdf: bytes, rng: random.Random, seal_name: str) -> bytes:
     a = a * light[..., None] * np.array([1.0, 0.98, 0.93])  # warm indoor light
     a += np.random.default_rng(rng.randrange(2 ** 32)).normal(0, 3, a.shape)
     photo = Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).filter(ImageFilter.GaussianBlur(0.5))
-    orientation = rng.choice([1, 1, 6, 8, 3])
+    orientation = orientation or rng.choice([1, 1, 6, 8, 3])
     stored = photo.rotate(STORED_TURN[orientation], expand=True) if orientation != 1 else photo
     exif = Image.Exif()
     exif[EXIF_ORIENTATION] = orientation
