@@ -18,7 +18,7 @@ from io import BytesIO
 
 import numpy as np
 import pytesseract
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
 from extractors.model import (
     UNREADABLE_IMAGE,
@@ -45,7 +45,12 @@ PAGE_PSM = 6  # one uniform block (shared/platform-notes.md: psm 3 misses most o
 CELL_PSM = 6
 CELL_INSET = 6  # prepared pixels kept clear of the rulings when cropping a cell
 EDGE_BAND = 8  # a cell crop's border band where line-like remnants are wiped
-MIN_CELL_INK = 12  # fewer dark pixels than this: an empty cell, not read
+MIN_RING, MAX_RING = 15, 120  # pixels (prepared, ~300 dpi): the size of a ○ written in a cell
+RING_CONFIDENCE = 80.0
+RING_TEXTS = {"", "0", "O", "o", "ㅇ", "○", "○ ○"}  # what Tesseract makes of a lone ○, if anything  # a ○ recognised by its shape: a clean ring, not a guess
+PAPER_CUT = 190  # lighter than this in a cell crop (after its contrast is stretched): paper
+MIN_CELL_INK = 12
+CELL_INK_LEVEL = 160  # darker is ink in a cell (a thin ○ of a 150 dpi scan is mid-grey)  # fewer dark pixels than this: an empty cell, not read
 MAX_PAGES = 300
 BAND_MIN_INK = 4  # dark pixels in a row for it to hold text (scan specks have one or two)
 BAND_JOIN = 24  # rows of text closer than this are one band
@@ -244,10 +249,31 @@ def _on_white(crop: np.ndarray) -> np.ndarray:
     dark, light = float(np.percentile(crop, 1)), float(np.percentile(crop, 99))
     if light - background > background - dark:  # the text is lighter than what surrounds it
         crop, background, dark = 255 - crop, 255 - background, 255 - light
-    if background - dark < 40 or background > 235:
-        return crop  # already dark on (near) white, or too little contrast to stretch
-    out = (crop.astype(np.float32) - dark) * (255.0 / (background - dark))
-    return np.clip(out, 0, 255).astype(np.uint8)
+    if background - dark >= 40 and background <= 235:  # else already dark on (near) white, or too flat to stretch
+        crop = np.clip((crop.astype(np.float32) - dark) * (255.0 / (background - dark)), 0, 255).astype(np.uint8)
+    return _despeckled(crop)
+
+
+def _despeckled(crop: np.ndarray) -> np.ndarray:
+    """Scan specks removed (a 3×3 median drops dots of up to 2×2 pixels, which Tesseract reads as ㆍ, . or 0,
+    and keeps strokes) and the paper made plain white (its grain is read as letters too)."""
+    out = np.asarray(Image.fromarray(crop).filter(ImageFilter.MedianFilter(3))).copy()
+    out[out > PAPER_CUT] = 255
+    return out
+
+
+def _is_ring(crop: np.ndarray) -> bool:
+    """The crop's ink is one round mark: about as wide as tall, text-sized, ink around an empty middle."""
+    ys, xs = np.nonzero(crop < CELL_INK_LEVEL)
+    if len(ys) < MIN_CELL_INK:
+        return False
+    h, w = int(ys.max() - ys.min() + 1), int(xs.max() - xs.min() + 1)
+    if not (MIN_RING <= h <= MAX_RING and 0.75 <= w / h <= 1.33):
+        return False
+    box = crop[ys.min():ys.max() + 1, xs.min():xs.max() + 1] < CELL_INK_LEVEL
+    middle = box[h // 3:h - h // 3, w // 3:w - w // 3]
+    edge = np.concatenate([box[: h // 6].ravel(), box[-(h // 6):].ravel(), box[:, : w // 6].ravel(), box[:, -(w // 6):].ravel()])
+    return middle.size > 0 and float(middle.mean()) < 0.1 and float(edge.mean()) > 0.2
 
 
 def _inside(inner, outer) -> bool:
@@ -267,10 +293,13 @@ def _read_tables(grids: list[Grid], clean: np.ndarray, page_number: int, box_out
         for c, cell in enumerate(grid.cells):
             x0, y0, x1, y1 = (int(round(v)) for v in cell.box)
             crop = source[y0 + CELL_INSET:y1 - CELL_INSET, x0 + CELL_INSET:x1 - CELL_INSET]
-            if crop.size and int((crop < 128).sum()) >= MIN_CELL_INK:
+            if crop.size and int((crop < CELL_INK_LEVEL).sum()) >= MIN_CELL_INK:
                 crops.append(Image.fromarray(_on_white(crop)))
                 where.append((t, c))
     read = dict(zip(where, tess.read_crops(crops, CELL_PSM))) if crops else {}
+    for key, crop in zip(where, crops):
+        if read[key][0].strip("()[].,: ") in RING_TEXTS and _is_ring(np.asarray(crop)):
+            read[key] = ("○", [RING_CONFIDENCE])  # the kor model does not read a lone ○
     tables, confs = [], []
     for t, grid in enumerate(grids):
         cells = []

@@ -22,7 +22,7 @@ import random
 
 import numpy as np
 import pypdfium2 as pdfium
-from PIL import Image, ImageDraw, ImageFilter, ImageFont
+from PIL import Image, ImageChops, ImageDraw, ImageFilter, ImageFont
 
 SCAN_SHARE = 0.2  # city bundles whose proposal is scanned
 PHOTO_SHARE = 0.2  # city bundles whose application is a phone photo
@@ -140,7 +140,10 @@ def photo_jpeg(pdf: bytes, rng: random.Random, seal_name: str, orientation: int 
     if at:
         d = int(dpi * 0.9)
         seal = _seal(d, seal_name)
-        page.paste(seal, (int(at[0] - d / 2 + rng.uniform(-10, 10)), int(at[1] - d / 2 + rng.uniform(-6, 6))), seal)
+        x, y = int(at[0] - d / 2 + rng.uniform(-10, 10)), int(at[1] - d / 2 + rng.uniform(-6, 6))
+        ink = Image.new("RGB", page.size, (255, 255, 255))
+        ink.paste(seal, (x, y), seal)
+        page = ImageChops.multiply(page, ink)  # stamp ink darkens the paper; black text under it stays black
     w, h = page.size
     margin = int(0.09 * max(w, h))
     canvas_w, canvas_h = w + 2 * margin, h + 2 * margin
