@@ -12,6 +12,7 @@ the original image.
 from __future__ import annotations
 
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
@@ -47,6 +48,10 @@ CELL_INSET = 6  # prepared pixels kept clear of the rulings when cropping a cell
 EDGE_BAND = 8  # a cell crop's border band where line-like remnants are wiped
 MIN_RING, MAX_RING = 15, 120  # pixels (prepared, ~300 dpi): the size of a ○ written in a cell
 RING_CONFIDENCE = 80.0
+# "12.285": on a scan a thousands comma and a decimal point differ by a pixel or two, and Korean tables
+# seldom give three decimals, so such a number is only as sure as a coin toss and is flagged for a look.
+AMBIGUOUS_SEPARATOR = re.compile(r"(?<![\d.,])\d{1,3}\.\d{3}(?![\d.,])")
+AMBIGUOUS_CONFIDENCE = 50.0
 RING_TEXTS = {"", "0", "O", "o", "ㅇ", "○", "○ ○"}  # what Tesseract makes of a lone ○, if anything  # a ○ recognised by its shape: a clean ring, not a guess
 PAPER_CUT = 190  # lighter than this in a cell crop (after its contrast is stretched): paper
 MIN_CELL_INK = 12
@@ -306,9 +311,12 @@ def _read_tables(grids: list[Grid], clean: np.ndarray, page_number: int, box_out
         for c, cell in enumerate(grid.cells):
             text, cell_confs = read.get((t, c), ("", []))
             confs.extend(cell_confs)
+            text = normalise_ocr_number(text)
+            confidence = round(sum(cell_confs) / len(cell_confs), 2) if cell_confs else None
+            if confidence is not None and AMBIGUOUS_SEPARATOR.search(text):
+                confidence = min(confidence, AMBIGUOUS_CONFIDENCE)
             cells.append(Cell(row=cell.row, col=cell.col, row_span=cell.row_span, col_span=cell.col_span,
-                              text=normalise_ocr_number(text), bbox=box_out(cell.box),
-                              confidence=round(sum(cell_confs) / len(cell_confs), 2) if cell_confs else None))
+                              text=text, bbox=box_out(cell.box), confidence=confidence))
         tables.append(Table(index=0, page=page_number, bbox=box_out(grid.box), method="ocr", cells=cells,
                             n_rows=grid.n_rows, n_cols=grid.n_cols))
     return tables, confs
