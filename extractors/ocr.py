@@ -53,7 +53,8 @@ RING_CONFIDENCE = 80.0
 AMBIGUOUS_SEPARATOR = re.compile(r"(?<![\d.,])\d{1,3}\.\d{3}(?![\d.,])")
 AMBIGUOUS_CONFIDENCE = 50.0
 RING_TEXTS = {"", "0", "O", "o", "ㅇ", "○", "○ ○"}  # what Tesseract makes of a lone ○, if anything  # a ○ recognised by its shape: a clean ring, not a guess
-PAPER_CUT = 190  # lighter than this in a cell crop (after its contrast is stretched): paper
+PAPER_CUT = 190
+GRAIN = 3.0  # grey levels of spread in the paper of a cell: a scan's grain; a rendering's paper is flat  # lighter than this in a cell crop (after its contrast is stretched): paper
 MIN_CELL_INK = 12
 CELL_INK_LEVEL = 160  # darker is ink in a cell (a thin ○ of a 150 dpi scan is mid-grey)  # fewer dark pixels than this: an empty cell, not read
 MAX_PAGES = 300
@@ -261,7 +262,12 @@ def _on_white(crop: np.ndarray) -> np.ndarray:
 
 def _despeckled(crop: np.ndarray) -> np.ndarray:
     """Scan specks removed (a 3×3 median drops dots of up to 2×2 pixels, which Tesseract reads as ㆍ, . or 0,
-    and keeps strokes) and the paper made plain white (its grain is read as letters too)."""
+    and keeps strokes) and the paper made plain white (its grain is read as letters too). Only on grainy
+    paper: a clean rendering's thin strokes are better left alone."""
+    background = float(np.median(crop))
+    paper = crop[np.abs(crop.astype(np.int16) - int(background)) < 25]
+    if paper.size < 16 or float(paper.std()) < GRAIN:
+        return crop
     out = np.asarray(Image.fromarray(crop).filter(ImageFilter.MedianFilter(3))).copy()
     out[out > PAPER_CUT] = 255
     return out
