@@ -22,10 +22,10 @@ from samples.draw.choices import draw_variants
 from samples.draw.city_plan import plan_city
 from samples.draw.defects import late_arrival, pick_rules
 from samples.draw.documents import MISSING_ROLES, document_list, pdf_pages, render
-from samples.draw import scans
 from samples.draw.mail import email_bytes
 from samples.draw.model import Plan
 from samples.draw.names import archive_name, member_path, top_folder
+from samples.draw.scans import choose as choose_scans
 from samples.draw.service_plan import plan_service
 from samples.draw.truth import expected
 from samples.draw.usb import junk_files, write_folder, write_zip
@@ -73,7 +73,7 @@ def draw_plan(seed: int, *, programme: str | None = None, defect: str | None = "
         missing = rng.choice(roles)
         plan.defects.append({"rule": "document.missing", "indicator": None, "document": missing})
     plan.documents = document_list(rng, plan, missing, "document.unreadable" in rules)
-    scans.choose(plan)  # scanned proposals, photographed applications: a stream of their own
+    choose_scans(plan)  # scanned proposals, photographed applications: a stream of their own
     if "document.unreadable" in rules:
         plan.defects.append({"rule": "document.unreadable", "indicator": None, "document": plan.documents[-1]["name"]})
     plan.bundle_id = f"v{seed}-{spec.kind}-{plan.roman}"
