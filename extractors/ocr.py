@@ -148,10 +148,13 @@ def read_page(image: Image.Image, page_number: int, unit: float, dpi: float | No
     every table cell. ``unit`` converts source pixels into the caller's units."""
     turn = 90 if is_sideways(image) else 0
     page = _read_turned(image, turn, page_number, unit, dpi)
-    if page.confidence is None or page.confidence < UPSIDE_DOWN_CONFIDENCE:
-        over = _read_turned(image, (turn + 180) % 360, page_number, unit, dpi)
-        if over.confidence is not None and over.confidence >= (page.confidence or 0) + BETTER_BY:
-            page, turn = over, (turn + 180) % 360
+    # A reading with a low confidence is tried turned over (and, if it was turned, as it came).
+    for other in [(turn + 180) % 360] + ([0] if turn else []):
+        if page.confidence is not None and page.confidence >= UPSIDE_DOWN_CONFIDENCE:
+            break
+        again = _read_turned(image, other, page_number, unit, dpi)
+        if again.confidence is not None and again.confidence >= (page.confidence or 0) + BETTER_BY:
+            page, turn = again, other
     if turn:
         page.problems.append(DocumentProblem(code="note.ocr.turned", page=page_number,
                                              detail=f"page read turned by {turn}° (counter-clockwise)"))

@@ -14,6 +14,8 @@ from PIL import Image
 from extractors.ocr_parts.prep import otsu
 
 LOOK = 800  # measured on a copy this many pixels on its longer side
+MIN_PAGE_SIDE = 500  # pixels: smaller images are snippets, read as they come
+WIDE = 1.6  # an image this much wider than tall is a strip of text (or a landscape page), not turned
 SIDEWAYS = 1.5  # column-to-column change this many times the row-to-row change: the text runs vertically
 UPSIDE_DOWN_CONFIDENCE = 55.0  # a first reading below this mean confidence is tried turned over
 BETTER_BY = 15.0  # the turned-over reading must be this much more confident to replace the first
@@ -27,6 +29,8 @@ def _variation(ink: np.ndarray) -> float:
 def is_sideways(image: Image.Image) -> bool:
     """True when the page's text lines run vertically (the page was scanned a quarter turn off)."""
     gray = image.convert("L")
+    if min(gray.size) < MIN_PAGE_SIDE or gray.width > WIDE * gray.height:
+        return False  # a strip or a snippet of text, not a page turned on its side
     scale = LOOK / max(gray.size)
     if scale < 1:
         gray = gray.resize((max(1, round(gray.width * scale)), max(1, round(gray.height * scale))),
