@@ -114,7 +114,7 @@ def main() -> None:
             table.add_row(name, str(len(items)), str(workers), f"{wall:.1f}", f"{wall / len(items):.2f}",
                           f"{wall * min(workers, len(items)) / len(items):.2f}", str(sum(c for _, c, _ in results)),
                           f"{sum(confs) / len(confs):.1f}" if confs else "n/a")
-    Console().print(table)
+    Console(width=150).print(table)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other work on the machine inflates these)")
 
 
