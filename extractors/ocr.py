@@ -52,6 +52,7 @@ RING_CONFIDENCE = 80.0
 # seldom give three decimals, so such a number is only as sure as a coin toss and is flagged for a look.
 AMBIGUOUS_SEPARATOR = re.compile(r"(?<![\d.,])\d{1,3}\.\d{3}(?![\d.,])")
 AMBIGUOUS_CONFIDENCE = 50.0
+LONE_ZERO = {"0", "O", "o"}  # a cell of just 0 may be the ○ mark read wrong: yes read as no
 RING_TEXTS = {"", "0", "O", "o", "ㅇ", "○", "○ ○"}  # what Tesseract makes of a lone ○, if anything  # a ○ recognised by its shape: a clean ring, not a guess
 PAPER_CUT = 190
 GRAIN = 3.0  # grey levels of spread in the paper of a cell: a scan's grain; a rendering's paper is flat  # lighter than this in a cell crop (after its contrast is stretched): paper
@@ -322,7 +323,7 @@ def _read_tables(grids: list[Grid], clean: np.ndarray, page_number: int, box_out
             confs.extend(cell_confs)
             text = normalise_ocr_number(text)
             confidence = round(sum(cell_confs) / len(cell_confs), 2) if cell_confs else None
-            if confidence is not None and AMBIGUOUS_SEPARATOR.search(text):
+            if confidence is not None and (AMBIGUOUS_SEPARATOR.search(text) or text.strip("()[] ") in LONE_ZERO):
                 confidence = min(confidence, AMBIGUOUS_CONFIDENCE)
             cells.append(Cell(row=cell.row, col=cell.col, row_span=cell.row_span, col_span=cell.col_span,
                               text=text, bbox=box_out(cell.box), confidence=confidence))
