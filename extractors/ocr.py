@@ -12,13 +12,14 @@ the original image.
 from __future__ import annotations
 
 import logging
+import re
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
 
 import numpy as np
 import pytesseract
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter, ImageOps
 
 from extractors.model import (
     UNREADABLE_IMAGE,
@@ -33,6 +34,8 @@ from extractors.model import (
 from extractors.ocr_parts import tess
 from extractors.ocr_parts.lines import Grid, find_tables
 from extractors.ocr_parts.numbers import normalise_ocr_number
+from extractors.ocr_parts.orient import BETTER_BY, UPSIDE_DOWN_CONFIDENCE, is_sideways, unturn
+from extractors.ocr_parts.photo import flatten_photo
 from extractors.ocr_parts.prep import prepare
 
 __all__ = ["OcrPage", "extract_image", "normalise_ocr_number", "ocr_page_image"]
@@ -43,8 +46,23 @@ PAGE_PSM = 6  # one uniform block (shared/platform-notes.md: psm 3 misses most o
 CELL_PSM = 6
 CELL_INSET = 6  # prepared pixels kept clear of the rulings when cropping a cell
 EDGE_BAND = 8  # a cell crop's border band where line-like remnants are wiped
-MIN_CELL_INK = 12  # fewer dark pixels than this: an empty cell, not read
+MIN_RING, MAX_RING = 15, 120  # pixels (prepared, ~300 dpi): the size of a ○ written in a cell
+RING_CONFIDENCE = 80.0
+# "12.285": on a scan a thousands comma and a decimal point differ by a pixel or two, and Korean tables
+# seldom give three decimals, so such a number is only as sure as a coin toss and is flagged for a look.
+AMBIGUOUS_SEPARATOR = re.compile(r"(?<![\d.,])\d{1,3}\.\d{3}(?![\d.,])")
+AMBIGUOUS_CONFIDENCE = 50.0
+LONE_ZERO = {"0", "O", "o"}  # a cell of just 0 may be the ○ mark read wrong: yes read as no
+RING_TEXTS = {"", "0", "O", "o", "ㅇ", "○", "○ ○"}  # what Tesseract makes of a lone ○, if anything  # a ○ recognised by its shape: a clean ring, not a guess
+PAPER_CUT = 190
+GRAIN = 3.0  # grey levels of spread in the paper of a cell: a scan's grain; a rendering's paper is flat  # lighter than this in a cell crop (after its contrast is stretched): paper
+MIN_CELL_INK = 12
+CELL_INK_LEVEL = 160  # darker is ink in a cell (a thin ○ of a 150 dpi scan is mid-grey)  # fewer dark pixels than this: an empty cell, not read
 MAX_PAGES = 300
+BAND_MIN_INK = 4  # dark pixels in a row for it to hold text (scan specks have one or two)
+BAND_JOIN = 24  # rows of text closer than this are one band
+BAND_MIN_HEIGHT = 8
+BAND_PAD = 8
 
 
 @dataclass
@@ -69,7 +87,8 @@ def ocr_page_image(image: Image.Image, page_number: int, scale: float) -> OcrPag
 
 def extract_image(doc: Document, data: bytes) -> Document:
     """PNG / JPEG / TIFF (every frame of a multi-page TIFF) → pages, line blocks and ruled tables,
-    boxes in the image's pixels (after its EXIF orientation). A file that does not decode is unreadable
+    boxes in the image's pixels (after its EXIF orientation). A phone photo of a sheet is straightened
+    first (ocr_parts/photo.py); its boxes are then in the straightened sheet's pixels. A file that does not decode is unreadable
     (``unreadable.image``); a later frame that does not decode ends the document with a note."""
     try:
         image = Image.open(BytesIO(data))
@@ -94,6 +113,11 @@ def extract_image(doc: Document, data: bytes) -> Document:
             doc.note("note.ocr.frame_undecodable",
                      f"frame {number} could not be decoded ({type(exc).__name__}); later frames skipped", page=number)
             break
+        flat = flatten_photo(frame) if number == 1 else None
+        if flat is not None:  # a phone photo: its boxes are in the straightened sheet's pixels
+            frame = flat.image
+            doc.note("note.ocr.photo", "photo of a sheet: corners " + ", ".join(f"({x:.0f},{y:.0f})" for x, y in flat.corners)
+                     + f" straightened; {flat.seal_pixels} pixels of red ink (a seal) removed", page=number)
         try:
             page = read_page(frame, number, unit=1.0, dpi=None)
         except pytesseract.TesseractNotFoundError as exc:
@@ -121,16 +145,33 @@ def _unreadable(doc: Document, exc: BaseException) -> Document:
 
 
 def read_page(image: Image.Image, page_number: int, unit: float, dpi: float | None) -> OcrPage:
-    """The shared path: prepare, find rulings, read the text outside tables and every table cell.
-    ``unit`` converts source pixels into the caller's units."""
-    prepared = prepare(image, dpi)
+    """The shared path: turn the page upright, prepare, find rulings, read the text outside tables and
+    every table cell. ``unit`` converts source pixels into the caller's units."""
+    turn = 90 if is_sideways(image) else 0
+    page = _read_turned(image, turn, page_number, unit, dpi)
+    # A reading with a low confidence is tried turned over (and, if it was turned, as it came).
+    for other in [(turn + 180) % 360] + ([0] if turn else []):
+        if page.confidence is not None and page.confidence >= UPSIDE_DOWN_CONFIDENCE:
+            break
+        again = _read_turned(image, other, page_number, unit, dpi)
+        if again.confidence is not None and again.confidence >= (page.confidence or 0) + BETTER_BY:
+            page, turn = again, other
+    if turn:
+        page.problems.append(DocumentProblem(code="note.ocr.turned", page=page_number,
+                                             detail=f"page read turned by {turn}° (counter-clockwise)"))
+    return page
+
+
+def _read_turned(image: Image.Image, turn: int, page_number: int, unit: float, dpi: float | None) -> OcrPage:
+    turned = image.rotate(turn, expand=True) if turn else image
+    prepared = prepare(turned, dpi)
     gray = np.asarray(prepared.image)
     rulings = find_tables(gray)
     clean = gray.copy()
     clean[rulings.erase] = 255  # rulings read as | and _ otherwise
 
     def box_out(box) -> tuple[float, float, float, float]:
-        x0, y0, x1, y1 = prepared.to_source(box)
+        x0, y0, x1, y1 = unturn(prepared.to_source(box), turn, image.size)
         return (round(x0 * unit, 2), round(y0 * unit, 2), round(x1 * unit, 2), round(y1 * unit, 2))
 
     outer = [g for g in rulings.tables if not any(o is not g and _inside(g.box, o.box) for o in rulings.tables)]
@@ -140,7 +181,7 @@ def read_page(image: Image.Image, page_number: int, unit: float, dpi: float | No
         text_only[max(y0 - 2, 0):y1 + 3, max(x0 - 2, 0):x1 + 3] = 255
     # The page text and the table cells are two Tesseract processes: run them side by side.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        page_words = pool.submit(tess.words, Image.fromarray(text_only), PAGE_PSM)
+        page_words = pool.submit(_page_words, text_only)
         tables, cell_confs = _read_tables(rulings.tables, clean, page_number, box_out)
         words = page_words.result()
     confs = [w.conf for w in words] + cell_confs
@@ -165,6 +206,47 @@ def read_page(image: Image.Image, page_number: int, unit: float, dpi: float | No
     return OcrPage(text=text, confidence=confidence, blocks=blocks, tables=tables, problems=notes)
 
 
+def _page_words(text_only: np.ndarray) -> list[tess.Word]:
+    """The words outside the tables. Only the bands of rows that hold text are read, stacked into one
+    image: Tesseract spends seconds on the white of a page that is mostly table or blank."""
+    ink = text_only < 128
+    rows = np.flatnonzero(ink.sum(axis=1) >= BAND_MIN_INK)
+    if not len(rows):
+        return []
+    bands, start, prev = [], rows[0], rows[0]
+    for r in rows[1:]:
+        if r - prev > BAND_JOIN:
+            bands.append((start, prev + 1))
+            start = r
+        prev = r
+    bands.append((start, prev + 1))
+    pieces = []
+    for y0, y1 in bands:
+        if y1 - y0 < BAND_MIN_HEIGHT:
+            continue  # a speck of noise, not a line of text
+        y0, y1 = max(y0 - BAND_PAD, 0), min(y1 + BAND_PAD, ink.shape[0])
+        cols = np.flatnonzero(ink[y0:y1].any(axis=0))
+        x0, x1 = max(int(cols[0]) - BAND_PAD, 0), min(int(cols[-1]) + 1 + BAND_PAD, ink.shape[1])
+        pieces.append((x0, y0, text_only[y0:y1, x0:x1]))
+    if not pieces:
+        return []
+    gap = tess.GAP
+    canvas = np.full((sum(p.shape[0] + gap for _, _, p in pieces) + gap, max(p.shape[1] for _, _, p in pieces) + 2 * gap),
+                     255, np.uint8)
+    placed, y = [], gap
+    for x0, y0, piece in pieces:
+        canvas[y:y + piece.shape[0], gap:gap + piece.shape[1]] = piece
+        placed.append((y, y + piece.shape[0], x0 - gap, y0 - y))
+        y += piece.shape[0] + gap
+    found = tess.words(Image.fromarray(canvas), PAGE_PSM)
+    for word in found:
+        middle = (word.box[1] + word.box[3]) / 2
+        _, _, dx, dy = min(placed, key=lambda p: 0 if p[0] <= middle < p[1] else min(abs(middle - p[0]), abs(middle - p[1])))
+        x0, y0, x1, y1 = word.box
+        word.box = (x0 + dx, y0 + dy, x1 + dx, y1 + dy)
+    return found
+
+
 def _on_white(crop: np.ndarray) -> np.ndarray:
     """Dark text on white for a cell crop: a tinted cell's fill becomes white (else Tesseract's
     binarisation of the stacked cells takes it for ink), light text on a fill is inverted, and
@@ -177,10 +259,36 @@ def _on_white(crop: np.ndarray) -> np.ndarray:
     dark, light = float(np.percentile(crop, 1)), float(np.percentile(crop, 99))
     if light - background > background - dark:  # the text is lighter than what surrounds it
         crop, background, dark = 255 - crop, 255 - background, 255 - light
-    if background - dark < 40 or background > 235:
-        return crop  # already dark on (near) white, or too little contrast to stretch
-    out = (crop.astype(np.float32) - dark) * (255.0 / (background - dark))
-    return np.clip(out, 0, 255).astype(np.uint8)
+    if background - dark >= 40 and background <= 235:  # else already dark on (near) white, or too flat to stretch
+        crop = np.clip((crop.astype(np.float32) - dark) * (255.0 / (background - dark)), 0, 255).astype(np.uint8)
+    return _despeckled(crop)
+
+
+def _despeckled(crop: np.ndarray) -> np.ndarray:
+    """Scan specks removed (a 3×3 median drops dots of up to 2×2 pixels, which Tesseract reads as ㆍ, . or 0,
+    and keeps strokes) and the paper made plain white (its grain is read as letters too). Only on grainy
+    paper: a clean rendering's thin strokes are better left alone."""
+    background = float(np.median(crop))
+    paper = crop[np.abs(crop.astype(np.int16) - int(background)) < 25]
+    if paper.size < 16 or float(paper.std()) < GRAIN:
+        return crop
+    out = np.asarray(Image.fromarray(crop).filter(ImageFilter.MedianFilter(3))).copy()
+    out[out > PAPER_CUT] = 255
+    return out
+
+
+def _is_ring(crop: np.ndarray) -> bool:
+    """The crop's ink is one round mark: about as wide as tall, text-sized, ink around an empty middle."""
+    ys, xs = np.nonzero(crop < CELL_INK_LEVEL)
+    if len(ys) < MIN_CELL_INK:
+        return False
+    h, w = int(ys.max() - ys.min() + 1), int(xs.max() - xs.min() + 1)
+    if not (MIN_RING <= h <= MAX_RING and 0.75 <= w / h <= 1.33):
+        return False
+    box = crop[ys.min():ys.max() + 1, xs.min():xs.max() + 1] < CELL_INK_LEVEL
+    middle = box[h // 3:h - h // 3, w // 3:w - w // 3]
+    edge = np.concatenate([box[: h // 6].ravel(), box[-(h // 6):].ravel(), box[:, : w // 6].ravel(), box[:, -(w // 6):].ravel()])
+    return middle.size > 0 and float(middle.mean()) < 0.1 and float(edge.mean()) > 0.2
 
 
 def _inside(inner, outer) -> bool:
@@ -200,19 +308,25 @@ def _read_tables(grids: list[Grid], clean: np.ndarray, page_number: int, box_out
         for c, cell in enumerate(grid.cells):
             x0, y0, x1, y1 = (int(round(v)) for v in cell.box)
             crop = source[y0 + CELL_INSET:y1 - CELL_INSET, x0 + CELL_INSET:x1 - CELL_INSET]
-            if crop.size and int((crop < 128).sum()) >= MIN_CELL_INK:
+            if crop.size and int((crop < CELL_INK_LEVEL).sum()) >= MIN_CELL_INK:
                 crops.append(Image.fromarray(_on_white(crop)))
                 where.append((t, c))
     read = dict(zip(where, tess.read_crops(crops, CELL_PSM))) if crops else {}
+    for key, crop in zip(where, crops):
+        if read[key][0].strip("()[].,: ") in RING_TEXTS and _is_ring(np.asarray(crop)):
+            read[key] = ("○", [RING_CONFIDENCE])  # the kor model does not read a lone ○
     tables, confs = [], []
     for t, grid in enumerate(grids):
         cells = []
         for c, cell in enumerate(grid.cells):
             text, cell_confs = read.get((t, c), ("", []))
             confs.extend(cell_confs)
+            text = normalise_ocr_number(text)
+            confidence = round(sum(cell_confs) / len(cell_confs), 2) if cell_confs else None
+            if confidence is not None and (AMBIGUOUS_SEPARATOR.search(text) or text.strip("()[] ") in LONE_ZERO):
+                confidence = min(confidence, AMBIGUOUS_CONFIDENCE)
             cells.append(Cell(row=cell.row, col=cell.col, row_span=cell.row_span, col_span=cell.col_span,
-                              text=normalise_ocr_number(text), bbox=box_out(cell.box),
-                              confidence=round(sum(cell_confs) / len(cell_confs), 2) if cell_confs else None))
+                              text=text, bbox=box_out(cell.box), confidence=confidence))
         tables.append(Table(index=0, page=page_number, bbox=box_out(grid.box), method="ocr", cells=cells,
                             n_rows=grid.n_rows, n_cols=grid.n_cols))
     return tables, confs

@@ -14,6 +14,8 @@ from schemas.provenance import Provenance
 from schemas.submission import IndicatorValue
 
 NAME_MATCH_CUTOFF = 0.86
+MISREAD_CUTOFF = 0.7  # an OCR'd row's name against the next few indicators' names (misread_match)
+MISREAD_LOOKAHEAD = 3
 TRAILING_PARENTHESES = re.compile(r"\s*\([^()]*\)\s*$")
 
 
@@ -94,6 +96,20 @@ class IndicatorNames:
                 return candidate
         return None
 
+    def misread_match(self, row: list[str], stated_col: int | None, previous: Indicator | None) -> tuple[Indicator, int] | None:
+        """For a row read by OCR, whose name may have lost a word or a few letters: the closest name at
+        a looser cutoff, taken only when it is one of the next few indicators after ``previous`` in the
+        programme's order (the 요약표 lists them in order), so a misreading cannot jump to another row."""
+        start = self._order.index(previous.code) + 1 if previous is not None else 0
+        nearby = {c for c in self._order[start:start + MISREAD_LOOKAHEAD]}
+        keys = {k: i for k, inds in self.by_name.items() for i in inds if i.code in nearby}
+        limit = stated_col if stated_col is not None else len(row)
+        for c in range(limit):
+            close = difflib.get_close_matches(compact(row[c]), keys, n=1, cutoff=MISREAD_CUTOFF)
+            if close and len(compact(row[c])) >= 4:
+                return keys[close[0]], c
+        return None
+
     def match(self, text: str, row: list[str] = (), previous: Indicator | None = None) -> Indicator | None:
         """The indicator named by ``text``; a name several share is told apart by the domain named in the
         row, else by the domain of the row before (a domain's own indicator closes its group)."""
@@ -152,7 +168,10 @@ def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRo
                 continue
             if _header_columns(row, labels)[0] is not None:
                 continue  # the header again (typed mid-table, or repeated after a page break): never a value
-            found = _row_indicator(row, names, stated_col, rows[-1].indicator if rows else None)
+            previous = rows[-1].indicator if rows else None
+            found = _row_indicator(row, names, stated_col, previous)
+            if found is None and table.method == "ocr":
+                found = names.misread_match(row, stated_col, previous)
             if found is None:
                 continue
             indicator, name_col = found

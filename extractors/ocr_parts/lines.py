@@ -29,6 +29,15 @@ FILL_BLOCK = 16  # fills are found in blocks of this size
 FILL_DENSITY = 0.6
 SIDE_INK = 0.5  # most noise has ink on both sides of a "line"; a ruling has it on less than half its length
 POOL = 2  # pages above 4 MP are searched at half resolution
+LONE_V = 150  # ~13 mm: shorter verticals are checked for being a letter's stroke (_letter_strokes)
+JOIN_GAP = 120  # ~1 cm: see _join_pieces
+PIECE_ALIGN = 6  # pieces of one broken ruling lie within this many pixels of each other across the line
+TRIM_WINDOW = 30  # a letter's height, about: see _trim_letters
+TEXT_BOTH_SIDES = 0.4
+STROKE_NEAR = 12  # ~1 mm
+STROKE_SIDE_INK = 0.2
+SMOOTH = 7  # horizontal rulings are sought in the page averaged over this many pixels along the row: a
+# scanned ruling is grey, speckled and broken every few pixels, and single dark specks of noise fade out
 COVER = 0.5  # share of a cell side a line must cover to separate two cells
 
 
@@ -72,10 +81,19 @@ def _line_mask(ink: np.ndarray, axis: int, min_len: int, k: int, fill: np.ndarra
 
 
 def _fills(ink: np.ndarray, k: int) -> np.ndarray:
-    """Blocks of about 1.5 mm that are mostly ink, grown by one block."""
+    """Blocks of about 1.5 mm that are mostly ink, in runs at least three blocks tall, grown by one block."""
     b = max(FILL_BLOCK // k, 1)
     h, w = ink.shape[0] // b, ink.shape[1] // b
     dense = ink[:h * b, :w * b].reshape(h, b, w, b).mean(axis=(1, 3)) > FILL_DENSITY
+    # A fill is at least three blocks tall: a line of blurred scanned text is dense too, but not that tall
+    # (growing a text line into a fill would swallow the ruling it touches).
+    core = dense.copy()
+    core[1:-1, :] = dense[:-2, :] & dense[1:-1, :] & dense[2:, :]
+    core[0, :] &= False
+    core[-1, :] &= False
+    dense = core.copy()
+    dense[1:, :] |= core[:-1, :]
+    dense[:-1, :] |= core[1:, :]
     grown = dense.copy()
     grown[1:, :] |= dense[:-1, :]
     grown[:-1, :] |= dense[1:, :]
@@ -220,15 +238,20 @@ def find_tables(gray: np.ndarray) -> Rulings:
     paper = int(np.median(gray[::4, ::4]))
     levels = sorted({min(t_otsu, LINE_GRAY), t_otsu} | ({paper - 40} if paper - 40 > t_otsu + 10 else set()))
     loose = gray < levels[-1]
+    along_rows = _smoothed(gray, 1)
     hmask = vmask = None
     for level in levels:
-        ink = or_pool(gray < level, k)
-        fill = _fills(ink, k)
-        h, v = _line_mask(ink, 1, MIN_H // k, k, fill), _line_mask(ink, 0, MIN_V // k, k, fill)
+        fill = _fills(or_pool(gray < level, k), k)
+        h = _line_mask(or_pool(along_rows < level, k), 1, MIN_H // k, k, fill)
+        v = _line_mask(or_pool(gray < level, k), 0, MIN_V // k, k, fill)  # smoothing would join stacked strokes
         hmask, vmask = (h, v) if hmask is None else (hmask | h, vmask | v)
     strict = gray < levels[0]  # tinted fills beside a ruling are not noise
     hs = [s for s in (_scaled(s, k) for s in segments(hmask, 1, MIN_H // k)) if _on_paper(strict, s, 1)]
     vs = [s for s in (_scaled(s, k) for s in segments(vmask, 0, MIN_V // k)) if _on_paper(strict.T, s, 0)]
+    near = gray < LINE_GRAY + 20
+    strokes = _letter_strokes(vs, near)
+    vs = [_trim_letters(s, near, hs) for s, stroke in zip(vs, strokes) if not stroke]
+    hs = _join_pieces(hs, vs)
     erase = np.zeros(gray.shape, bool)
     tables: list[Grid] = []
     if hs and vs:
@@ -243,7 +266,10 @@ def find_tables(gray: np.ndarray) -> Rulings:
             if (new_h == hkeep).all() and (new_v == vkeep).all():
                 break
             hkeep, vkeep = new_h, new_v
-        tables = _components(hs, vs, meet, hkeep, vkeep)
+        pieces = _ruling_pieces(hs, vs, hkeep, vkeep, near)
+        hkeep = hkeep.copy()
+        hkeep[[i for i, _ in pieces]] = True
+        tables = _components(hs, vs, meet, hkeep, vkeep, pieces)
         for s, keep in zip(hs, hkeep):
             if keep or s.hi - s.lo >= gray.shape[1] // 4:  # table rulings and page-wide rules
                 erase[max(s.a0 - 1, 0):s.a1 + 1, s.lo:s.hi] = True
@@ -251,6 +277,52 @@ def find_tables(gray: np.ndarray) -> Rulings:
             if keep or s.hi - s.lo >= gray.shape[0] // 4:
                 erase[s.lo:s.hi, max(s.a0 - 1, 0):s.a1 + 1] = True
     return Rulings(tables=tables, erase=erase & loose)
+
+
+def _trim_letters(s: Seg, ink: np.ndarray, hs: list[Seg]) -> Seg:
+    """A ruling without a letter's stroke that touches its end and continues it into the next row
+    (the stroke has the rest of its letter beside it; the ruling has paper). An end on a horizontal
+    ruling is a ruling's end, whatever text is near it."""
+    def on_ruling(y: int) -> bool:
+        return any(abs(h.pos - y) <= TOUCH and h.lo - TOUCH <= s.pos <= h.hi + TOUCH for h in hs)
+
+    left = ink[s.lo:s.hi, max(s.a0 - STROKE_NEAR, 0):max(s.a0 - 2, 0)].any(axis=1)
+    right = ink[s.lo:s.hi, s.a1 + 2:s.a1 + STROKE_NEAR].any(axis=1)
+    beside = (left | right).astype(np.float32)
+    if len(beside) < 2 * TRIM_WINDOW:
+        return s
+    lo, hi, step = 0, len(beside), TRIM_WINDOW // 3
+    while not on_ruling(s.lo + hi) and hi - lo > 2 * TRIM_WINDOW and beside[hi - TRIM_WINDOW:hi].mean() >= STROKE_SIDE_INK:
+        hi -= step
+    while not on_ruling(s.lo + lo) and hi - lo > 2 * TRIM_WINDOW and beside[lo:lo + TRIM_WINDOW].mean() >= STROKE_SIDE_INK:
+        lo += step
+    if (lo, hi) == (0, len(beside)):
+        return s
+    return Seg(pos=s.pos, lo=s.lo + lo, hi=s.lo + hi, a0=s.a0, a1=s.a1)
+
+
+def _letter_strokes(vs: list[Seg], ink: np.ndarray) -> np.ndarray:
+    """Short verticals with ink close beside them: in a tight scanned table a letter's vertical stroke
+    touching the rulings above and below looks like a one-row ruling, but the rest of its letter lies
+    within about 1 mm of it; a cell's padding keeps text further from a true ruling."""
+    out = np.zeros(len(vs), bool)
+    for i, s in enumerate(vs):
+        if s.hi - s.lo >= LONE_V:
+            continue
+        left = ink[s.lo:s.hi, max(s.a0 - STROKE_NEAR, 0):max(s.a0 - 2, 0)].any(axis=1)
+        right = ink[s.lo:s.hi, s.a1 + 2:s.a1 + STROKE_NEAR].any(axis=1)
+        out[i] = float((left | right).mean()) >= STROKE_SIDE_INK
+    return out
+
+
+def _smoothed(gray: np.ndarray, axis: int) -> np.ndarray:
+    """The page averaged over SMOOTH pixels along ``axis`` (1: along rows, for horizontal rulings)."""
+    g = gray.astype(np.int32) if axis == 1 else gray.T.astype(np.int32)
+    pad = SMOOTH // 2
+    padded = np.pad(g, ((0, 0), (pad + 1, pad)), mode="edge")
+    sums = np.cumsum(padded, axis=1)
+    out = ((sums[:, SMOOTH:] - sums[:, :-SMOOTH]) // SMOOTH).astype(np.uint8)
+    return out if axis == 1 else np.ascontiguousarray(out.T)
 
 
 def _on_paper(ink: np.ndarray, s: Seg, axis: int) -> bool:
@@ -268,7 +340,58 @@ def _scaled(s: Seg, k: int) -> Seg:
     return s if k == 1 else Seg(pos=s.pos * k + (k - 1) / 2.0, lo=s.lo * k, hi=s.hi * k, a0=s.a0 * k, a1=s.a1 * k)
 
 
-def _components(hs, vs, meet, hkeep, vkeep) -> list[Grid]:
+def _join_pieces(hs: list[Seg], vs: list[Seg]) -> list[Seg]:
+    """Pieces of one horizontal ruling, broken where letters touch it, joined across gaps shorter than
+    JOIN_GAP (narrower than a cell: a merged cell leaves a longer gap) with no vertical ruling in them
+    (pieces either side of a vertical are borders of two cells, and one may be a letter's stroke)."""
+    lines: list[list[Seg]] = []
+    for s in sorted(hs, key=lambda s: s.pos):
+        if lines and s.pos - lines[-1][-1].pos <= PIECE_ALIGN:
+            lines[-1].append(s)
+        else:
+            lines.append([s])
+    out: list[Seg] = []
+    for s in [s for line in lines for s in sorted(line, key=lambda s: s.lo)]:
+        last = out[-1] if out else None
+        if last and abs(last.pos - s.pos) <= PIECE_ALIGN and s.lo - last.hi <= JOIN_GAP and not any(
+                last.hi - TOUCH <= v.pos <= s.lo + TOUCH and v.lo - TOUCH <= s.pos <= v.hi + TOUCH for v in vs):
+            out[-1] = Seg(pos=(last.pos + s.pos) / 2, lo=last.lo, hi=max(last.hi, s.hi), a0=min(last.a0, s.a0),
+                          a1=max(last.a1, s.a1))
+        else:
+            out.append(s)
+    return out
+
+
+def _inside_text(s: Seg, ink: np.ndarray) -> bool:
+    """A horizontal stroke through a line of text (a merged cell's label centred on the rulings of its
+    neighbours) has letters above and below it along much of its length; a ruling does not."""
+    above = ink[max(s.a0 - STROKE_NEAR, 0):max(s.a0 - 2, 0), s.lo:s.hi].any(axis=0)
+    below = ink[s.a1 + 2:s.a1 + STROKE_NEAR, s.lo:s.hi].any(axis=0)
+    return bool(above.size and below.size) and float((above & below).mean()) >= TEXT_BOTH_SIDES
+
+
+def _ruling_pieces(hs: list[Seg], vs: list[Seg], hkeep: np.ndarray, vkeep: np.ndarray,
+                   ink: np.ndarray) -> list[tuple[int, int]]:
+    """Pieces of a broken horizontal ruling that meet no vertical: (piece, a kept ruling on the same
+    line). A scanned ruling breaks where letters touch it, and a piece between two columns' rulings is
+    still the border of the cells above and below it. It must lie on the line of a kept ruling and
+    between kept verticals that cross that line."""
+    kept = [j for j in np.nonzero(hkeep)[0]]
+    out = []
+    for i, s in enumerate(hs):
+        if hkeep[i]:
+            continue
+        same = [j for j in kept if abs(hs[j].pos - s.pos) <= PIECE_ALIGN]
+        if not same:
+            continue
+        crossing = [v.pos for v, k in zip(vs, vkeep) if k and v.lo - TOUCH <= s.pos <= v.hi + TOUCH]
+        if len(crossing) >= 2 and min(crossing) - TOUCH <= s.lo and s.hi <= max(crossing) + TOUCH \
+                and not _inside_text(s, ink):
+            out.append((i, int(same[0])))
+    return out
+
+
+def _components(hs, vs, meet, hkeep, vkeep, pieces=()) -> list[Grid]:
     n_h = len(hs)
     parent = list(range(n_h + len(vs)))
 
@@ -280,6 +403,8 @@ def _components(hs, vs, meet, hkeep, vkeep) -> list[Grid]:
 
     for i, j in zip(*np.nonzero(meet & hkeep[:, None] & vkeep[None, :])):
         parent[find(int(i))] = find(n_h + int(j))
+    for i, j in pieces:
+        parent[find(i)] = find(j)
     groups: dict[int, tuple[list[Seg], list[Seg]]] = {}
     for i in np.nonzero(hkeep)[0]:
         groups.setdefault(find(int(i)), ([], []))[0].append(hs[i])

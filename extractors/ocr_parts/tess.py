@@ -8,6 +8,7 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 
+import numpy as np
 import pytesseract
 from PIL import Image
 from pytesseract.pytesseract import run_tesseract
@@ -16,7 +17,27 @@ PAGE_TIMEOUT = 180  # seconds per Tesseract call; a killed call raises RuntimeEr
 SPACE_GAP = 0.5  # gap / glyph height: Korean word spaces measure 0.55–0.9, syllable gaps 0–0.45
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _HANGUL_OR_DIGIT = re.compile(r"[\uac00-\ud7a3\d]")
-_NOISE = re.compile(r"^[|_~\-—=:;.,'\"`!]+$")
+_RING_LOOKALIKES = {"0", "O", "o", "ㅇ", "©", "@", "O,", "0,"}
+RING_ASPECT = 0.8  # width / height of ○ in Korean fonts ≈ 0.9–1.0; of the digit 0 ≈ 0.55–0.65
+_SPECK_ZEROS = re.compile(r"^[0Oo]{1,6}$")
+SPECK_CONFIDENCE = 30.0
+SURE = 80.0
+JUNK_CONFIDENCE = 50.0
+MARK_MIN_HEIGHT = 15  # pixels: a mark is about as tall as the text; specks are smaller
+SOLID = 0.8  # share of dark pixels in the middle of a ticked box
+
+
+def _solid_square(gray: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """A solid dark square about as tall as the word, somewhere in the word's box."""
+    x, y, w, h = box
+    side = max(int(h * 0.5), 4)
+    region = gray[y:y + h, x:x + w] < 128
+    if region.shape[1] < side:
+        return False
+    cols = region[(h - side) // 2:(h + side) // 2]
+    density = np.convolve(cols.mean(axis=0), np.ones(side) / side, mode="valid")
+    return bool(len(density)) and float(density.max()) >= SOLID
+_NOISE = re.compile(r"^[|_~\-—=:;.,'\"`!ㆍ、」「·•]+$")
 
 
 @dataclass
@@ -88,6 +109,7 @@ def words(image: Image.Image, psm: int, timeout: float = PAGE_TIMEOUT, lang: str
         with open(base + ".txt", encoding="utf-8", errors="replace") as f:
             plain = f.read()
     out, at = [], 0
+    gray = np.asarray(image.convert("L"))
     for row in rows:
         if len(row) < 12 or row[0] != "5" or not row[11].strip():
             continue
@@ -95,9 +117,17 @@ def words(image: Image.Image, psm: int, timeout: float = PAGE_TIMEOUT, lang: str
         found = plain.find(text, at, at + len(text) + 40)  # the same word in the plain text
         space = None if found < 0 else bool(plain[at:found].strip("\n"))  # newlines: a line's first word
         at = found + len(text) if found >= 0 else at
-        if conf < 0 or (_NOISE.match(text) and conf < (90 if text[0] in "|_" else 40) and text != "-"):
+        if conf < 0 or (_NOISE.match(text) and conf < (90 if text[0] in "|_ㆍ、」「·•" else 40) and text != "-"):
             continue  # specks and ruling remnants
         x, y, w, h = (int(v) for v in row[6:10])
+        inner = text.strip("()[],")  # brackets around a mark widen its box: judge the mark's own width
+        ring = inner in _RING_LOOKALIKES and w * len(inner) / len(text) >= RING_ASPECT * h and h >= MARK_MIN_HEIGHT
+        if ring:
+            text = "○"  # a 0 or O about as wide as tall: the ○ mark
+        elif _SPECK_ZEROS.match(text) and (conf < SPECK_CONFIDENCE or h < MARK_MIN_HEIGHT):
+            continue  # scan specks read as 0 / o
+        if not ring and len(text) <= 4 and not _HANGUL.search(text) and h >= MARK_MIN_HEIGHT and _solid_square(gray, (x, y, w, h)):
+            text = "■"  # a ticked box ([■]) read as 101, [m] or the like
         out.append(Word(text=text, conf=conf, box=(x, y, x + w, y + h), line=(int(row[2]), int(row[3]), int(row[4])),
                         space=space))
     return out
@@ -133,6 +163,7 @@ GAP = 48  # white space between stacked cell crops
 MAX_CANVAS = 8000  # stack height per Tesseract call
 MAX_MARK_HEIGHT = 120  # second chance only for one-line marks
 MAX_MARKS = 40
+REREAD_BELOW = 60.0  # one-line crops read with a lower mean confidence are read again with --psm 7
 
 
 def read_crops(crops: list[Image.Image], psm: int = 6) -> list[tuple[str, list[float]]]:
@@ -149,15 +180,19 @@ def read_crops(crops: list[Image.Image], psm: int = 6) -> list[tuple[str, list[f
         if batch:
             _read_stack([crops[j] for j in batch], batch, results, psm)
         batch, height = ([i], GAP + crop.height + GAP) if crop is not None else ([], GAP)
-    missed = [i for i, (text, _) in enumerate(results) if not text]
+    # A second reading, one line at a time (--psm 7), for crops with ink but no words (a lone "-" or
+    # "○" is dropped from a block) and for one-line crops read with a low confidence (a lone digit
+    # taken for a syllable); the more confident reading is kept.
+    missed = [i for i, (text, confs) in enumerate(results)
+              if not text or (confs and sum(confs) / len(confs) < REREAD_BELOW)]
     if missed:
         _read_strip(crops, missed, results)
     return results
 
 
 def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> None:
-    """Second chance for crops with ink but no words (a lone "-" or "○" is dropped from a block):
-    their inked parts side by side on one line, read with --psm 7. Crops whose ink reaches their
+    """Second chance for crops with no or unsure words: their inked parts side by side on one line,
+    read with --psm 7. Crops whose ink reaches their
     edge (remnants of a ruling or a fill) would spoil the line and are left out."""
     tight = []
     for i in index:
@@ -181,8 +216,18 @@ def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> No
     found = words(canvas, 7)
     for (left, right), (i, _) in zip(spans, tight):
         mine = [w for w in found if left <= (w.box[0] + w.box[2]) / 2 < right]
-        if mine:
+        before = results[i][1]
+        if mine and (not before or sum(w.conf for w in mine) / len(mine) > sum(before) / len(before)):
             results[i] = (Line(mine).text, [w.conf for w in mine])
+
+
+def _without_junk(found: list[Word]) -> list[Word]:
+    """A cell's words without the unsure scraps that scan grain and ruling remnants become ("a", "oe",
+    "ㆍ") beside words read with confidence; they would also drag the value's confidence down."""
+    if not any(w.conf >= SURE for w in found):
+        return found
+    return [w for w in found if not (w.conf < JUNK_CONFIDENCE and len(w.text) <= 3 and not _HANGUL.search(w.text)
+                                     and not any(ch.isdigit() for ch in w.text))]
 
 
 def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: int) -> None:
@@ -196,7 +241,7 @@ def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: 
         y += crop.height + GAP
     found = words(canvas, psm)
     for (top, bottom), i, crop in zip(spans, index, stack):
-        mine = [w for w in found if top <= (w.box[1] + w.box[3]) / 2 < bottom]
+        mine = _without_junk([w for w in found if top <= (w.box[1] + w.box[3]) / 2 < bottom])
         if mine:
             text = join_lines(lines(mine, keep_marks=True), GAP + crop.width)
             results[i] = (text, [w.conf for w in mine])

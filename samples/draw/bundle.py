@@ -27,6 +27,7 @@ from samples.draw.formats import draw_formats, format_rng
 from samples.draw.mail import email_bytes
 from samples.draw.model import Plan
 from samples.draw.names import archive_name, member_path, top_folder
+from samples.draw.scans import choose as choose_scans
 from samples.draw.service_plan import plan_service
 from samples.draw.truth import expected
 from samples.draw.usb import junk_files, write_folder, write_zip
@@ -75,6 +76,7 @@ def draw_plan(seed: int, *, programme: str | None = None, defect: str | None = "
         missing = rng.choice(roles)
         plan.defects.append({"rule": "document.missing", "indicator": None, "document": missing})
     plan.documents = document_list(rng, plan, missing, "document.unreadable" in rules)
+    choose_scans(plan)  # scanned proposals, photographed applications: a stream of their own
     if "document.unreadable" in rules:
         plan.defects.append({"rule": "document.unreadable", "indicator": None, "document": plan.documents[-1]["name"]})
     plan.bundle_id = f"v{seed}-{spec.kind}-{plan.roman}"
@@ -102,6 +104,8 @@ def draw_bundle(seed: int, out_dir: Path, *, programme: str | None = None, defec
         record["pages"] = pdf_pages(data) if entry["format"] == "pdf" and not entry.get("corrupt") else None
         if entry.get("corrupt"):
             record["corrupt"] = True
+        if entry.get("scan"):
+            record["scanned"] = True
         record["format"] = entry["format"]
         files.append(record)
     truth = expected(plan, bundle_path, files)

@@ -15,6 +15,7 @@ from samples.draw.names import file_name
 from samples.draw.render_hancom import HANCOM_WRITERS
 from samples.draw.render_office import to_docx, to_xlsx
 from samples.draw.render_pdf import to_pdf
+from samples.draw.scans import render_entry as render_scan
 from samples.draw.service_docs import application as service_application
 from samples.draw.service_docs import evidence as service_evidence
 from samples.draw.service_docs import joint_confirmation, privacy_consent, self_evaluation
@@ -85,6 +86,8 @@ def build(rng: random.Random, plan: Plan, programme, slot: str) -> FlowDocument 
 def render(rng: random.Random, plan: Plan, programme, entry: dict) -> bytes:
     doc = build(rng, plan, programme, entry["slot"])
     fmt = entry["format"]
+    if entry.get("scan"):  # a scanned or photographed paper copy (samples/draw/scans.py)
+        return render_scan(entry, to_pdf(doc), plan.seed, plan.written_applicant["name"])
     if fmt == "pdf":
         data = to_pdf(doc)
         if entry.get("corrupt"):  # a scan that broke in transit: the first third of a PDF
