@@ -45,9 +45,14 @@ def check_summary(m: MappedBundle) -> Iterator[Finding]:
         yield finding(selection.id, why=selection.word("optional_count", expected=programme.domain_rules.choose_optional,
                                                        count=len(selected),
                                                        selected=", ".join(selected) or selection.word("none_selected")))
+    # a row OCR could not read on a scanned 요약표 is not known to be missing: the reviewer looks at the page
+    read_by_ocr = any(v.source and v.source.method == "ocr" for v in m.submission.indicators.values())
+    scanned = [d for d in m.forms_of("quantitative_proposal") if d.text_source in ("ocr", "mixed")] if read_by_ocr else []
+    rule = "indicator.unread_on_scan" if scanned else "indicator.missing"
     for code in programme.reported_codes(selected):
         if code not in m.submission.indicators:
-            yield finding("indicator.missing", indicator=code, code=code, name=programme.indicator(code).name)
+            yield finding(rule, indicator=code, code=code, name=programme.indicator(code).name,
+                          **({"file": ", ".join(d.file for d in scanned)} if scanned else {}))
 
 
 def check_recompute(m: MappedBundle) -> Iterator[Finding]:

@@ -167,6 +167,19 @@ def test_clean_scan_raises_no_low_confidence_and_reads_the_values(drawn, scanned
     assert len(flagged) <= len(read) - len(right) + 1  # …and hardly a right one
 
 
+def test_rows_a_scan_did_not_yield_are_unread_not_missing(drawn, scanned):
+    """Only one page of the 요약표 is scanned here: the indicators on its other pages were not read, which is
+    not knowing they are missing — each is indicator.unread_on_scan (a warning naming the file), never
+    indicator.missing."""
+    mapped = map_bundle(Bundle(id="scan", channel="usb"),
+                        [extract("신청서.pdf", drawn["application"]), scanned])
+    findings = run_checks(mapped)
+    unread = {f.indicator for f in findings if f.rule == "indicator.unread_on_scan"}
+    assert "indicator.missing" not in {f.rule for f in findings}
+    assert unread and unread.isdisjoint(mapped.submission.indicators)
+    assert all("정량지표_스캔.pdf" in f.message_ko for f in findings if f.rule == "indicator.unread_on_scan")
+
+
 def _close(expected, got) -> bool:
     if isinstance(expected, bool) or isinstance(got, bool):
         return got is expected
