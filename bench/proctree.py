@@ -20,7 +20,7 @@ SAMPLE_SECONDS = 0.1
 @dataclass
 class Measured:
     wall: float
-    cpu: float  # user + system seconds of the command and every descendant it waited for
+    cpu: float  # user + system seconds: the command's own (exact) + its descendants' (each as last sampled, 0.1 s apart)
     peak_mb: float  # highest summed RSS of the tree seen while it ran
     returncode: int
     left_behind: list[str] = field(default_factory=list)  # "pid cmdline" of descendants alive after the end
@@ -28,8 +28,11 @@ class Measured:
     stderr: str = ""
 
 
-def _table() -> dict[int, tuple[int, int]]:
-    """pid → (parent pid, rss kB) for every process."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _table() -> dict[int, tuple[int, int, float]]:
+    """pid → (parent pid, rss kB, own CPU seconds) for every process."""
     out = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -37,15 +40,15 @@ def _table() -> dict[int, tuple[int, int]]:
         try:
             with open(f"/proc/{entry}/stat", "rb") as handle:
                 fields = handle.read().rsplit(b")", 1)[1].split()
-            out[int(entry)] = (int(fields[1]), int(fields[21]) * PAGE_KB)
+            out[int(entry)] = (int(fields[1]), int(fields[21]) * PAGE_KB, (int(fields[11]) + int(fields[12])) / TICKS)
         except (OSError, IndexError, ValueError):
             continue
     return out
 
 
-def _descendants(root: int, table: dict[int, tuple[int, int]]) -> set[int]:
+def _descendants(root: int, table: dict[int, tuple[int, int, float]]) -> set[int]:
     children: dict[int, list[int]] = {}
-    for pid, (ppid, _) in table.items():
+    for pid, (ppid, _, _) in table.items():
         children.setdefault(ppid, []).append(pid)
     seen, todo = set(), [root]
     while todo:
@@ -68,11 +71,14 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, tim
         expected_resident: tuple[str, ...] = ("flows.resident",)) -> Measured:
     """Run ``cmd``; processes whose command line contains one of ``expected_resident`` (the resident Prefect
     server, which outlives commands on purpose) are not counted as left behind, nor in the tree's memory."""
-    _children_cpu()  # start counting from here
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak = 0
     seen: set[int] = set()
+    cpu: dict[int, float] = {}
     done = threading.Event()
     resident: set[int] = set()
 
@@ -87,6 +93,7 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, tim
             tree -= resident
             seen.update(tree)
             peak = max(peak, sum(table[p][1] for p in tree if p in table))
+            cpu.update({p: table[p][2] for p in tree if p in table})
             done.wait(SAMPLE_SECONDS)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -102,22 +109,11 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, tim
     time.sleep(1.0)  # let pools that shut down asynchronously finish
     alive = [pid for pid in seen if pid != proc.pid and os.path.exists(f"/proc/{pid}")
              and not _is_zombie(pid)]
-    return Measured(wall=wall, cpu=_children_cpu(), peak_mb=peak / 1024, returncode=proc.returncode,
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    own = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)  # the command, exactly
+    cpu.pop(proc.pid, None)
+    return Measured(wall=wall, cpu=own + sum(cpu.values()), peak_mb=peak / 1024, returncode=proc.returncode,
                     left_behind=[f"{pid} {cmdline(pid)[:120]}" for pid in alive], stdout=stdout, stderr=stderr)
-
-
-_cpu_before: float | None = None
-
-
-def _children_cpu() -> float:
-    """CPU seconds of reaped descendants since the previous call."""
-    global _cpu_before
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    total = usage.ru_utime + usage.ru_stime
-    spent, _cpu_before = total - (_cpu_before or 0.0), total
-    return spent
 
 
 def _is_zombie(pid: int) -> bool:

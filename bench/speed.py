@@ -78,6 +78,7 @@ class Rows:
         failed = f"exit {m.returncode}; " if m.returncode else ""
         self.rows.append((what, f"{wall if wall is not None else m.wall:.1f}", f"{m.cpu:.1f}", f"{m.peak_mb:.0f}",
                           per, failed + note + ("" if not m.left_behind else f"; left behind: {left}")))
+        print("| " + " | ".join(self.rows[-1]) + " |", file=sys.stderr, flush=True)  # as it comes: runs are long
 
     def table(self) -> str:
         head = ("measure", "wall s", "CPU s", "peak MB", "rate", "note")
