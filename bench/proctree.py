@@ -89,7 +89,9 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, tim
             tree = _descendants(proc.pid, table) | {proc.pid}
             for pid in tree - seen - resident:
                 if any(mark in cmdline(pid) for mark in expected_resident):
-                    resident.update({pid} | _descendants(pid, table))
+                    resident.add(pid)
+            for pid in list(resident):  # the resident server's own children (uvicorn) appear later
+                resident.update(_descendants(pid, table))
             tree -= resident
             seen.update(tree)
             peak = max(peak, sum(table[p][1] for p in tree if p in table))
