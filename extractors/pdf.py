@@ -20,7 +20,7 @@ from io import BytesIO
 import pdfplumber
 
 from extractors.model import Document, DocumentProblem, Figure, Page, Table, TextBlock
-from extractors.pdf_parts.figures import MAX_FIGURES_PER_PAGE, image_boxes, page_figures
+from extractors.pdf_parts.figures import MAX_FIGURES_PER_PAGE, image_boxes, page_figures, page_image
 from extractors.pdf_parts.garbage import garbage_score
 from extractors.pdf_parts.rotation import upright_view
 from extractors.pdf_parts.tables import borderless_tables, join_continued, read_tables
@@ -32,6 +32,9 @@ OCR_DPI = 300  # Tesseract reads 10-pt Hangul reliably from about 300 dpi; less 
 # again, the page's text is taken from PDFium.
 LOST_TEXT_MIN_CHARS = 20
 LOST_TEXT_RATIO = 1.5
+# A PDF is spread over the extraction workers when each part gets at least this many pages: below that,
+# opening the file once more in another process costs more than the part saves.
+SPREAD_MIN_PAGES_PER_PART = 8
 
 
 @dataclass
@@ -44,19 +47,61 @@ class PageResult:
 
 
 def extract_pdf(doc: Document, data: bytes) -> Document:
+    """Every page in this process (the bounded runner spreads long PDFs over its workers: ``read_pages``)."""
+    return join_pages(doc, [read_pages(data)])
+
+
+@dataclass
+class PagesPart:
+    """What one pass over a run of pages gives: their results and the operator notes, in page order."""
+    results: list[PageResult]
+    problems: list[DocumentProblem]
+
+
+def page_ranges(data: bytes, parts: int) -> list[tuple[int, int]] | None:
+    """The first look (PDFium, milliseconds): ``parts`` contiguous page ranges of about equal size for a PDF of
+    SPREAD_MIN_PAGES or more, else None (read in one pass; also when PDFium cannot open it: pdfplumber's
+    pass then says why)."""
+    pdfium_doc = _open_pdfium(data, forms=False)
+    if pdfium_doc is None:
+        return None
+    try:
+        count = len(pdfium_doc)
+    finally:
+        pdfium_doc.close()
+    parts = min(parts, count // SPREAD_MIN_PAGES_PER_PART)
+    if parts < 2:
+        return None
+    bounds = [round(i * count / parts) for i in range(parts + 1)]
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def read_pages(data: bytes, first: int = 0, stop: int | None = None) -> PagesPart:
+    """Pages ``first``..``stop``-1 (0-based) in one pass: the file opened once, each page's objects parsed once
+    (text, tables and figures all read from them) and dropped before the next page."""
+    problems: list[DocumentProblem] = []
+    results = []
     with pdfplumber.open(BytesIO(data)) as pdf:
         pdfium_doc = _open_pdfium(data)
-        results = []
         try:
-            for number, page in enumerate(pdf.pages, start=1):
-                pdfium_page = pdfium_doc[number - 1] if pdfium_doc is not None and number <= len(pdfium_doc) else None
-                results.append(read_page(page, number, doc.problems, pdfium_page=pdfium_page, summarise=True))
+            for index in range(first, len(pdf.pages) if stop is None else min(stop, len(pdf.pages))):
+                page = pdf.pages[index]
+                pdfium_page = pdfium_doc[index] if pdfium_doc is not None and index < len(pdfium_doc) else None
+                results.append(read_page(page, index + 1, problems, pdfium_page=pdfium_page, summarise=True))
                 page.close()  # drop the page's cached objects: long documents stay small in memory
                 if pdfium_page is not None:
                     pdfium_page.close()
         finally:
             if pdfium_doc is not None:
                 pdfium_doc.close()
+    return PagesPart(results, problems)
+
+
+def join_pages(doc: Document, parts: list[PagesPart]) -> Document:
+    """The document from its parts in page order: notes, pages, blocks, figures, tables joined across pages."""
+    results = [r for part in parts for r in part.results]
+    for part in parts:
+        doc.problems.extend(part.problems)
     unmapped = [r for r in results if r.unmapped is not None]
     if unmapped:  # one line for what can be a hundred pages of equations
         shares = [r.unmapped for r in unmapped]
@@ -108,7 +153,7 @@ def read_page(page, number: int, problems: list[DocumentProblem] | None = None, 
     if score.is_garbage or scanned:
         reason = (f"text layer looks like garbage (score {score.score:.1f}: {score.reason()})" if score.is_garbage
                   else "no text layer, only images (a scan)")
-        if not (ocr and _ocr(page, number, result, problems, reason)):
+        if not (ocr and _ocr(page, number, result, problems, reason, pdfium_page)):
             result.page.text, result.page.method, result.blocks = "", "none", []
             if not ocr:
                 note("note.pdf.no_text", f"{reason}; OCR not requested, page left without text")
@@ -130,13 +175,14 @@ def read_page(page, number: int, problems: list[DocumentProblem] | None = None, 
             keep = [b for b in boxes if not ocr_scan or _area([b]) < 0.9 * float(page.width) * float(page.height)]
             if len(keep) > MAX_FIGURES_PER_PAGE:
                 note("note.pdf.figures_capped", f"{len(keep)} images; the first {MAX_FIGURES_PER_PAGE} kept as figures")
-            result.figures = page_figures(page, number, keep)
+            result.figures = page_figures(page, number, keep, pdfium_page=pdfium_page)
         except Exception as exc:  # a rendering failure costs the figures, not the document
             note("note.pdf.figures_failed", f"figures not rendered ({type(exc).__name__}: {exc})")
     return result
 
 
-def _ocr(page, number: int, result: PageResult, problems: list[DocumentProblem], reason: str) -> bool:
+def _ocr(page, number: int, result: PageResult, problems: list[DocumentProblem], reason: str,
+         pdfium_page=None) -> bool:
     """Replace the page's text, blocks and tables by OCR; False (with a note) when OCR cannot run."""
     try:
         from extractors.ocr import ocr_page_image
@@ -145,7 +191,7 @@ def _ocr(page, number: int, result: PageResult, problems: list[DocumentProblem],
                                         detail=f"{reason}; OCR is not available ({exc}), page left without text"))
         return False
     try:
-        image = page.to_image(resolution=OCR_DPI, antialias=True).original
+        image = page_image(page, OCR_DPI, pdfium_page)
         read = ocr_page_image(image, number, OCR_DPI / 72)
     except Exception as exc:  # Tesseract missing or failing must not cost the rest of the document
         problems.append(DocumentProblem(code="note.pdf.no_text", page=number, detail=f"{reason}; OCR failed "
@@ -187,11 +233,14 @@ def _area(boxes) -> float:
     return sum((b[2] - b[0]) * (b[3] - b[1]) for b in boxes)
 
 
-def _open_pdfium(data: bytes):
+def _open_pdfium(data: bytes, forms: bool = True):
     try:
         import pypdfium2
 
-        return pypdfium2.PdfDocument(data)
+        pdfium_doc = pypdfium2.PdfDocument(data)
+        if forms:  # filled form fields drawn into renderings, as pdfplumber's to_image does (before any page loads)
+            pdfium_doc.init_forms()
+        return pdfium_doc
     except Exception:  # pdfplumber decides whether the file is readable; this is only a cross-check
         return None
 

@@ -18,8 +18,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.process import process_bundle
-from intake.bundles import open_bundle_bounded
+from flows.process import open_once, process_bundle
 from intake.model import ParsedMail
 from intake.rawstore import RawStore
 from review_queue import store
@@ -59,7 +58,7 @@ def receipt_time(entry: Path) -> datetime | None:
 @task(cache_policy=NO_CACHE)
 def already_processed(entry: Path, database_url: str | None) -> str | None:
     """The bundle id when this entry was processed before, else None."""
-    bundle_id = open_bundle_bounded(entry).id
+    bundle_id = open_once(entry).id  # kept for process_bundle: the bundle is read once
     states = {b["id"]: b["state"] for b in store.list_bundles(database_url)}
     return bundle_id if states.get(bundle_id) in DONE_BUNDLE_STATES else None
 

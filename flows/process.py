@@ -51,9 +51,25 @@ def _extract_cache_key(context, parameters) -> str:
     return f"extract-{EXTRACTOR_VERSION}-{parameters['sha256']}"
 
 
+_opened: dict[str, ReceivedBundle] = {}  # at most one: the bundle an ingest loop opened to look up its id
+
+
+def open_once(path: Path) -> ReceivedBundle:
+    """Open the bundle at ``path`` and keep it for the ``process_bundle`` run on the same path that follows (the ingest
+    loop looks a bundle's id up before processing it; the bundle is read once, not twice)."""
+    bundle = open_bundle_bounded(path)
+    _opened.clear()
+    _opened[str(Path(path).resolve())] = bundle
+    return bundle
+
+
 @task(cache_policy=NO_CACHE)
 def open_bundle_task(path: Path, received_at: datetime | None) -> ReceivedBundle:
-    bundle = open_bundle_bounded(path, received_at)
+    bundle = _opened.pop(str(Path(path).resolve()), None)
+    if bundle is None:
+        bundle = open_bundle_bounded(path, received_at)
+    elif received_at is not None:  # as open_bundle does: the clerk's receipt time wins
+        bundle.received_at = received_at
     for problem in bundle.problems:
         log.warning("%s: %s", bundle.source_path, problem.log)
     return bundle

@@ -11,21 +11,25 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-
-import spacy
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc
+from typing import TYPE_CHECKING
 
 from mapping.values import compact
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 @lru_cache(maxsize=1)
 def _nlp():
+    import spacy  # on first use: importing spaCy costs half a second that `intake extract` and the CLI do not need
+
     # spacy.blank("ko") wants mecab; the rule-based tokenizer is enough since we build Docs ourselves
     return spacy.blank("ko", config={"nlp": {"tokenizer": {"@tokenizers": "spacy.Tokenizer.v1"}}})
 
 
 def _char_doc(text: str) -> Doc:
+    from spacy.tokens import Doc
+
     return Doc(_nlp().vocab, words=list(text) or [" "], spaces=[False] * max(len(text), 1))
 
 
@@ -39,6 +43,8 @@ class PhraseMatch:
 
 class PhraseIndex:
     def __init__(self, phrases: dict[str, list[str]]):
+        from spacy.matcher import PhraseMatcher
+
         self.matcher = PhraseMatcher(_nlp().vocab)
         self.phrases: dict[str, str] = {}
         for label, variants in phrases.items():

@@ -29,13 +29,24 @@ def image_boxes(page) -> list[Box]:
     return sorted(boxes, key=lambda b: (b[1], b[0]))
 
 
-def page_figures(page, page_number: int, boxes: list[Box] | None = None) -> list[Figure]:
+def page_image(page, resolution: float, pdfium_page=None):
+    """The page rendered (antialiased, RGB) as pdfplumber's ``to_image`` renders it; through ``pdfium_page`` (the
+    same page of a PDFium document already open, with forms initialised) instead of opening the file again."""
+    if pdfium_page is None:
+        return page.to_image(resolution=resolution, antialias=True).original
+    from pdfplumber.display import PageImage
+
+    rendered = pdfium_page.render(scale=resolution / 72, prefer_bgrx=True).to_pil().convert("RGB")
+    return PageImage(page, original=rendered, resolution=resolution, antialias=True).original
+
+
+def page_figures(page, page_number: int, boxes: list[Box] | None = None, *, pdfium_page=None) -> list[Figure]:
     """The page's images (or the given boxes) cropped from a rendering of the page."""
     boxes = image_boxes(page) if boxes is None else boxes
     boxes = boxes[:MAX_FIGURES_PER_PAGE]
     if not boxes:
         return []
-    rendered = page.to_image(resolution=FIGURE_DPI, antialias=True).original
+    rendered = page_image(page, FIGURE_DPI, pdfium_page)
     scale = FIGURE_DPI / 72
     x_origin, y_origin = page.bbox[0], page.bbox[1]
     figures = []
