@@ -228,7 +228,8 @@ def test_every_signed_in_page_is_korean(signed_in, live):
                    for w in re.findall(r"[A-Za-z]+", f["name"]))
         own.update(w.lower() for w in re.findall(r"[A-Za-z]+", row["bundle_id"]))
     own.update(w.lower() for name in _uploaded_names(live["url"]) for w in re.findall(r"[A-Za-z]+", name))
-    seen, todo, english, sources = set(), ["/"], {}, 0
+    # the start page, and error pages (an item, a submission and a page that do not exist)
+    seen, todo, english, sources = set(), ["/", "/items/99999999", "/submissions/99999999", "/no-such-page"], {}, 0
     while todo and len(seen) < 400:
         path = todo.pop()
         if path in seen or "/source?" in path and sources >= MAX_SOURCE_PAGES:
