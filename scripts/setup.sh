@@ -34,6 +34,6 @@ stamp=.venv/.installed-$(sha256sum pyproject.toml | cut -c1-16)
 if [ ! -e "$stamp" ]; then
   echo "setup: installing the project into .venv (first run takes a few minutes)"
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test]"
+  .venv/bin/python -m pip install -q -e ".[test,dask]"  # dask: the scale-out test runs the Dask task runner
   rm -f .venv/.installed-* && touch "$stamp"
 fi
