@@ -16,10 +16,11 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from checks.particles import with_particles
 from review_queue.database import engine_for, now_utc
 from review_queue.web_tables import NAME_LENGTH, WebSession, WebUser
 from review_queue.worklist.changes import PIPELINE
-from schemas.vocabulary import USER_ROLES
+from schemas.vocabulary import USER_ROLE_KO, USER_ROLES
 
 MIN_PASSWORD = 10
 NAME_PATTERN = re.compile(r"^[\w.\-@]+$")  # letters (Hangul too), digits, _ . - @
@@ -56,13 +57,13 @@ def check_name(name: str) -> str:
     if not name or len(name) > NAME_LENGTH or not NAME_PATTERN.match(name):
         raise AccountError("사용자 이름은 1~100자의 글자·숫자·_ . - @ 로 정하십시오")
     if name == PIPELINE:
-        raise AccountError(f"'{PIPELINE}'은(는) 자동 처리용 이름이라 쓸 수 없습니다")
+        raise AccountError(with_particles(f"'{PIPELINE}'은(는) 자동 처리용 이름이라 쓸 수 없습니다"))
     return name
 
 
 def check_role(role: str) -> str:
     if role not in USER_ROLES:
-        raise AccountError(f"역할은 {', '.join(USER_ROLES)} 중 하나입니다")
+        raise AccountError("역할은 " + ", ".join(f"{r}({USER_ROLE_KO.get(r, r)})" for r in USER_ROLES) + " 중 하나입니다")
     return role
 
 

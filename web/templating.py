@@ -11,14 +11,13 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from checks.particles import with_particles
 from review_queue.worklist import PIPELINE
-from schemas.vocabulary import CHANNEL_KO, DELIVERY_KO, DOCUMENT_ROLE_KO, SEVERITY_KO, STATE_KO, USER_ROLE_KO
+from schemas.vocabulary import ACTION_KO, CHANNEL_KO, DELIVERY_KO, DOCUMENT_ROLE_KO, SEVERITY_KO, STATE_KO, USER_ROLE_KO
 from web.timefmt import kst
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 FLASH_COOKIE = "intake_flash"
-ACTION_KO = {"start_review": "검토 시작", "resolve": "해결", "waive": "예외 인정", "request_supplement": "보완요구",
-             "reopen": "다시 열기"}
 FIELD_KO = {"state": "상태", "assignee": "담당자", "resolution_note": "처리 메모", "supplement_note": "보완 요구 내용",
             "message_ko": "메시지", "severity": "심각도", "source": "위치", "params": "매개변수", "detected": "재처리 시 발견"}
 
@@ -53,6 +52,7 @@ def environment() -> jinja2.Environment:
                        role_ko=lambda r: USER_ROLE_KO.get(r, r), channel_ko=lambda c: CHANNEL_KO.get(c, c),
                        delivery_ko=lambda d: DELIVERY_KO.get(d, d), action_ko=lambda a: ACTION_KO.get(a, a),
                        field_ko=lambda f: FIELD_KO.get(f, f),
+                       particles=with_particles,  # messages stored before particles were chosen keep `이(가)`
                        actor=lambda a: "자동 처리" if a == PIPELINE else a,
                        document_role_ko=lambda r: DOCUMENT_ROLE_KO.get(r, r))
     env.globals.update(SEVERITY_KO=SEVERITY_KO, STATE_KO=STATE_KO, USER_ROLE_KO=USER_ROLE_KO)

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from checks.catalogue import catalogue
+from checks.particles import with_particles
 from review_queue import worklist
 from review_queue.worklist import QueueError
 from schemas import vocabulary
@@ -100,7 +101,8 @@ def item_correct(request: Request, item_id: RowId, value: str = Form(""), compon
             raise
         return _back(request, item_id, f"보정하지 못했습니다: {queue_error_ko(exc)}", "error")
     target = correction.indicator + (f" ({correction.component})" if correction.component else "")
-    return _back(request, item_id, f"{target} 값을 {correction.value}(으)로 보정했습니다. 추출값은 그대로 보존됩니다.")
+    return _back(request, item_id,
+                 with_particles(f"{target} 값을 {correction.value}(으)로 보정했습니다. 추출값은 그대로 보존됩니다."))
 
 
 @router.post("/items/{item_id}/comment")
