@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from typing import Sequence
@@ -25,6 +26,8 @@ def read_fields(doc: Document, fields: list[FormField]) -> dict[str, tuple[str, 
         for r, row in enumerate(grid):
             for c, text in enumerate(row):
                 key = labels.get(compact(text))
+                if key is None and table.method == "ocr":
+                    key = _misread_label(compact(text), labels)
                 if key is None or key in found:
                     continue
                 for cc in range(c + 1, len(row)):
@@ -33,6 +36,18 @@ def read_fields(doc: Document, fields: list[FormField]) -> dict[str, tuple[str, 
                         found[key] = (value, doc.provenance(table, r, cc))
                         break
     return found
+
+
+MISREAD_CUTOFF = 0.85  # a letter lost or misread in a label of eight or more
+
+
+def _misread_label(text: str, labels: dict[str, str]) -> str | None:
+    """The field of a label OCR read with a letter lost or changed (`사업자(법인)등록번` when `…등록번호` wrapped
+    its last syllable onto a line the scan blurred): the one field whose labels come that close, else None."""
+    if len(text) < 6:
+        return None
+    keys = {labels[c] for c in difflib.get_close_matches(text, labels, n=3, cutoff=MISREAD_CUTOFF)}
+    return keys.pop() if len(keys) == 1 else None
 
 
 HEAD_LINES = 12  # where a form heads itself with its applicant (`신청기관: 나주시`)

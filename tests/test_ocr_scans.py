@@ -212,3 +212,27 @@ def test_photo_is_turned_straightened_and_the_seal_removed(drawn, photo):
     line = _squash(next(b.text for b in doc.blocks if "서명" in _squash(b.text)))
     name = _squash(applicant["representative"])
     assert any(sum(a != b for a, b in zip(name, line[i:i + len(name)])) <= 1 for i in range(len(line) - len(name) + 1)), line
+
+
+def test_photographed_application_fields_despite_a_label_cut_short():
+    """The dev set's phone photo of a stamped application (read in place, never copied): its
+    `사업자(법인)등록번호` label wraps, and OCR reads `사업자(법인)등록번` — still that field's label, so the
+    registration number is read; every field the truth names matches."""
+    import email
+    import json
+    from email import policy
+
+    from mapping.application import read_fields
+    from tests.conftest import SHARED
+
+    bundle = SHARED / "devset" / "harder" / "s600-009-city-seocho"
+    message = email.message_from_bytes((bundle / "message.eml").read_bytes(), policy=policy.default)
+    photo = next(p for p in message.iter_attachments() if (p.get_filename() or "").endswith(".jpg"))
+    doc = extract(photo.get_filename(), photo.get_content())
+    assert any(t.method == "ocr" for t in doc.tables)
+    fields = {k: v for k, (v, _) in read_fields(doc, load_programme("city-2025").application_fields).items()}
+    truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))["applicant"]
+    digits = lambda s: re.sub(r"\D", "", s or "")  # noqa: E731 - as the dev set's scorer compares numbers
+    assert digits(fields.get("registration_no")) == digits(truth["registration_no"])
+    assert digits(fields.get("phone")) == digits(truth["phone"])
+    assert truth["name"] in fields.get("name", "") and truth["representative"] in fields.get("representative", "")
