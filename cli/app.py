@@ -68,11 +68,11 @@ def process(
     when = _parse_time(received_at)
     _refuse_empty(bundle)
     _orchestrator()
-    from flows.process import process_bundle
+    from flows.process import process_bundle, reporting
 
-    with stages(1, "번들 처리") as (entry_shown, progress):
+    with stages(1, "번들 처리") as (entry_shown, progress), reporting(progress):
         entry_shown(bundle.name, False)
-        submission = process_bundle(bundle, out, when, database_url, progress=progress)
+        submission = process_bundle(bundle, out, when, database_url)
         entry_shown(bundle.name, True)
     summary_table([(bundle.name, submission)])
     if submission.bundle.received_at is None:
@@ -120,17 +120,17 @@ def process_samples(
 ) -> None:
     """Generate the sample bundles and process every one of them."""
     _orchestrator()
-    from flows.process import process_bundle
+    from flows.process import process_bundle, reporting
     from samples.make_samples import build_all
 
     with console.status("샘플 번들 생성 중"):
         built = build_all()
     results = []
-    with stages(len(built), "번들 처리") as (entry_shown, progress):
+    with stages(len(built), "번들 처리") as (entry_shown, progress), reporting(progress):
         for spec, path in built:
             entry_shown(path.name, False)
             when = None if spec["channel"] == "email" else datetime.fromisoformat(spec["received_at"])
-            results.append((path.name, process_bundle(path, out / spec["id"], when, database_url, progress=progress)))
+            results.append((path.name, process_bundle(path, out / spec["id"], when, database_url)))
             entry_shown(path.name, True)
     summary_table(results)
     console.print(f"결과 위치: [bold]{out}/[/bold]")

@@ -18,7 +18,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.process import open_once, process_bundle
+from flows.process import open_once, process_bundle, reporting
 from intake.model import ParsedMail
 from intake.rawstore import RawStore
 from review_queue import store
@@ -81,8 +81,9 @@ def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path,
             if done:
                 report.skipped.append(done)
             else:
-                state = process_bundle(entry, out_root / out_names[entry], received_at, database_url, store_root,
-                                       progress, return_state=True)
+                with reporting(progress):
+                    state = process_bundle(entry, out_root / out_names[entry], received_at, database_url, store_root,
+                                           return_state=True)
                 if state.is_completed():
                     submission = state.result()
                     report.processed.append(submission.bundle.id)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 
@@ -31,6 +33,25 @@ from schemas.submission import Submission
 log = logging.getLogger(__name__)
 # progress(stage, done, total): the stage a bundle is in (schemas.vocabulary.PROCESS_STAGES), handed down by the caller.
 Progress = Callable[[str, int, int], None]
+# Not a flow parameter: Prefect sends parameters to its API and, with the task runner, to Dask workers, where a
+# terminal's callback cannot go. The caller sets it around its runs (``reporting``).
+_progress: ContextVar[Progress | None] = ContextVar("intake_progress", default=None)
+
+
+@contextmanager
+def reporting(progress: Progress | None) -> Iterator[None]:
+    """The stages of the ``process_bundle`` runs inside this block go to ``progress``."""
+    token = _progress.set(progress)
+    try:
+        yield
+    finally:
+        _progress.reset(token)
+
+
+def _reported_to() -> Progress | None:
+    # a function, so the flow's code never names the ContextVar: Dask pickles the flow function by value
+    return _progress.get()
+
 
 def _extractor_version() -> str:
     """A digest of the extractors' source: any change to them invalidates cached extractions."""
@@ -149,8 +170,8 @@ def _stage_in_store(bundle_id: str, database_url: str | None) -> Progress:
 
 @flow(name="process_bundle", log_prints=True, task_runner=task_runner_from_env())
 def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = None, database_url: str | None = None,
-                   store_root: Path | None = None, progress: Progress | None = None) -> Submission:
-    caller = progress
+                   store_root: Path | None = None) -> Submission:
+    caller = _reported_to()
     progress = _never_failing(caller)
     progress("opening", 0, 0)
     bundle = open_bundle_task(Path(path), received_at)  # bounded: a bundle that cannot be opened still comes back

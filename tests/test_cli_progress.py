@@ -1,4 +1,4 @@
-"""The stages of processing reach the caller through the hook handed to the flow (flows.process.Progress):
+"""The stages of processing reach the caller through the hook it sets around the flow (flows.process.reporting):
 opening, storing, extracting file k of n, assessing, recording, in that order and with their counts."""
 
 from __future__ import annotations
@@ -9,14 +9,15 @@ from samples.make_samples import load_specs, write_bundle
 def test_process_bundle_reports_its_stages_in_order(tmp_path):
     from checks.pipeline import extractable_files
     from cli.display import stage_text
-    from flows.process import process_bundle
+    from flows.process import process_bundle, reporting
     from intake.bundles import open_bundle
 
     spec = next(s for s in load_specs() if s["id"] == "city-hanbit")
     bundle = write_bundle(spec, tmp_path / "build")
     seen: list[tuple[str, int, int]] = []
-    submission = process_bundle(bundle, tmp_path / "out", None, f"sqlite:///{tmp_path / 'i.db'}", tmp_path / "store",
-                                progress=lambda stage, done, total: seen.append((stage, done, total)))
+    with reporting(lambda stage, done, total: seen.append((stage, done, total))):
+        submission = process_bundle(bundle, tmp_path / "out", None, f"sqlite:///{tmp_path / 'i.db'}",
+                                    tmp_path / "store")
     stages = [stage for stage, _, _ in seen]
     order = ["opening", "storing", "extracting", "assessing", "recording"]
     assert [s for i, s in enumerate(stages) if i == 0 or stages[i - 1] != s] == order
