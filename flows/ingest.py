@@ -24,7 +24,7 @@ from intake.rawstore import RawStore
 from review_queue import store
 from review_queue.imap_ledger import SqlTakenLedger
 from schemas.settings import settings
-from schemas.vocabulary import DONE_BUNDLE_STATES
+from schemas.vocabulary import DELIVERY_KO, DONE_BUNDLE_STATES
 from schemas.submission import Submission
 
 log = logging.getLogger(__name__)
@@ -46,13 +46,28 @@ def _slug(name: str) -> str:
     return re.sub(r"[^\w.-]+", "_", name).strip("_") or "bundle"
 
 
+def _receipt(entry: Path) -> dict:
+    sidecar = entry.with_name(entry.name + RECEIPT_SUFFIX)
+    return json.loads(sidecar.read_text(encoding="utf-8")) if sidecar.exists() else {}
+
+
 def receipt_time(entry: Path) -> datetime | None:
     """The receipt time the clerk recorded beside a USB copy, if any."""
-    sidecar = entry.with_name(entry.name + RECEIPT_SUFFIX)
-    if not sidecar.exists():
+    when = _receipt(entry).get("received_at")
+    return datetime.fromisoformat(when) if when else None
+
+
+def receipt_delivery(entry: Path) -> str | None:
+    """How the clerk recorded the USB copy arrived (post, hand), if the receipt says so in the vocabulary's words."""
+    try:
+        delivery = _receipt(entry).get("channel")
+    except (OSError, ValueError) as exc:
+        log.warning("receipt beside %s unreadable: %s", entry, exc)
         return None
-    data = json.loads(sidecar.read_text(encoding="utf-8"))
-    return datetime.fromisoformat(data["received_at"])
+    if delivery is not None and delivery not in DELIVERY_KO:
+        log.warning("receipt beside %s names an unknown delivery %r; ignored", entry, delivery)
+        return None
+    return delivery
 
 
 @task(cache_policy=NO_CACHE)
@@ -83,7 +98,7 @@ def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path,
             else:
                 with reporting(progress):
                     state = process_bundle(entry, out_root / out_names[entry], received_at, database_url, store_root,
-                                           return_state=True)
+                                           receipt_delivery(entry), return_state=True)
                 if state.is_completed():
                     submission = state.result()
                     report.processed.append(submission.bundle.id)

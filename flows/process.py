@@ -97,11 +97,11 @@ def open_bundle_task(path: Path, received_at: datetime | None) -> ReceivedBundle
 
 
 @task(cache_policy=NO_CACHE, retries=3, retry_delay_seconds=2)
-def record_received_task(bundle: ReceivedBundle, database_url: str | None) -> bool:
+def record_received_task(bundle: ReceivedBundle, database_url: str | None, delivery: str | None = None) -> bool:
     """Note the bundle as received before anything else can fail; False when it had been received before."""
     return store.record_bundle(bundle.id, channel=bundle.channel, source_path=bundle.source_path, sender=bundle.sender,
                                subject=bundle.subject, received_at=bundle.received_at,
-                               file_count=len(bundle.files), url=database_url)
+                               file_count=len(bundle.files), url=database_url, delivery=delivery)
 
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
@@ -170,12 +170,13 @@ def _stage_in_store(bundle_id: str, database_url: str | None) -> Progress:
 
 @flow(name="process_bundle", log_prints=True, task_runner=task_runner_from_env())
 def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = None, database_url: str | None = None,
-                   store_root: Path | None = None) -> Submission:
+                   store_root: Path | None = None, delivery: str | None = None) -> Submission:
+    """``delivery``: how the clerk says the bundle arrived (post, hand), when it came on a medium."""
     caller = _reported_to()
     progress = _never_failing(caller)
     progress("opening", 0, 0)
     bundle = open_bundle_task(Path(path), received_at)  # bounded: a bundle that cannot be opened still comes back
-    record_received_task(bundle, database_url)
+    record_received_task(bundle, database_url, delivery)
     # from here the web desk also follows the stage, through the bundle's state detail
     progress = _never_failing(caller, _stage_in_store(bundle.id, database_url))
     try:

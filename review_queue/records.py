@@ -17,6 +17,8 @@ class BundleRecord(Base):
 
     id: Mapped[str] = mapped_column(String(128), primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
+    # how the clerk says it arrived (schemas.vocabulary.DELIVERY_KO: post, hand), from the receipt beside a USB copy
+    delivery: Mapped[str | None] = mapped_column(String(16), nullable=True)
     source_path: Mapped[str | None] = mapped_column(Text)
     sender: Mapped[str | None] = mapped_column(Text)
     subject: Mapped[str | None] = mapped_column(Text)

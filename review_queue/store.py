@@ -27,13 +27,14 @@ def applicant_key(submission: Submission) -> str | None:
 
 
 def record_bundle(bundle_id: str, *, channel: str, source_path: str | None, sender: str | None, subject: str | None,
-                  received_at: datetime | None, file_count: int, url: str | None = None) -> bool:
+                  received_at: datetime | None, file_count: int, url: str | None = None,
+                  delivery: str | None = None) -> bool:
     """Note a received bundle; returns False when it was known already (re-ingesting changes nothing)."""
     with Session(engine_for(url)) as session, session.begin():
         if session.get(BundleRecord, bundle_id) is not None:
             return False
         session.add(BundleRecord(id=bundle_id, channel=channel, source_path=source_path, sender=sender, subject=subject,
-                                 received_at=as_utc(received_at), file_count=file_count))
+                                 received_at=as_utc(received_at), file_count=file_count, delivery=delivery))
         return True
 
 
@@ -94,6 +95,6 @@ def list_submissions(url: str | None = None) -> list[dict]:
 def list_bundles(url: str | None = None) -> list[dict]:
     with Session(engine_for(url)) as session:
         rows = session.scalars(select(BundleRecord).order_by(BundleRecord.stored_at)).all()
-        return [{"id": r.id, "channel": r.channel, "sender": r.sender, "source_path": r.source_path,
+        return [{"id": r.id, "channel": r.channel, "delivery": r.delivery, "sender": r.sender, "source_path": r.source_path,
                  "received_at": iso_utc(r.received_at), "files": r.file_count,
                  "state": r.state, "detail": r.state_detail} for r in rows]

@@ -23,6 +23,8 @@ def drop(tmp_path_factory) -> Path:
         shutil.copytree(source, target)
         (target / "접수메모.txt").write_text(f"USB {i}", encoding="utf-8")  # distinct bundles
         (root / f"usb-{i:02d}.receipt.json").write_text(json.dumps({"received_at": "2025-09-23T10:00:00+09:00"}))
+    # one copy came by post, as the clerk wrote in its receipt
+    (root / "usb-07.receipt.json").write_text(json.dumps({"received_at": "2025-09-23T10:00:00+09:00", "channel": "post"}))
     broken = root / "usb-03" / "04_근거자료_조직도_및_실적.pdf"
     broken.write_bytes(broken.read_bytes()[:2000])
     return root
@@ -46,6 +48,10 @@ def test_ten_bundles_with_one_corrupt_file(drop, tmp_path_factory):
 
     from review_queue.store import list_bundles
     assert {b["state"] for b in list_bundles(db)} == {"processed"}
+    from handoff.delivery import delivery_ko, entered_deliveries
+    shown = {Path(b["source_path"]).name: delivery_ko(b["id"], b["channel"], entered_deliveries(db))
+             for b in list_bundles(db)}
+    assert shown["usb-07"] == "우편" and shown["usb-06"] == "폴더"  # as entered; else the medium
 
     again = ingest_folder(drop, out, db, store_root)
     assert again["processed"] == [] and len(again["skipped"]) == 10

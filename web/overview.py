@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from review_queue.database import engine_for
-from review_queue.records import SubmissionRecord
+from review_queue.records import BundleRecord, SubmissionRecord
 from review_queue.worklist.models import QueueItem
 from schemas.loader import load_programme
 from schemas.programme import CityProgramme
@@ -112,11 +112,14 @@ def _open_counts(session: Session) -> dict[int, dict[str, int]]:
 
 
 def _deliveries(session: Session, bundle_ids: list[str]) -> dict[str, str]:
-    """The delivery entered at the intake desk for bundles uploaded there."""
+    """The delivery the clerk entered: in the receipt beside a USB copy, or at the intake desk (which wins)."""
     if not bundle_ids:
         return {}
-    return dict(session.execute(select(WebUpload.bundle_id, WebUpload.delivery)
-                                .where(WebUpload.bundle_id.in_(bundle_ids))).all())
+    entered = dict(session.execute(select(BundleRecord.id, BundleRecord.delivery)
+                                   .where(BundleRecord.id.in_(bundle_ids), BundleRecord.delivery.is_not(None))).all())
+    entered.update(session.execute(select(WebUpload.bundle_id, WebUpload.delivery)
+                                   .where(WebUpload.bundle_id.in_(bundle_ids))).all())
+    return entered
 
 
 def _row(record: SubmissionRecord, counts: dict[int, dict[str, int]], delivery: str | None = None) -> SubmissionRow:
