@@ -38,15 +38,23 @@ def _walk(doc: Document, document, parent) -> None:
             _walk(doc, document, child)
 
 
+TEXT, TAB, RUN = qn("w:t"), qn("w:tab"), qn("w:r")
+BREAKS = (qn("w:br"), qn("w:cr"))  # a manual line break inside a paragraph (HWP converters write one per line)
+
+
 def _own_text(el) -> str:
-    """Text of an element, leaving out what sits in text boxes inside it."""
+    """Text of an element, line breaks and tabs kept, leaving out what sits in text boxes inside it."""
     parts = []
-    for t in el.iter(qn("w:t")):
+    for t in el.iter(TEXT, TAB, *BREAKS):
         ancestor = t.getparent()
         while ancestor is not None and ancestor is not el and ancestor.tag != TEXTBOX:
             ancestor = ancestor.getparent()
-        if ancestor is el:
+        if ancestor is not el:
+            continue
+        if t.tag == TEXT:
             parts.append(t.text or "")
+        elif t.getparent().tag == RUN:  # a w:tab under w:pPr/w:tabs is a tab stop, not a character
+            parts.append("\t" if t.tag == TAB else "\n")
     return "".join(parts)
 
 

@@ -67,3 +67,23 @@ def test_docx_textbox_and_headings(corpus):
     doc = extract("word_sample.docx", (corpus / "docling/docx/sources/word_sample.docx").read_bytes())
     assert [b.heading_level for b in doc.blocks if b.heading_level is not None][:3] == [0, 1, 2]
     assert doc.figures and doc.figures[0].data.startswith(b"\x89PNG")
+
+
+def test_docx_line_breaks_and_tabs_inside_a_cell_are_kept():
+    """HWP-to-DOCX converters write a cell's lines as runs with <w:br/>: the lines must not run together."""
+    from io import BytesIO
+
+    import docx
+
+    document = docx.Document()
+    paragraph = document.add_table(rows=1, cols=2).cell(0, 0).paragraphs[0]
+    paragraph.paragraph_format.tab_stops.add_tab_stop(docx.shared.Cm(3))  # a tab stop is not a character
+    run = paragraph.add_run("배치")
+    run.add_break()
+    run.add_text("- 청주시")
+    paragraph.add_run().add_tab()
+    paragraph.add_run("3개소")
+    out = BytesIO()
+    document.save(out)
+    doc = extract("cell.docx", out.getvalue())
+    assert [c.text for c in doc.tables[0].cells if c.col == 0] == ["배치\n- 청주시\t3개소"]
