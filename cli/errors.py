@@ -71,21 +71,12 @@ def _usage_ko(exc: click.UsageError) -> str:
 
 def failure_ko(exc: BaseException) -> str:
     """The Korean line for what a command raised (the review queue's refusals, files, anything else)."""
-    from review_queue.worklist import InvalidInput, InvalidTransition, NotFound
-    from schemas.vocabulary import STATE_KO
+    from review_queue.worklist import NotFound, QueueError
 
     if isinstance(exc, NotFound):
-        what = str(exc).split()[-1].strip("'\"")
-        return (f"검토 항목 #{what}이(가) 없습니다" if "review item" in str(exc)
-                else f"제출 번호 {what}에 해당하는 제출 건이 없습니다 ('intake status'로 번호를 확인하십시오)")
-    if isinstance(exc, InvalidTransition):
-        from schemas.vocabulary import ACTION_KO
-
-        allowed = ", ".join(STATE_KO.get(s, s) for s in exc.allowed_from)
-        return (f"#{exc.item_id}은(는) '{STATE_KO.get(exc.state, exc.state)}' 상태라 "
-                f"{ACTION_KO.get(exc.action, exc.action)}할 수 없습니다 (가능한 상태: {allowed})")
-    if isinstance(exc, InvalidInput):
-        return "입력한 값을 받아들일 수 없습니다 (값의 형식이나 지표 번호를 확인하십시오)"
+        return f"{exc.ko} ('intake status'로 번호를 확인하십시오)" if exc.code == "no_submission" else exc.ko
+    if isinstance(exc, QueueError):
+        return exc.ko
     if isinstance(exc, PermissionError):
         return f"'{exc.filename or ''}'에 쓸 권한이 없습니다"
     if isinstance(exc, (FileNotFoundError, NotADirectoryError, IsADirectoryError, FileExistsError)):

@@ -215,12 +215,21 @@ def test_effective_record_applies_corrections_and_keeps_originals(database_url, 
         raw = conn.execute(SubmissionRecord.__table__.select().where(SubmissionRecord.id == sid)).one().record
     assert raw["indicators"]["A-1-2"]["value"] == 1 and "corrections" not in raw
 
+    refusals = []
     for indicator, value, component in (("Z-9-9", 1, None), ("A-1-3", "아마도", None), ("A-1-2", -1, None),
                                         ("A-1-2", 1.5, None), ("A-2-1", 1, "Z"), ("A-1-2", "", None)):
-        with pytest.raises(InvalidInput):
+        with pytest.raises(InvalidInput) as refused:
             worklist.correct_value(sid, indicator, value, component=component, actor="kim", url=database_url)
-    with pytest.raises(NotFound):
+        refusals.append(refused.value.ko)
+    # the reviewer reads each refusal in Korean, with the particle that fits the word before it
+    letters = ", ".join(c.letter for c in load_programme(stored["programme"]).indicator("A-2-1").components)
+    assert refusals == ["'Z-9-9'는 이 프로그램의 지표나 정성지표가 아닙니다",
+                        "예/아니오 값이 아닙니다: 아마도 (예, 아니오, O, X 중 하나)",
+                        "건수는 0 이상의 정수여야 합니다: -1", "건수는 0 이상의 정수여야 합니다: 1.5",
+                        f"A-2-1에는 구성 요소 'Z'가 없습니다 (있는 구성 요소: {letters})", "숫자가 아닙니다: "]
+    with pytest.raises(NotFound) as refused:
         worklist.correct_value(99999, "A-1-2", 1, actor="kim", url=database_url)
+    assert refused.value.ko == "제출 번호 99999에 해당하는 제출 건이 없습니다"
 
 
 def test_corrections_of_stages_and_self_scores(database_url, bundles):
@@ -298,8 +307,9 @@ def test_invalid_transitions_are_refused(database_url, bundles):
     audited = trail(database_url, item.id)
     for action, kwargs in ((worklist.resolve, {}), (worklist.start_review, {}), (worklist.request_supplement, {}),
                            (worklist.waive, {"reason": "다시"})):
-        with pytest.raises(InvalidTransition, match=f"item {item.id} is waived"):
+        with pytest.raises(InvalidTransition, match=f"item {item.id} is waived") as refused:
             action(item.id, actor="kim", url=database_url, **kwargs)
+        assert refused.value.ko.startswith(f"#{item.id} 항목은 지금 '예외 인정' 상태라 ")
     assert worklist.allowed_actions("waived") == ["reopen"]
     other = only(database_url, sid, "indicator.missing", "C-9-2")
     for kwargs in ({"actor": "kim", "reason": "  "}, {"actor": "", "reason": "사유"}, {"actor": "pipeline", "reason": "사유"}):
@@ -405,3 +415,27 @@ def test_cli_round_trip(database_url, bundles):
     assert table.returncode == 0 and "해결" in table.stdout and "예외 인정" in table.stdout and "2건" in table.stdout
     text_view = _intake("show", str(item_id), url=database_url)
     assert text_view.returncode == 0 and "변경 이력" in text_view.stdout and "kim" in text_view.stdout
+
+
+def test_every_refusal_raised_has_both_sentences_in_the_catalogue():
+    """Each `InvalidInput("code", field=…)` in the review queue names a catalogue entry whose English and
+    Korean sentences use only the fields the raise site gives (read from the source, so a new refusal
+    without its Korean sentence fails here)."""
+    import ast
+
+    import review_queue
+    from review_queue.worklist.errors import refusals
+
+    catalogue = refusals()
+    raised = 0
+    for path in Path(review_queue.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("InvalidInput", "NotFound")):
+                continue
+            assert node.args and isinstance(node.args[0], ast.Constant), f"{path.name}:{node.lineno}: a code first"
+            code, given = node.args[0].value, {k.arg: "x" for k in node.keywords}
+            assert code in catalogue, f"{path.name}:{node.lineno}: {code} not in refusals.yaml"
+            for language in ("en", "ko"):
+                catalogue[code][language].format(**given)  # KeyError: the sentence names a field not given
+            raised += 1
+    assert raised >= 20

@@ -46,7 +46,8 @@ def _filters(*, submission: int | str | None, rule: Many, severity: Many, state:
             continue
         unknown = set(values) - set(known or values)
         if unknown:
-            raise InvalidInput(f"unknown {column.key} {sorted(unknown)}; known: {', '.join(known)}")
+            raise InvalidInput("unknown_filter_value", column=column.key, unknown=", ".join(sorted(unknown)),
+                               known=", ".join(known))
         prefixes = [v[:-1] for v in values if v.endswith("*")]  # rule="document.*"
         exact = [v for v in values if not v.endswith("*")]
         where.append(or_(column.in_(exact), *(column.startswith(p, autoescape=True) for p in prefixes)))
@@ -93,7 +94,7 @@ def _load(session: Session, item_id: int, lock: bool = False) -> tuple[QueueItem
     query = select(QueueItem).where(QueueItem.id == item_id)
     item = session.scalar(query.with_for_update() if lock else query)
     if item is None:
-        raise NotFound(f"no review item {item_id}")
+        raise NotFound("no_review_item", item_id=item_id)
     return item, session.get(SubmissionRecord, item.submission_id)
 
 
@@ -136,7 +137,7 @@ def waive(item_id: int, *, actor: str, reason: str, url: str | None = None) -> I
     """open, in_review or supplement_requested → waived; the reason is required."""
     reason = text_or_none(reason)
     if reason is None:
-        raise InvalidInput("waiving an item needs a reason")
+        raise InvalidInput("waive_needs_reason")
     return _act(item_id, actor, url, "waive", reason)
 
 
@@ -164,7 +165,7 @@ def assign(item_id: int, *, actor: str, assignee: str | None, url: str | None = 
 def comment(item_id: int, *, actor: str, text: str, url: str | None = None) -> Comment:
     actor, text = check_actor(actor), text_or_none(text)
     if text is None:
-        raise InvalidInput("a comment needs text")
+        raise InvalidInput("comment_needs_text")
     with Session(engine_for(url)) as session, session.begin():
         item, _ = _load(session, item_id)
         row = QueueComment(item_id=item.id, actor=actor, text=text, created_at=now_utc())

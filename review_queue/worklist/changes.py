@@ -31,11 +31,11 @@ def check_actor(actor: str | None) -> str:
     """A reviewer's name; ``pipeline`` is reserved for processing."""
     name = (actor or "").strip()
     if not name:
-        raise InvalidInput("an actor (the reviewer's user name) is required")
+        raise InvalidInput("actor_required")
     if name == PIPELINE:
-        raise InvalidInput(f"'{PIPELINE}' is reserved for changes made by processing")
+        raise InvalidInput("actor_reserved", actor=PIPELINE)
     if len(name) > ACTOR_LENGTH:
-        raise InvalidInput(f"actor name longer than {ACTOR_LENGTH} characters")
+        raise InvalidInput("actor_too_long", limit=ACTOR_LENGTH)
     return name
 
 

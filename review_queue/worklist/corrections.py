@@ -29,7 +29,7 @@ def _submission(session: Session, submission: int | str, lock: bool = False) -> 
         SubmissionRecord.id == int(ref) if ref.isdigit() else SubmissionRecord.bundle_id == ref)
     row = session.scalar(query.with_for_update() if lock else query)
     if row is None:
-        raise NotFound(f"no submission {submission!r}")
+        raise NotFound("no_submission", submission=submission)
     return row
 
 
@@ -76,7 +76,8 @@ def withdraw_correction(submission: int | str, indicator: str, *, actor: str, co
         t = target(sub.programme, indicator.strip(), text_or_none(component))
         previous = _active(session, sub.id).get((t.indicator, t.component))
         if previous is None:
-            raise InvalidInput(f"{_field(t)} has no correction to withdraw")
+            raise InvalidInput("no_correction_to_withdraw", field=_field(t),
+                               indicator=t.indicator + (f" {t.component}" if t.component else ""))
         at, extracted = now_utc(), t.extracted(sub.record)
         row = ValueCorrection(submission_id=sub.id, indicator=t.indicator, component=t.component, value=None,
                               original_value=extracted, withdrawn=True, actor=actor, note=text_or_none(note),

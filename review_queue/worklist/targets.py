@@ -36,7 +36,7 @@ class Target:
 
 def number(raw: Any) -> int | float:
     if isinstance(raw, bool) or raw is None:
-        raise InvalidInput(f"not a number: {raw!r}")
+        raise InvalidInput("not_a_number", raw=raw)
     if isinstance(raw, str):
         text = raw.strip().replace(",", "").removesuffix("%").strip()
         try:
@@ -45,9 +45,9 @@ def number(raw: Any) -> int | float:
             try:
                 raw = float(text)
             except ValueError:
-                raise InvalidInput(f"not a number: {raw!r}") from None
+                raise InvalidInput("not_a_number", raw=raw) from None
     if not isinstance(raw, (int, float)) or not math.isfinite(raw):
-        raise InvalidInput(f"not a number: {raw!r}")
+        raise InvalidInput("not_a_number", raw=raw)
     return raw
 
 
@@ -59,13 +59,13 @@ def boolean(raw: Any) -> bool:
         return True
     if word in NO_WORDS:
         return False
-    raise InvalidInput(f"not a yes/no value: {raw!r} (use true/false, 예/아니오, O/X)")
+    raise InvalidInput("not_yes_no", raw=raw)
 
 
 def count(raw: Any) -> int:
     value = number(raw)
     if value != int(value) or value < 0:
-        raise InvalidInput(f"a count must be a whole number ≥ 0: {raw!r}")
+        raise InvalidInput("not_a_count", raw=raw)
     return int(value)
 
 
@@ -83,21 +83,21 @@ KIND_COERCION = {"boolean": boolean, "count": count, "custom": custom}
 
 def target(programme_id: str | None, indicator: str, component: str | None = None) -> Target:
     if not programme_id:
-        raise InvalidInput("the submission's programme is unknown: its values cannot be corrected")
+        raise InvalidInput("programme_unknown")
     programme = load_programme(programme_id)
     if isinstance(programme, CityProgramme):
         return _city_target(programme, indicator, component)
     items = {s.key: s for s in programme.sub_items()}
     if indicator not in items:
-        raise InvalidInput(f"{indicator!r} is not a sub-item of {programme_id}")
+        raise InvalidInput("not_a_sub_item", indicator=indicator, programme=programme_id)
     if component is not None:
-        raise InvalidInput(f"{indicator} has no components")
+        raise InvalidInput("sub_item_has_no_components", indicator=indicator)
     points = items[indicator].points
 
     def score(raw: Any) -> float | int:
         value = number(raw)
         if not 0 <= value <= points:
-            raise InvalidInput(f"{indicator}: a self-score is between 0 and {points}, not {value}")
+            raise InvalidInput("self_score_range", indicator=indicator, points=points, value=value)
         return value
 
     return Target("self_score", indicator, None, score)
@@ -112,13 +112,14 @@ def _city_target(programme: CityProgramme, indicator: str, component: str | None
         letters = {c.letter for c in spec.components}
         component = component.strip().upper() if component.strip().upper() in letters else component
         if component not in letters:
-            raise InvalidInput(f"{indicator} has no component {component!r}; it has {', '.join(sorted(letters)) or 'none'}")
+            raise InvalidInput("no_such_component", indicator=indicator, component=component,
+                               letters=", ".join(sorted(letters)) or "-")
         return Target("component", indicator, component, number)
     sub_areas = {s.key for a in programme.qualitative_areas for s in a.sub_areas}
     if indicator not in sub_areas:
-        raise InvalidInput(f"{indicator!r} is neither an indicator code nor a qualitative sub-area of {programme.id}")
+        raise InvalidInput("not_an_indicator", indicator=indicator, programme=programme.id)
     if component is not None:
-        raise InvalidInput(f"qualitative sub-area {indicator} has no components")
+        raise InvalidInput("sub_area_has_no_components", indicator=indicator)
     names = {n.replace(" ", ""): s.number for s in programme.stages for n in (s.name, *s.name_variants)}
 
     def stage(raw: Any) -> int:
@@ -126,7 +127,7 @@ def _city_target(programme: CityProgramme, indicator: str, component: str | None
             return names[raw.replace(" ", "")]
         value = number(raw)
         if value not in (1, 2, 3, 4, 5):
-            raise InvalidInput(f"{indicator}: a stage is 1–5 or one of {', '.join(s.name for s in programme.stages)}")
+            raise InvalidInput("stage_range", indicator=indicator, stages=", ".join(s.name for s in programme.stages))
         return int(value)
 
     return Target("qualitative", indicator, None, stage)
