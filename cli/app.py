@@ -95,9 +95,11 @@ def extract(
     out: Path = typer.Option(..., "--out", help="Directory for document.json and the figures."),
 ) -> None:
     """Run the extractor that fits FILE (chosen by content) and write OUT/document.json and the figures as files."""
+    from extractors.registry import extract_bounded, shutdown, start_workers
+
+    start_workers()  # the workers' start overlaps the imports below
     from checks import document_findings
     from extractors.document_record import document_record
-    from extractors.registry import extract_bounded, shutdown
 
     data = file.read_bytes()
     with console.status(f"추출 중: {file.name}"):

@@ -143,6 +143,20 @@ def _worker_pool(limits: Limits) -> ProcessPool:
         return _pool
 
 
+def start_workers(limits: Limits | None = None) -> None:
+    """Start the worker processes now, in the background: a command that has its own imports to do first (``intake
+    extract``) finds them ready (the fork server's imports done) at its first bounded call."""
+    limits = limits or Limits()
+
+    def start() -> None:
+        try:
+            _worker_pool(limits).schedule(os.getpid)  # a pool starts its processes on its first call
+        except Exception as exc:  # noqa: BLE001 - the first real call reports what is wrong
+            log.debug("workers not started ahead: %s", exc)
+
+    threading.Thread(target=start, name="intake-start-workers", daemon=True).start()
+
+
 def _workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 

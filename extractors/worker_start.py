@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import multiprocessing.spawn
 
+import pypdfium2  # noqa: F401  (the PDF path's first look and renderings)
+
 import extractors.pdf  # noqa: F401  (the PDF path: pdfplumber, pdfminer, PDFium, Pillow)
 import extractors.registry  # noqa: F401  (the models, the settings, the registry the workers run)
 
