@@ -16,11 +16,6 @@ from __future__ import annotations
 
 import multiprocessing.spawn
 
-import pypdfium2  # noqa: F401  (the PDF path's first look and renderings)
-
-import extractors.pdf  # noqa: F401  (the PDF path: pdfplumber, pdfminer, PDFium, Pillow)
-import extractors.registry  # noqa: F401  (the models, the settings, the registry the workers run)
-
 
 def _main_not_needed(*_args) -> None:
     """In place of ``multiprocessing.spawn``'s import of the parent's main script."""
@@ -28,3 +23,11 @@ def _main_not_needed(*_args) -> None:
 
 multiprocessing.spawn._fixup_main_from_path = _main_not_needed
 multiprocessing.spawn._fixup_main_from_name = _main_not_needed
+
+try:  # a library that fails to import here fails in the worker that needs it, with its reason; the server lives on
+    import pypdfium2  # noqa: F401  (the PDF path's first look and renderings)
+
+    import extractors.pdf  # noqa: F401  (the PDF path: pdfplumber, pdfminer, Pillow)
+    import extractors.registry  # noqa: F401  (the models, the settings, the registry the workers run)
+except Exception:  # noqa: BLE001, S110
+    pass
