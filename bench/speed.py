@@ -11,7 +11,9 @@ is left out of both). Rows:
 
 - ``pdf``: ``intake extract`` of the 197-page Korean guide against pdfplumber (``extract_text`` +
   ``extract_tables`` over every page, one process), pdfminer.six (``extract_pages``: layout analysis) and
-  pypdfium2 (page text), in alternating order, medians of ``--repeat`` runs, and the ratios;
+  pypdfium2 (page text), in alternating order, medians of ``--repeat`` runs (wall and CPU), and the ratios; with
+  ``--base DIR`` also the ``intake extract`` of another source tree (``git archive 320e406 | tar -x -C DIR``), run
+  with this checkout's environment — on a busy machine the CPU ratios say more than the wall times;
 - ``ocr``: ``intake extract`` of a scanned PDF made here from ``--ocr-pages`` pages of the guide (rendered at
   200 dpi, grey, no text layer): seconds per page of wall time and CPU seconds per page;
 - ``bundle``: ``intake process`` of the 5-file sample e-mail (city-hanbit) with a fresh store, database and
@@ -70,13 +72,15 @@ class Rows:
     def __init__(self) -> None:
         self.rows: list[tuple[str, str, str, str, str, str]] = []
 
-    def add(self, what: str, m: Measured | None, per: str = "", note: str = "", wall: float | None = None) -> None:
+    def add(self, what: str, m: Measured | None, per: str = "", note: str = "", wall: float | None = None,
+            cpu: float | None = None) -> None:
         if m is None:
             self.rows.append((what, "", "", "", per, note))
             return
         left = f"{len(m.left_behind)}" + (f" ({m.left_behind[0]})" if m.left_behind else "")
         failed = f"exit {m.returncode}; " if m.returncode else ""
-        self.rows.append((what, f"{wall if wall is not None else m.wall:.1f}", f"{m.cpu:.1f}", f"{m.peak_mb:.0f}",
+        self.rows.append((what, f"{wall if wall is not None else m.wall:.1f}", f"{cpu if cpu is not None else m.cpu:.1f}",
+                          f"{m.peak_mb:.0f}",
                           per, failed + note + ("" if not m.left_behind else f"; left behind: {left}")))
         print("| " + " | ".join(self.rows[-1]) + " |", file=sys.stderr, flush=True)  # as it comes: runs are long
 
@@ -101,26 +105,43 @@ def _pages(path: Path) -> int:
     return len(pypdfium2.PdfDocument(str(path)))
 
 
-def bench_pdf(rows: Rows, repeat: int, work: Path) -> None:
+def _base_intake(base: Path, work: Path) -> list[str]:
+    """The ``intake`` command of another source tree (e.g. ``git archive 320e406 | tar -x -C DIR``) run with this
+    checkout's environment: a script file, as the installed command is (its workers see a main script)."""
+    script = work / "intake-base.py"
+    script.write_text(f"import sys\nsys.path.insert(0, {str(base)!r})\nfrom cli.app import main\n"
+                      "if __name__ == '__main__':\n    sys.argv[0] = 'intake'\n    sys.exit(main())\n", encoding="utf-8")
+    return [PYTHON, str(script)]
+
+
+def bench_pdf(rows: Rows, repeat: int, work: Path, base: Path | None = None) -> None:
     pages = _pages(GUIDE)
     times: dict[str, list[Measured]] = {"intake extract": [], **{k: [] for k in LIBRARIES}}
+    if base is not None:
+        times[f"intake extract of {base}"] = []
     for i in range(repeat):
         order = list(times) if i % 2 == 0 else list(reversed(times))
         for label in order:
-            if label == "intake extract":
+            if label.startswith("intake extract"):
                 out = work / f"extract-{i}"
-                m = run([INTAKE, "extract", str(GUIDE), "--out", str(out)], cwd=ROOT, env=_env(work))
+                command = [INTAKE] if label == "intake extract" else _base_intake(base, work)
+                m = run([*command, "extract", str(GUIDE), "--out", str(out)], cwd=base if command != [INTAKE] else ROOT,
+                        env=_env(work))
                 shutil.rmtree(out, ignore_errors=True)
             else:
                 m = run([PYTHON, "-c", LIBRARIES[label], str(GUIDE)], cwd=ROOT)
             times[label].append(m)
     plumber = statistics.median(m.wall for m in times["pdfplumber text + tables"])
+    plumber_cpu = statistics.median(m.cpu for m in times["pdfplumber text + tables"])
     for label, ms in times.items():
         wall = statistics.median(m.wall for m in ms)
+        cpu = statistics.median(m.cpu for m in ms)
         worst = max(ms, key=lambda m: m.peak_mb)
         runs = ", ".join(f"{m.wall:.1f}" for m in ms)
-        note = f"{GUIDE.name}, {pages} pages; runs {runs} s; × {wall / plumber:.2f} of pdfplumber"
-        rows.add(f"pdf: {label}", worst, f"{pages / wall:.1f} pages/s", note, wall=wall)
+        cpus = ", ".join(f"{m.cpu:.1f}" for m in ms)
+        note = (f"{GUIDE.name}, {pages} pages; runs {runs} s, CPU {cpus} s; × {wall / plumber:.2f} of pdfplumber "
+                f"(CPU × {cpu / plumber_cpu:.2f})")
+        rows.add(f"pdf: {label}", worst, f"{pages / wall:.1f} pages/s", note, wall=wall, cpu=cpu)
 
 
 def scanned_pdf(target: Path, count: int, dpi: int = 200) -> Path:
@@ -213,6 +234,7 @@ def main() -> None:
     parser.add_argument("--ocr-pages", type=int, default=8)
     parser.add_argument("--batch", type=int, default=24)
     parser.add_argument("--out", type=Path, help="also write the table (Markdown) here")
+    parser.add_argument("--base", type=Path, help="pdf: also `intake extract` of this source tree (another commit)")
     args = parser.parse_args()
     parts = args.only or ["pdf", "ocr", "bundle", "big", "batch"]
     rows = Rows()
@@ -220,7 +242,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="intake-speed-") as tmp:
         work = Path(tmp)
         if "pdf" in parts:
-            bench_pdf(rows, args.repeat, work)
+            bench_pdf(rows, args.repeat, work, args.base)
         if "ocr" in parts:
             bench_ocr(rows, args.ocr_pages, work)
         if "bundle" in parts:

@@ -95,15 +95,18 @@ def extract(
     out: Path = typer.Option(..., "--out", help="Directory for document.json and the figures."),
 ) -> None:
     """Run the extractor that fits FILE (chosen by content) and write OUT/document.json and the figures as files."""
+    from extractors.registry import extract_bounded, shutdown, start_workers
+
+    start_workers()  # the workers' start overlaps the imports below
     from checks import document_findings
     from extractors.document_record import document_record
-    from extractors.registry import extract_bounded, shutdown
 
+    data = file.read_bytes()
     with console.status(f"추출 중: {file.name}"):
-        doc = extract_bounded(file.name, file.read_bytes())
+        doc = extract_bounded(file.name, data)
+        out.mkdir(parents=True, exist_ok=True)
+        record = document_record(doc, out / "figures", source=data)  # a PDF's figures rendered on the workers
     shutdown()
-    out.mkdir(parents=True, exist_ok=True)
-    record = document_record(doc, out / "figures")
     record["findings"] = [f.model_dump(mode="json", exclude_none=True) for f in document_findings(doc)]
     (out / "document.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     source_ko = {"text_layer": "문서의 글자", "ocr": "OCR 판독", "mixed": "글자와 OCR 판독", "none": "없음"}

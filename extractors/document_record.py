@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from extractors.figures import fill_figure_data
 from extractors.model import Document, Table
 
 
@@ -12,11 +13,15 @@ def _spans(table: Table) -> list[dict]:
             for c in table.cells if c.row_span > 1 or c.col_span > 1]
 
 
-def document_record(doc: Document, figure_dir: Path | None = None) -> dict:
+def document_record(doc: Document, figure_dir: Path | None = None, source: bytes | None = None) -> dict:
     """Rows hold a merged cell's text at its top-left position and empty strings where it extends; ``spans`` says which.
 
     ``problems`` lists what went wrong or is worth knowing (codes, English details, message parameters);
-    the clerk's Korean messages are the ``findings`` that ``checks.document_findings`` makes of them."""
+    the clerk's Korean messages are the ``findings`` that ``checks.document_findings`` makes of them.
+    With ``figure_dir``, the figures are written there as files; those recorded only as boxes (a PDF's) are
+    rendered from ``source``, the file ``doc`` was read from."""
+    if figure_dir is not None and source is not None:
+        fill_figure_data(doc, source)
     figures = []
     for fig in doc.figures:
         path = None

@@ -1,5 +1,5 @@
 """PDFs through pdfplumber: page text, paragraphs with boxes, ruled and borderless tables with spans
-(joined across pages), embedded images as PNG figures, and OCR for pages whose text layer is
+(joined across pages), embedded images as figures (boxes; PNG rendered on demand), and OCR for pages whose text layer is
 missing (scans) or garbage (fonts without a usable ToUnicode map).
 
 Per page: NUL spaces and (cid:n) placeholders normalised; a page whose text runs sideways read
@@ -120,7 +120,7 @@ def join_pages(doc: Document, parts: list[PagesPart]) -> Document:
 
 def read_page(page, number: int, problems: list[DocumentProblem] | None = None, *, pdfium_page=None,
               ocr: bool = True, figures: bool = True, summarise: bool = False) -> PageResult:
-    """One page: text, blocks, tables (on this page only) and figures; OCR when the text layer fails.
+    """One page: text, blocks, tables (on this page only) and figures (their boxes); OCR when the text layer fails.
 
     Operator notes (``note.pdf.*``, with the page) go to ``problems``. ``pdfium_page`` (pypdfium2)
     enables the check for text pdfminer lost; ``summarise`` leaves the note about a partly unmapped
@@ -169,15 +169,12 @@ def read_page(page, number: int, problems: list[DocumentProblem] | None = None, 
         if view is not page:
             note("note.pdf.sideways", "text runs sideways; read turned upright")
             _map_boxes(result, to_page)
-    if figures and boxes:
-        try:
-            ocr_scan = result.page.method == "ocr" and scanned
-            keep = [b for b in boxes if not ocr_scan or _area([b]) < 0.9 * float(page.width) * float(page.height)]
-            if len(keep) > MAX_FIGURES_PER_PAGE:
-                note("note.pdf.figures_capped", f"{len(keep)} images; the first {MAX_FIGURES_PER_PAGE} kept as figures")
-            result.figures = page_figures(page, number, keep, pdfium_page=pdfium_page)
-        except Exception as exc:  # a rendering failure costs the figures, not the document
-            note("note.pdf.figures_failed", f"figures not rendered ({type(exc).__name__}: {exc})")
+    if figures and boxes:  # their boxes: the pictures are rendered when asked for (pdf_parts/figures.py)
+        ocr_scan = result.page.method == "ocr" and scanned
+        keep = [b for b in boxes if not ocr_scan or _area([b]) < 0.9 * float(page.width) * float(page.height)]
+        if len(keep) > MAX_FIGURES_PER_PAGE:
+            note("note.pdf.figures_capped", f"{len(keep)} images; the first {MAX_FIGURES_PER_PAGE} kept as figures")
+        result.figures = page_figures(number, keep)
     return result
 
 

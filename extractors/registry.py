@@ -133,16 +133,37 @@ def _worker_pool(limits: Limits) -> ProcessPool:
         if _pool is None or _pool_limits != limits or not _pool.active:
             if _pool is not None:
                 _pool.stop()
-            # forkserver: workers do not inherit the flow's threads and locks
+            # forkserver: workers do not inherit the flow's threads and locks; the server imports the extractors
+            # once and forks every worker with them (extractors/worker_start.py)
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["extractors.worker_start"])
             _pool = ProcessPool(max_workers=_workers(), max_tasks=25,
-                                initializer=_limit_memory, initargs=(limits.memory_bytes,),
-                                context=multiprocessing.get_context("forkserver"))
+                                initializer=_limit_memory, initargs=(limits.memory_bytes,), context=context)
             _pool_limits = limits
         return _pool
 
 
+def start_workers(limits: Limits | None = None) -> None:
+    """Start the worker processes now, in the background: a command that has its own imports to do first (``intake
+    extract``) finds them ready (the fork server's imports done) at its first bounded call."""
+    limits = limits or Limits()
+
+    def start() -> None:
+        try:
+            _worker_pool(limits).schedule(os.getpid)  # a pool starts its processes on its first call
+        except Exception as exc:  # noqa: BLE001 - the first real call reports what is wrong
+            log.debug("workers not started ahead: %s", exc)
+
+    threading.Thread(target=start, name="intake-start-workers", daemon=True).start()
+
+
 def _workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
+
+
+def worker_count() -> int:
+    """How many bounded calls run at once."""
+    return _workers()
 
 
 class BoundExceeded(Exception):
@@ -160,6 +181,19 @@ def run_bounded(function: Callable, *args, limits: Limits | None = None):
     exception is the function's own."""
     limits = limits or Limits()
     return _result(_worker_pool(limits).schedule(function, args=args, timeout=limits.seconds), limits)
+
+
+def run_bounded_all(calls: list[tuple[Callable, tuple]], limits: Limits | None = None) -> list:
+    """Each ``(function, args)`` on the workers at once (as ``run_bounded``), their results in order; when one fails,
+    the others are cancelled and its exception (``BoundExceeded`` or the function's own) is raised."""
+    limits = limits or Limits()
+    pool = _worker_pool(limits)
+    futures = [pool.schedule(function, args=args, timeout=limits.seconds) for function, args in calls]
+    try:
+        return [_result(future, limits) for future in futures]
+    finally:
+        for future in futures:
+            future.cancel()
 
 
 def _result(future, limits: Limits):
@@ -215,19 +249,13 @@ def _read_part(module_name: str, data: bytes, first: int, stop: int):
 def _extract_spread(name: str, data: bytes, module_name: str, ranges: list, limits: Limits) -> Document | None:
     """The parts read on the workers and joined here; None when a part failed (the one-pass reading then turns
     the failure into an unreadable document, with its reason)."""
-    pool = _worker_pool(limits)
-    futures = [pool.schedule(_read_part, args=(module_name, data, first, stop), timeout=limits.seconds)
-               for first, stop in ranges]
     try:
-        parts = [_result(future, limits) for future in futures]
+        parts = run_bounded_all([(_read_part, (module_name, data, first, stop)) for first, stop in ranges], limits)
     except BoundExceeded:
         raise
     except Exception as exc:  # noqa: BLE001 - corrupt or encrypted: reported by the one-pass reading
         log.debug("reading %s in parts failed (%s); reading it in one pass", name, exc)
         return None
-    finally:
-        for future in futures:
-            future.cancel()
     doc = Document(file=name, sha256=hashlib.sha256(data).hexdigest(), media_type=_sniffed(name, data))
     try:
         return importlib.import_module(module_name).join_pages(doc, parts)

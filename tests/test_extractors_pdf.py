@@ -21,12 +21,13 @@ import pytest
 from PIL import Image
 
 from checks import document_findings
+from extractors.figures import fill_figure_data
 from extractors.model import Document, DocumentProblem
 from extractors.pdf import extract_pdf, read_page
 from extractors.pdf_parts.garbage import garbage_score, hangul_share
 from extractors.pdf_parts.rotation import upright_view
 from extractors.pdf_parts.tables import borderless_tables, read_tables
-from extractors.registry import extract
+from extractors.registry import extract, shutdown
 
 NANUM = Path("/usr/share/fonts/truetype/nanum/NanumGothic.ttf")
 PUA = re.compile("[\ue000-\uf8ff\x00]")
@@ -624,12 +625,18 @@ def test_embedded_image_becomes_a_png_figure():
         c.drawImage(ImageReader(BytesIO(png.getvalue())), 100, 400, width=240, height=160)  # y from the bottom
         c.drawImage(ImageReader(BytesIO(tiny.getvalue())), 400, 700, width=10, height=10)  # a bullet: skipped
 
-    doc = _pdf(_canvas_pdf(draw))
+    data = _canvas_pdf(draw)
+    doc = _pdf(data)
     assert len(doc.figures) == 1
     figure = doc.figures[0]
     assert figure.page == 1 and figure.name == "p001-fig01.png" and figure.media_type == "image/png"
     height = doc.pages[0].height
     assert figure.bbox == pytest.approx((100, height - 560, 340, height - 400), abs=1)
+    assert figure.data == b""  # extraction records the box; the picture is rendered when asked for
+    try:
+        fill_figure_data(doc, data)
+    finally:
+        shutdown()
     image = Image.open(BytesIO(figure.data))
     assert image.format == "PNG" and image.size == pytest.approx((500, 333), abs=3)  # 240×160 pt at 150 dpi
 

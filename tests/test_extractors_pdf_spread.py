@@ -64,3 +64,23 @@ def test_intake_extract_leaves_no_process_behind(corpus, tmp_path):
     assert measured.left_behind == []
     record = json.loads((tmp_path / "document.json").read_text(encoding="utf-8"))
     assert record["pages"] == 45 and record["tables"]
+
+
+def test_workers_start_with_the_extractors_and_without_the_callers_main_script(tmp_path):
+    """A worker is forked with the PDF path's libraries imported and does not run the caller's main script again
+    (for `intake`: the whole CLI, the schemas and the checks, in every worker)."""
+    main = tmp_path / "caller.py"
+    main.write_text(
+        "import sys\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "import checks  # stands for what the caller's main script imports\n"
+        "from extractors.registry import run_bounded, shutdown\n"
+        "if __name__ == '__main__':\n"
+        "    probe = \"[m in __import__('sys').modules for m in ('checks', 'pdfplumber', 'pypdfium2')]\"\n"
+        "    print(run_bounded(eval, probe))\n"
+        "    shutdown()\n", encoding="utf-8")
+    import subprocess
+
+    run = subprocess.run([sys.executable, str(main)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert run.stdout.strip() == "[False, True, True]"

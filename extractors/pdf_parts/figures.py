@@ -1,7 +1,11 @@
-"""Embedded images as PNG figures: the rendered page cropped to each image's box.
+"""Embedded images as PNG figures: extraction records each image's box; its picture is rendered on demand.
 
-Cropping the rendering rather than decoding the image stream gives what the reader saw
-(masks, clipping, colour spaces, JBIG2/JPX that Pillow cannot open) in one code path.
+Reading a page only notes where its figures are (``page_figures``: page, box, file name): most callers never
+look at the pictures, and rendering and PNG-encoding them was a fifth of the work of reading a PDF. Whoever
+writes them out asks for the bytes (``render_figures``, in a bounded worker: ``extractors.figures``): a figure
+is the page rendered by PDFium at FIGURE_DPI, cropped to the image's box. Cropping the rendering rather than
+decoding the image stream gives what the reader saw (masks, clipping, colour spaces, JBIG2/JPX that Pillow
+cannot open) in one code path.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from extractors.model import Box, Figure
 FIGURE_DPI = 150  # enough to read a chart or a photographed document, small enough to store
 MIN_FIGURE_PT = 24  # a third of an inch: smaller images are bullets, icons, rules and logos
 MAX_FIGURES_PER_PAGE = 12  # tiled or sliced images (some exporters cut one picture into strips)
+PNG_COMPRESS_LEVEL = 3
 
 
 def image_boxes(page) -> list[Box]:
@@ -40,21 +45,59 @@ def page_image(page, resolution: float, pdfium_page=None):
     return PageImage(page, original=rendered, resolution=resolution, antialias=True).original
 
 
-def page_figures(page, page_number: int, boxes: list[Box] | None = None, *, pdfium_page=None) -> list[Figure]:
-    """The page's images (or the given boxes) cropped from a rendering of the page."""
-    boxes = image_boxes(page) if boxes is None else boxes
-    boxes = boxes[:MAX_FIGURES_PER_PAGE]
-    if not boxes:
-        return []
-    rendered = page_image(page, FIGURE_DPI, pdfium_page)
+def page_figures(page_number: int, boxes: list[Box]) -> list[Figure]:
+    """The figures of a page (its first MAX_FIGURES_PER_PAGE image boxes), without their pictures yet."""
+    return [Figure(page=page_number, bbox=box, name=f"p{page_number:03d}-fig{k:02d}.png")
+            for k, box in enumerate(boxes[:MAX_FIGURES_PER_PAGE], start=1)]
+
+
+def render_figures(data: bytes, boxes: list[tuple[int, Box]]) -> list[bytes | None]:
+    """PNG bytes of each (page number, box) of the PDF ``data``, in order (None where its page cannot be rendered).
+
+    The PDF is opened once by PDFium (to render) and by pdfplumber (its pages' boxes only: no content is parsed),
+    each page with figures rendered once."""
+    import pdfplumber
+    import pypdfium2
+
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        pdfium_doc = pypdfium2.PdfDocument(data)
+        try:
+            pdfium_doc.init_forms()  # filled form fields drawn, as pdfplumber's to_image does (before any page loads)
+            out: list[bytes | None] = []
+            rendered: dict[int, tuple] = {}  # page number → (its rendering, its origin): the page in hand
+            for number, box in boxes:
+                if number not in rendered:
+                    rendered = {number: _render_page(pdf, pdfium_doc, number)}
+                picture, origin = rendered[number]
+                out.append(None if picture is None else _png(_crop(picture, origin, box)))
+            return out
+        finally:
+            pdfium_doc.close()
+
+
+def _render_page(pdf, pdfium_doc, number: int) -> tuple:
+    """(the page rendered at FIGURE_DPI, the top-left corner of its box), or (None, None) when it does not render."""
+    pdfium_page = None
+    try:
+        page = pdf.pages[number - 1]
+        pdfium_page = pdfium_doc[number - 1]
+        return page_image(page, FIGURE_DPI, pdfium_page), page.bbox[:2]
+    except Exception:  # noqa: BLE001 - a page that does not render costs its own figures only
+        return None, None
+    finally:
+        if pdfium_page is not None:
+            pdfium_page.close()
+
+
+def _crop(rendered, origin: tuple[float, float], box: Box):
+    """``box`` (pdfplumber coordinates) cut from a rendering of its page."""
     scale = FIGURE_DPI / 72
-    x_origin, y_origin = page.bbox[0], page.bbox[1]
-    figures = []
-    for k, (x0, top, x1, bottom) in enumerate(boxes, start=1):
-        crop = rendered.crop((int((x0 - x_origin) * scale), int((top - y_origin) * scale),
-                              int(round((x1 - x_origin) * scale)), int(round((bottom - y_origin) * scale))))
-        out = BytesIO()
-        crop.convert("RGB").save(out, format="PNG", compress_level=3)
-        figures.append(Figure(page=page_number, bbox=(x0, top, x1, bottom), name=f"p{page_number:03d}-fig{k:02d}.png",
-                              data=out.getvalue()))
-    return figures
+    x0, top, x1, bottom = box
+    return rendered.crop((int((x0 - origin[0]) * scale), int((top - origin[1]) * scale),
+                          int(round((x1 - origin[0]) * scale)), int(round((bottom - origin[1]) * scale))))
+
+
+def _png(picture) -> bytes:
+    out = BytesIO()
+    picture.convert("RGB").save(out, format="PNG", compress_level=PNG_COMPRESS_LEVEL)
+    return out.getvalue()
