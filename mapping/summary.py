@@ -110,6 +110,12 @@ class IndicatorNames:
                 return keys[close[0]], c
         return None
 
+    def between(self, first: Indicator, last: Indicator) -> list[Indicator] | None:
+        """The indicators the programme lists strictly between ``first`` and ``last``; None when ``last``
+        does not come after ``first``."""
+        i, j = self._order.index(first.code), self._order.index(last.code)
+        return [self.by_code[c] for c in self._order[i + 1:j]] if j > i else None
+
     def match(self, text: str, row: list[str] = (), previous: Indicator | None = None) -> Indicator | None:
         """The indicator named by ``text``; a name several share is told apart by the domain named in the
         row, else by the domain of the row before (a domain's own indicator closes its group)."""
@@ -147,10 +153,13 @@ def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRo
     """Rows of the 요약표: tables with its header, and the tables that continue one on later pages
     (same columns, no header). Detail forms further on are not part of it. A row holding the header's
     labels again is skipped wherever it stands: it is no indicator (not even a city's own, which an
-    unknown name right after a domain's last indicator would otherwise be taken for)."""
+    unknown name right after a domain's last indicator would otherwise be taken for).
+
+    Rows read by OCR whose name was too garbled to match are placed by the form's order
+    (``_by_order``): the 요약표 lists the indicators in the programme's order."""
     names = IndicatorNames(programme)
     form_header = compact(programme.detail_form.header_label)  # a detail form begins: the 요약표 has ended
-    rows: list[SummaryRow] = []
+    rows: list[SummaryRow | _Unmatched] = []
     stated_col = pages_col = None
     summary_cols = None
     for table in doc.tables:
@@ -168,19 +177,56 @@ def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRo
                 continue
             if _header_columns(row, labels)[0] is not None:
                 continue  # the header again (typed mid-table, or repeated after a page break): never a value
-            previous = rows[-1].indicator if rows else None
+            previous = next((x.indicator for x in reversed(rows) if isinstance(x, SummaryRow)), None)
             found = _row_indicator(row, names, stated_col, previous)
             if found is None and table.method == "ocr":
                 found = names.misread_match(row, stated_col, previous)
-            if found is None:
-                continue
-            indicator, name_col = found
-            col = stated_col if stated_col is not None and stated_col > name_col else name_col + 1
-            if col >= len(row):
+            name_col = found[1] if found else None
+            col = stated_col if stated_col is not None and (name_col is None or stated_col > name_col) else \
+                (name_col + 1 if name_col is not None else None)
+            if col is None or col >= len(row):
                 continue
             pages = parse_pages(row[pages_col]) if pages_col is not None and pages_col < len(row) else []
-            rows.append(SummaryRow(indicator, normalise(row[col]), pages, doc.provenance(table, r, col)))
-    return rows
+            if found is None:
+                if table.method == "ocr" and normalise(row[col]):
+                    rows.append(_Unmatched(normalise(row[col]), pages, doc.provenance(table, r, col)))
+                else:
+                    rows.append(_Unmatched("", [], None))  # breaks a run: no row of the form stands here
+                continue
+            rows.append(SummaryRow(found[0], normalise(row[col]), pages, doc.provenance(table, r, col)))
+    return _by_order(rows, names)
+
+
+@dataclass
+class _Unmatched:
+    """A 요약표 row whose indicator was not recognised; ``provenance`` None: not a row to place by order."""
+    stated_text: str
+    evidence_pages: list[int]
+    provenance: Provenance | None
+
+
+def _by_order(rows: list[SummaryRow | _Unmatched], names: IndicatorNames) -> list[SummaryRow]:
+    """Unrecognised OCR rows between two recognised ones take the indicators the programme lists between
+    those two, when their numbers agree exactly (a misread name cannot move a row: it only fills the
+    places the form's order leaves for it). Returns the recognised and placed rows in table order."""
+    out: list[SummaryRow] = []
+    pending: list[_Unmatched] = []
+    last: SummaryRow | None = None
+    for row in rows:
+        if isinstance(row, _Unmatched):
+            if row.provenance is None:
+                pending, last = [], None  # an empty or foreign row: the run is no longer in the form's order
+            else:
+                pending.append(row)
+            continue
+        if pending and last is not None:
+            between = names.between(last.indicator, row.indicator)
+            if between is not None and len(between) == len(pending):
+                out.extend(SummaryRow(ind, p.stated_text, p.evidence_pages, p.provenance)
+                           for ind, p in zip(between, pending))
+        pending, last = [], row
+        out.append(row)
+    return out
 
 
 def _row_indicator(row: list[str], names: IndicatorNames, stated_col: int | None,
