@@ -14,6 +14,9 @@ from schemas.provenance import Provenance
 from schemas.submission import IndicatorValue
 
 NAME_MATCH_CUTOFF = 0.86
+# An OCR'd value that its own components do not bear out, or that could be another number of its cell, is no
+# surer than this (below settings' ocr_min_confidence, so ocr.low_confidence flags it for a look).
+DOUBTFUL_CONFIDENCE = 50.0
 MISREAD_CUTOFF = 0.7  # an OCR'd row's name against the next few indicators' names (misread_match)
 MISREAD_LOOKAHEAD = 3
 TRAILING_PARENTHESES = re.compile(r"\s*\([^()]*\)\s*$")
@@ -276,3 +279,56 @@ def optional_domain(programme: CityProgramme, indicator: Indicator) -> bool:
     """Whether ``indicator`` belongs to a domain the city may leave out (선택 영역)."""
     kinds = {d.code: d.kind for d in programme.domain_rules.domains}
     return kinds.get(indicator.domain) == "optional"
+
+
+def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgramme) -> None:
+    """Cross-check the 요약표 values read by OCR against what else the bundle says about them.
+
+    A number read from a scan is taken from its cell's text, which OCR may have cut wrong: a stray "1" read
+    from the word before it (`1천명 당 (1 수 7.89`, CCTV read as "(1"), a decimal point lost (`198%` for
+    1.98) or a comma read as a point. When the value recomputed from the detail form's components differs
+    from the value, and exactly one other reading of the cell's digits (another number in it, or its digits
+    with the point moved) gives the recomputed value, that reading is the value. Otherwise a value that
+    disagrees with its components, or whose cell holds other numbers it could be, keeps at most
+    DOUBTFUL_CONFIDENCE, so ocr.low_confidence asks for a look at exactly the values that may be wrong."""
+    for code, entry in values.items():
+        source = entry.source
+        if source is None or source.method != "ocr" or not entry.stated_text:
+            continue
+        indicator = programme.indicator(code)
+        value = entry.value
+        if indicator.value_kind in ("boolean", "custom") or indicator.reading == "sum" \
+                or isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        text = normalise(entry.stated_text)
+        tail = text.rsplit("당", 1)[1] if "당" in text else text
+        found = numbers(tail)
+        readings = _readings(tail)
+        if entry.recomputed is not None and not _same(value, entry.recomputed):
+            fits = {r for r in readings if _same(r, entry.recomputed)}
+            if len(fits) == 1:
+                entry.value = _plain(fits.pop())
+                continue
+            entry.source = source.model_copy(update={"confidence": min(source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
+        elif entry.recomputed is None and len(found) > 1 and indicator.reading != "count_before_unit":
+            entry.source = source.model_copy(update={"confidence": min(source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
+
+
+def _readings(text: str) -> set[float]:
+    """Every number the text may hold: its numbers as written, and each one's digits with the decimal point
+    put anywhere (or nowhere)."""
+    out = set(numbers(text))
+    for raw in re.findall(r"\d[\d.,]*\d|\d", text):
+        digits = re.sub(r"\D", "", raw)
+        out.add(float(digits))
+        out.update(float(digits[:k] + "." + digits[k:]) for k in range(1, len(digits)))
+    return out
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal as stated values are compared: within 0.5 % or 0.01 (a value is written to two decimals)."""
+    return abs(a - b) <= max(0.01, 0.005 * abs(b))
+
+
+def _plain(number: float) -> float | int:
+    return int(number) if float(number).is_integer() else number

@@ -16,6 +16,8 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from extractors.ocr_parts.marks import mark_rings
+
 PAGE_TIMEOUT = 180  # wall seconds per Tesseract call (a backstop for a stalled process); a killed call raises RuntimeError
 # CPU seconds per Tesseract call. A dense A3 page at 300 dpi takes about 15; a large image of noise (a
 # corrupted scan, a screenshot upscaled) takes minutes, whatever the load on the machine, so the bound is
@@ -263,6 +265,10 @@ def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> No
             results[i] = (Line(mine).text, [w.conf for w in mine])
 
 
+def _word_like(text: str, conf: float, box: tuple, like: Word) -> Word:
+    return Word(text=text, conf=conf, box=box, line=like.line, space=True)
+
+
 def _without_junk(found: list[Word]) -> list[Word]:
     """A cell's words without the unsure scraps that scan grain and ruling remnants become ("a", "oe",
     "ㆍ") beside words read with confidence; they would also drag the value's confidence down."""
@@ -283,7 +289,8 @@ def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: 
         y += crop.height + GAP
     found = words(canvas, psm)
     for (top, bottom), i, crop in zip(spans, index, stack):
-        mine = _without_junk([w for w in found if top <= (w.box[1] + w.box[3]) / 2 < bottom])
+        mine = [w for w in found if top <= (w.box[1] + w.box[3]) / 2 < bottom]
+        mine = _without_junk(mark_rings(mine, np.asarray(crop), GAP, top, _word_like))
         if mine:
             text = join_lines(lines(mine, keep_marks=True), GAP + crop.width)
             results[i] = (text, [w.conf for w in mine])
