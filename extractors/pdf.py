@@ -27,7 +27,6 @@ from extractors.pdf_parts.tables import borderless_tables, join_continued, read_
 from extractors.pdf_parts.text import cell_text, text_blocks  # noqa: F401  (cell_text: public helper)
 
 OCR_DPI = 300  # Tesseract reads 10-pt Hangul reliably from about 300 dpi; less loses strokes
-MIN_SCAN_DPI = 150  # a scan's own resolution is used down to this (below it, rendering at 150 keeps more strokes)
 # pdfminer drops the text of some fonts (an embedded CMap stream as /Encoding, some Type3 fonts)
 # without a trace; PDFium reads them. When PDFium finds this many more characters, and half as many
 # again, the page's text is taken from PDFium.
@@ -191,10 +190,9 @@ def _ocr(page, number: int, result: PageResult, problems: list[DocumentProblem],
         problems.append(DocumentProblem(code="note.pdf.no_text", page=number,
                                         detail=f"{reason}; OCR is not available ({exc}), page left without text"))
         return False
-    dpi = _scan_dpi(page)
     try:
-        image = page_image(page, dpi, pdfium_page)
-        read = ocr_page_image(image, number, dpi / 72)
+        image = page_image(page, OCR_DPI, pdfium_page)
+        read = ocr_page_image(image, number, OCR_DPI / 72)
     except Exception as exc:  # Tesseract missing or failing must not cost the rest of the document
         problems.append(DocumentProblem(code="note.pdf.no_text", page=number, detail=f"{reason}; OCR failed "
                                         f"({type(exc).__name__}: {exc}), page left without text"))
@@ -206,20 +204,8 @@ def _ocr(page, number: int, result: PageResult, problems: list[DocumentProblem],
     problems.extend(read.problems)  # the page's OCR notes (deskew, missing Korean model)
     confidence = f"{read.confidence:.0f}" if read.confidence is not None else "unknown"
     problems.append(DocumentProblem(code="note.pdf.ocr", page=number,
-                                    detail=f"{reason}; read by OCR at {dpi:.0f} dpi (mean confidence {confidence})"))
+                                    detail=f"{reason}; read by OCR at {OCR_DPI} dpi (mean confidence {confidence})"))
     return True
-
-
-def _scan_dpi(page) -> float:
-    """The resolution to render a page for OCR: a scan (one image over the page) at its own resolution, between
-    MIN_SCAN_DPI and OCR_DPI; rendering a 150-dpi scan at 300 dpi only interpolates pixels (OCR's preparation
-    enlarges the text to the size Tesseract wants anyway, ocr_parts/prep.py). Anything else at OCR_DPI."""
-    area = float(page.width) * float(page.height)
-    full = [i for i in page.images if (i["x1"] - i["x0"]) * (i["bottom"] - i["top"]) >= 0.9 * area]
-    if len(full) != 1 or not full[0].get("srcsize") or full[0]["x1"] <= full[0]["x0"]:
-        return OCR_DPI
-    own = full[0]["srcsize"][0] / ((full[0]["x1"] - full[0]["x0"]) / 72)  # image pixels per inch on the page
-    return min(max(own, MIN_SCAN_DPI), OCR_DPI)
 
 
 def _map_boxes(result: PageResult, to_page) -> None:
