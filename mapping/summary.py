@@ -119,6 +119,14 @@ class IndicatorNames:
         i, j = self._order.index(first.code), self._order.index(last.code)
         return [self.by_code[c] for c in self._order[i + 1:j]] if j > i else None
 
+    def before(self, indicator: Indicator) -> list[Indicator]:
+        """The indicators the programme lists before ``indicator``."""
+        return [self.by_code[c] for c in self._order[:self._order.index(indicator.code)]]
+
+    def after(self, indicator: Indicator) -> list[Indicator]:
+        """The indicators the programme lists after ``indicator``."""
+        return [self.by_code[c] for c in self._order[self._order.index(indicator.code) + 1:]]
+
     def match(self, text: str, row: list[str] = (), previous: Indicator | None = None) -> Indicator | None:
         """The indicator named by ``text``; a name several share is told apart by the domain named in the
         row, else by the domain of the row before (a domain's own indicator closes its group)."""
@@ -209,26 +217,35 @@ class _Unmatched:
 
 
 def _by_order(rows: list[SummaryRow | _Unmatched], names: IndicatorNames) -> list[SummaryRow]:
-    """Unrecognised OCR rows between two recognised ones take the indicators the programme lists between
-    those two, when their numbers agree exactly (a misread name cannot move a row: it only fills the
-    places the form's order leaves for it). Returns the recognised and placed rows in table order."""
+    """Unrecognised OCR rows take the indicators the programme lists where they stand, when their numbers agree
+    exactly: between two recognised rows, before the first recognised row (from the programme's first
+    indicator) or after the last one (to its last). A misread name cannot move a row: it only fills the places
+    the form's order leaves for it. Returns the recognised and placed rows in table order."""
     out: list[SummaryRow] = []
     pending: list[_Unmatched] = []
     last: SummaryRow | None = None
+    started = True  # no empty or foreign row since the table's start: a leading run begins at the first indicator
+
+    def place(indicators: list[Indicator] | None) -> None:
+        if indicators is not None and pending and len(indicators) == len(pending):
+            out.extend(SummaryRow(ind, p.stated_text, p.evidence_pages, p.provenance)
+                       for ind, p in zip(indicators, pending))
+
     for row in rows:
         if isinstance(row, _Unmatched):
             if row.provenance is None:
-                pending, last = [], None  # an empty or foreign row: the run is no longer in the form's order
+                pending, last, started = [], None, False  # an empty or foreign row: the order is broken here
             else:
                 pending.append(row)
             continue
-        if pending and last is not None:
-            between = names.between(last.indicator, row.indicator)
-            if between is not None and len(between) == len(pending):
-                out.extend(SummaryRow(ind, p.stated_text, p.evidence_pages, p.provenance)
-                           for ind, p in zip(between, pending))
+        if last is not None:
+            place(names.between(last.indicator, row.indicator))
+        elif started and not out:
+            place(names.before(row.indicator))
         pending, last = [], row
         out.append(row)
+    if last is not None:
+        place(names.after(last.indicator))
     return out
 
 

@@ -59,8 +59,8 @@ def test_tight_scanned_table_keeps_one_grid_row_per_indicator(scan, truth):
     pdf = pdfium.PdfDocument(scan)
     rows = 0
     for index in SUMMARY_PAGES:
-        image = pdf[index].render(scale=150 / 72).to_pil().convert("L")
-        grid = max(find_tables(np.asarray(prepare(image, 150).image)).tables, key=lambda g: len(g.cells))
+        image = pdf[index].render(scale=300 / 72).to_pil().convert("L")  # as the PDF path renders a scan
+        grid = max(find_tables(np.asarray(prepare(image, 300).image)).tables, key=lambda g: len(g.cells))
         assert all(cell.row_span == 1 for cell in grid.cells), [c for c in grid.cells if c.row_span > 1]
         rows += grid.n_rows - 1  # less the header row
     assert rows == len(truth["indicators"])

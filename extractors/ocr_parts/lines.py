@@ -31,7 +31,9 @@ SIDE_INK = 0.5  # most noise has ink on both sides of a "line"; a ruling has it 
 POOL = 2  # pages above 4 MP are searched at half resolution
 LONE_V = 150  # ~13 mm: shorter verticals are checked for being a letter's stroke (_letter_strokes)
 JOIN_GAP = 120  # ~1 cm: see _join_pieces
-DARK_ALONG = 0.85  # share of a gap's columns dark on the ruling's own rows: the ruling runs on there (see _join_pieces)
+# Share of a gap's columns dark on the ruling's own rows for the ruling to run on there (see _join_pieces):
+# measured 1.00 where letters broke a scanned ruling, 0.67 across a merged cell's label centred on the line.
+DARK_ALONG = 0.95
 PIECE_ALIGN = 6  # pieces of one broken ruling lie within this many pixels of each other across the line
 TRIM_WINDOW = 30  # a letter's height, about: see _trim_letters
 TEXT_BOTH_SIDES = 0.4
@@ -252,7 +254,7 @@ def find_tables(gray: np.ndarray) -> Rulings:
     near = gray < LINE_GRAY + 20
     strokes = _letter_strokes(vs, near)
     vs = [_trim_letters(s, near, hs) for s, stroke in zip(vs, strokes) if not stroke]
-    hs = _join_pieces(hs, vs, along_rows < levels[-1])
+    hs = _join_pieces(hs, vs, loose)
     erase = np.zeros(gray.shape, bool)
     tables: list[Grid] = []
     if hs and vs:
@@ -347,7 +349,7 @@ def _join_pieces(hs: list[Seg], vs: list[Seg], dark: np.ndarray | None = None) -
     (pieces either side of a vertical are borders of two cells, and one may be a letter's stroke).
 
     Also joined, however long the gap and whatever crosses it: a gap whose columns are dark on the pieces'
-    own rows almost all the way (``dark``: the page smoothed along rows, thresholded). In a tight table the
+    own rows almost all the way (``dark``: the page thresholded). In a tight table the
     letters of a row sit on the ruling, and the band they make with it is too thick to pass for a line, so
     the ruling drops out under a whole cell; a missing ruling (a merged cell) leaves paper there, and
     even a line of text through it has gaps between its letters."""

@@ -19,6 +19,7 @@ RING_HEIGHT = 0.75  # a ○ is at least this share of the height of the words on
 RING_CONFIDENCE = 80.0
 BRACKET_OUT = 0.25  # a word box reaching this share of the ring's height past it holds a bracket there
 _WORDY = re.compile(r"[\uac00-\ud7a31-9]")
+_MARK_WORD = re.compile(r"^[0Oo○ㅇ@©<>()\[\]{}.,:;'\"`~-]+$")  # what Tesseract makes of a ○ and the brackets beside it
 MAX_MARK_WORD = 3  # characters: longer words are text, not a misread mark
 
 
@@ -61,16 +62,18 @@ def mark_rings(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> li
     if not found or not words:
         return words
     heights = sorted(w.box[3] - w.box[1] for w in words if _WORDY.search(w.text))
-    line_height = heights[len(heights) // 2] if heights else None
+    if not heights:
+        return words  # no text to measure a mark against (a cell of just a mark: extractors.ocr tells it by shape)
+    line_height = heights[len(heights) // 2]
     out = list(words)
     for x0, y0, x1, y1 in found:
         x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
         h = y1 - y0
-        if line_height is not None and h < RING_HEIGHT * line_height:
+        if h < RING_HEIGHT * line_height:
             continue  # smaller than the words beside it: the ㅇ of a syllable, or a degree sign
         over = [w for w in out if min(w.box[2], x1) - max(w.box[0], x0) > 0.5 * (x1 - x0)
                 and min(w.box[3], y1) - max(w.box[1], y0) > 0.5 * h]
-        marky = [w for w in over if not _WORDY.search(w.text) and len(w.text) <= MAX_MARK_WORD]
+        marky = [w for w in over if _MARK_WORD.match(w.text) and len(w.text) <= MAX_MARK_WORD]
         if over and not marky:
             continue  # part of a word of text
         if marky:
