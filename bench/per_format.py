@@ -119,6 +119,8 @@ def ocr_value_rows(bundles_dir: Path, outputs_dir: Path) -> list[dict]:
         if "proposal scan" not in groups_of(exp):
             continue
         out = outputs_dir / exp["bundle_id"] / "submission.json"
+        if not out.parent.exists():
+            continue  # not run (a run stopped early)
         if not out.exists():
             rows.append({"bundle": exp["bundle_id"], "crash": True})
             continue
@@ -137,7 +139,10 @@ def ocr_value_rows(bundles_dir: Path, outputs_dir: Path) -> list[dict]:
             else:
                 c["wrong"] += 1
                 c["wrong_flagged"] += code in flagged
-        serious = Counter(f.get("rule") for f in sub.get("findings", []) if f.get("severity") in ("blocker", "warning"))
+        scored = scorer.score_bundle(exp, sub)
+        c["applicant_ok"] += scored["counts"].get("applicant_ok", 0)
+        c["applicant_total"] += scored["counts"].get("applicant_total", 0)
+        serious = Counter(f["rule"] for f in scored.get("false_findings", []))
         rows.append({"bundle": exp["bundle_id"], "crash": False, "clean": not exp["defects"], **c,
                      "findings": dict(serious.most_common()) if not exp["defects"] else None})
     return rows
@@ -147,21 +152,25 @@ def ocr_value_table(bundles_dir: Path, outputs_dir: Path, console) -> None:
     from rich.table import Table
 
     t = Table(title="scanned proposals: values and ocr.low_confidence (unread = no value at all)")
-    for col in ("bundle", "values", "right", "wrong", "unread", "wrong flagged", "right flagged",
+    for col in ("bundle", "values", "right", "wrong", "unread", "wrong flagged", "right flagged", "applicant fields",
                 "clean: blocker/warning findings by rule"):
         t.add_column(col, justify="left" if col in ("bundle", "clean: blocker/warning findings by rule") else "right")
     total = Counter()
-    for r in ocr_value_rows(bundles_dir, outputs_dir):
+    rows = ocr_value_rows(bundles_dir, outputs_dir)
+    for r in rows:
         if r["crash"]:
-            t.add_row(r["bundle"], "crash", "", "", "", "", "", "")
+            t.add_row(r["bundle"], "crash", "", "", "", "", "", "", "")
             continue
         total.update({k: v for k, v in r.items() if isinstance(v, int) and not isinstance(v, bool)})
         t.add_row(r["bundle"], str(r["expected"]), str(r["right"]), str(r["wrong"]), str(r["unread"]),
                   f"{r['wrong_flagged']}/{r['wrong']}", f"{r['right_flagged']}/{r['right']}",
+                  f"{r['applicant_ok']}/{r['applicant_total']}",
                   "" if r["findings"] is None else (", ".join(f"{k} {v}" for k, v in r["findings"].items()) or "none"))
     t.add_row("all", str(total["expected"]), f"{total['right']} ({total['right'] / max(total['expected'], 1):.1%})",
               str(total["wrong"]), str(total["unread"]), f"{total['wrong_flagged']}/{total['wrong']}",
-              f"{total['right_flagged']}/{total['right']}", "")
+              f"{total['right_flagged']}/{total['right']}", f"{total['applicant_ok']}/{total['applicant_total']}",
+              f"{sum(sum(r['findings'].values()) for r in rows if r.get('findings') is not None)} over "
+              f"{sum(1 for r in rows if r.get('findings') is not None)} clean bundles")
     console.print(t)
 
 
