@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 
 from extractors.model import Document
 from mapping.values import (UnparseableValue, compact, is_not_applicable, is_placeholder, normalise, numbers,
-                            parse_stated)
+                            parse_stated, yes_no_marks)
 from schemas.programme import CityProgramme, Indicator, SummaryTableLabels
 from schemas.provenance import Provenance
+from schemas.settings import settings
 from schemas.submission import IndicatorValue
 
 NAME_MATCH_CUTOFF = 0.86
@@ -276,7 +277,7 @@ def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult
             code = row.indicator.code
             if code in result.values or not row.stated_text:
                 continue
-            if is_not_applicable(row.stated_text) and optional_domain(programme, row.indicator):
+            if (is_not_applicable(row.stated_text) or _garbled_dash(row)) and optional_domain(programme, row.indicator):
                 continue  # `-` on an optional domain's row: the domain was not chosen, nothing was stated
             if is_placeholder(row.stated_text):
                 result.placeholders.append(row)
@@ -290,6 +291,16 @@ def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult
                 result.unparseable.append((row, row.stated_text))
             result.values[code] = entry
     return result
+
+
+def _garbled_dash(row: SummaryRow) -> bool:
+    """A cell read by OCR, unsure, with neither a syllable, a digit nor a yes/no mark in it: the `-` of a row
+    left empty (a scanned dash comes back as `C=`, `=`, `_`), not a statement."""
+    source = row.provenance
+    if source.method != "ocr" or (source.confidence or 0.0) >= settings().ocr_min_confidence:
+        return False
+    text = normalise(row.stated_text)
+    return not re.search(r"[\uac00-\ud7a3\d]", text) and not yes_no_marks(text)
 
 
 def optional_domain(programme: CityProgramme, indicator: Indicator) -> bool:
@@ -314,6 +325,9 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
             continue
         indicator = programme.indicator(code)
         value = entry.value
+        if indicator.value_kind == "boolean" and value is None:  # a yes/no row without its mark: OCR lost it
+            entry.source = source.model_copy(update={"confidence": min(source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
+            continue
         if indicator.value_kind in ("boolean", "custom") or indicator.reading == "sum" \
                 or isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
@@ -328,7 +342,21 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
                 continue
             entry.source = source.model_copy(update={"confidence": min(source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
         elif entry.recomputed is None and len(found) > 1 and indicator.reading != "count_before_unit":
+            unit = _unit_mark(indicator.unit)
+            beside = [float(m.group(1).replace(",", "")) for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*" + re.escape(unit), tail)] \
+                if unit else []
+            if len(beside) == 1:  # `815 비율 58.95 %` (BIS read as 815): the number the unit follows
+                entry.value = _plain(beside[0])
+                continue
             entry.source = source.model_copy(update={"confidence": min(source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
+
+
+def _unit_mark(unit: str | None) -> str | None:
+    """The unit as a cell writes it after the number: `%` for %, `개` for 개/만명; None for a rate per
+    population (`12.01` follows `1만명 당 기업 수`, not its unit)."""
+    if not unit or "/" in unit:
+        return None
+    return unit
 
 
 def _readings(text: str) -> set[float]:

@@ -262,7 +262,14 @@ def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> No
         mine = [w for w in found if left <= (w.box[0] + w.box[2]) / 2 < right]
         before = results[i][1]
         if mine and (not before or sum(w.conf for w in mine) / len(mine) > sum(before) / len(before)):
-            results[i] = (Line(mine).text, [w.conf for w in mine])
+            results[i] = (Line(mine).text, _value_confidences(mine))
+
+
+def _value_confidences(found: list[Word]) -> list[float]:
+    """The confidences a cell's reading is judged by: of its words holding digits when it has any (the value;
+    Tesseract is often unsure of a unit syllable beside a number it read well, `5 건`), else of all its words."""
+    digits = [w.conf for w in found if any(ch.isdigit() for ch in w.text)]
+    return digits or [w.conf for w in found]
 
 
 def _word_like(text: str, conf: float, box: tuple, like: Word) -> Word:
@@ -293,4 +300,4 @@ def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: 
         mine = _without_junk(mark_rings(mine, np.asarray(crop), GAP, top, _word_like))
         if mine:
             text = join_lines(lines(mine, keep_marks=True), GAP + crop.width)
-            results[i] = (text, [w.conf for w in mine])
+            results[i] = (text, _value_confidences(mine))
