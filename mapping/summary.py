@@ -139,12 +139,18 @@ class IndicatorNames:
         return found[0] if len(found) == 1 else None
 
 
+def _header_key(text: str) -> str:
+    """A header label compacted, without punctuation and marks: OCR leaves scraps of grain beside a label
+    (`작성 지표 요약 ㆍ`)."""
+    return re.sub(r"[^\uac00-\ud7a3A-Za-z0-9%]", "", compact(text))
+
+
 def _header_columns(row: list[str], labels: SummaryTableLabels) -> tuple[int | None, int | None]:
-    stated_keys = {compact(h) for h in labels.stated_headers}
-    pages_keys = {compact(h) for h in labels.pages_headers}
+    stated_keys = {_header_key(h) for h in labels.stated_headers}
+    pages_keys = {_header_key(h) for h in labels.pages_headers}
     stated = pages = None
     for c, text in enumerate(row):
-        key = compact(text)
+        key = _header_key(text)
         if stated is None and key in stated_keys:
             stated = c
         elif pages is None and key in pages_keys:
