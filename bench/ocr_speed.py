@@ -8,7 +8,10 @@ Pages come from samples/draw/scans.py (a drawn city proposal rasterised at 150 d
 skew, and the drawn application photographed), or from the development set's scanned proposal. Each
 page goes through ``extract`` (the registry: PDF pages without a text layer are OCR'd) as a one-page
 PDF, or the photo as a JPEG, in a pool of N processes (Tesseract runs one thread per process).
-"seconds per page per core" is wall time × workers / pages. Prints a table; asserts nothing.
+"seconds per page per core" is wall time × workers / pages; "CPU s/page" is the CPU time the pages took (the
+extracting process and its Tesseract processes), which other work on the machine does not inflate. ``--first``
+picks the pages (e.g. ``--first 1`` skips a cover: the 요약표 and detail forms are the table pages). Prints a
+table; asserts nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import email
 import email.policy
 import io
 import os
+import resource
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -29,11 +33,11 @@ SHARED = Path(os.environ.get("INTAKE_SHARED_DIR", ROOT.parent / "shared"))
 DEVSET_BUNDLE = SHARED / "devset" / "harder" / "s600-009-city-seocho" / "message.eml"
 
 
-def _one_page_pdfs(pdf: bytes, limit: int) -> list[bytes]:
+def _one_page_pdfs(pdf: bytes, limit: int, first: int = 0) -> list[bytes]:
     import pypdfium2 as pdfium
     src = pdfium.PdfDocument(pdf)
     out = []
-    for i in range(min(limit, len(src))):
+    for i in range(first, min(first + limit, len(src))):
         doc = pdfium.PdfDocument.new()
         doc.import_pages(src, [i])
         buf = io.BytesIO()
@@ -70,14 +74,20 @@ def _devset_scan() -> bytes | None:
     return None
 
 
-def _extract(args: tuple[str, bytes]) -> tuple[float, int, float | None]:
+def _cpu() -> float:
+    """CPU seconds of this process and of the Tesseract processes it waited for."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def _extract(args: tuple[str, bytes]) -> tuple[float, int, float | None, float]:
     from extractors.registry import extract
     name, data = args
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), _cpu()
     doc = extract(name, data)
     cells = sum(len(t.cells) for t in doc.tables)
     confs = [p.confidence for p in doc.pages if p.confidence is not None]
-    return time.perf_counter() - started, cells, (sum(confs) / len(confs) if confs else None)
+    return time.perf_counter() - started, cells, (sum(confs) / len(confs) if confs else None), _cpu() - cpu
 
 
 def run(items: list[tuple[str, bytes]], workers: int) -> tuple[float, list]:
@@ -95,24 +105,28 @@ def main() -> None:
     ap.add_argument("--workers", default="1,2", help="comma-separated pool sizes")
     ap.add_argument("--seed", type=int, default=8101)
     ap.add_argument("--devset", action="store_true", help="also the dev set's scanned proposal (s600-009)")
+    ap.add_argument("--first", type=int, default=0, help="first page (0-based) of each scan to read")
     args = ap.parse_args()
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     scan, photo = _drawn(args.seed)
-    sources = {f"drawn scan (seed {args.seed})": [("scan.pdf", p) for p in _one_page_pdfs(scan, args.pages)],
+    sources = {f"drawn scan (seed {args.seed})": [("scan.pdf", p) for p in _one_page_pdfs(scan, args.pages, args.first)],
                "drawn photo": [("photo.jpg", photo)]}
     if args.devset and (dev := _devset_scan()):
-        sources["s600-009 scanned proposal"] = [("scan.pdf", p) for p in _one_page_pdfs(dev, args.pages)]
+        sources["s600-009 scanned proposal"] = [("scan.pdf", p) for p in _one_page_pdfs(dev, args.pages, args.first)]
     from rich.console import Console
     from rich.table import Table
     table = Table(title="OCR seconds per page (wall × workers / pages = core-seconds per page)")
-    for col in ("source", "pages", "workers", "wall s", "s/page (wall)", "s/page/core", "cells", "mean conf"):
+    for col in ("source", "pages", "workers", "wall s", "s/page (wall)", "s/page/core", "CPU s/page", "cells",
+                "mean conf"):
         table.add_column(col, justify="right" if col != "source" else "left")
     for name, items in sources.items():
         for workers in (int(w) for w in args.workers.split(",")):
             wall, results = run(items, workers)
-            confs = [c for _, _, c in results if c is not None]
+            confs = [c for _, _, c, _ in results if c is not None]
+            cpu = sum(r[3] for r in results) / len(items)
             table.add_row(name, str(len(items)), str(workers), f"{wall:.1f}", f"{wall / len(items):.2f}",
-                          f"{wall * min(workers, len(items)) / len(items):.2f}", str(sum(c for _, c, _ in results)),
+                          f"{wall * min(workers, len(items)) / len(items):.2f}", f"{cpu:.2f}",
+                          str(sum(c for _, c, _, _ in results)),
                           f"{sum(confs) / len(confs):.1f}" if confs else "n/a")
     Console(width=150).print(table)
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} (other work on the machine inflates these)")

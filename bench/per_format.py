@@ -4,13 +4,21 @@ Groups come from each bundle's ``expected.json`` (the same for the development s
 proposal's format (DOCX, PDF, HWPX, HWP, scan), the application's (a phone photo among them), the
 container (plain e-mail, forwarded e-mail, e-mail carrying a zip, USB zip, 7z, a zip inside the zip,
 folder) and whether the 요약표 runs over a page break with its header repeated. Used by bench/accuracy.py.
+
+Run on its own over a kept run, it tells for the scanned proposals which values OCR got right or wrong and
+which of them ``ocr.low_confidence`` flags (every wrong one should be, no right one):
+
+    .venv/bin/python bench/per_format.py --bundles KEEP/fresh --outputs KEEP/out-fresh
 """
 
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
 from pathlib import Path, PurePosixPath
+
+SCORER = Path(os.environ.get("INTAKE_SHARED_DIR", Path(__file__).resolve().parents[2] / "shared")) / "devset" / "score.py"
 
 PROPOSAL_ROLES = ("quantitative_proposal", "service_proposal")
 IMAGE_FORMATS = {"jpg", "jpeg", "png", "tif", "tiff", "heic"}
@@ -94,3 +102,90 @@ def per_format_table(name: str, result: dict, bundles_dir: Path, console) -> Non
                   _share(c, "applicant_ok", "applicant_total"), _share(c, "service_ok", "service_total"),
                   str(c["crashes"]), _share(c, "file_role_ok", "file_total"), false)
     console.print(t)
+
+
+def ocr_value_rows(bundles_dir: Path, outputs_dir: Path) -> list[dict]:
+    """Per bundle whose proposal is a scan, from a kept run (``bench/accuracy.py --keep``): the values read by
+    OCR, how many are right, and how many of the right and of the wrong ones ``ocr.low_confidence`` flags; with
+    the blocker/warning findings of a clean bundle by rule."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("devset_score", SCORER)
+    scorer = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(scorer)
+    rows = []
+    for path in sorted(bundles_dir.glob("*/expected.json")):
+        exp = json.loads(path.read_text(encoding="utf-8"))
+        if "proposal scan" not in groups_of(exp):
+            continue
+        out = outputs_dir / exp["bundle_id"] / "submission.json"
+        if not out.parent.exists():
+            continue  # not run (a run stopped early)
+        if not out.exists():
+            rows.append({"bundle": exp["bundle_id"], "crash": True})
+            continue
+        sub = json.loads(out.read_text(encoding="utf-8"))
+        flagged = {f.get("indicator") for f in sub.get("findings", []) if f.get("rule") == "ocr.low_confidence"}
+        c = Counter({k: 0 for k in ("expected", "right", "wrong", "unread", "right_flagged", "wrong_flagged")})
+        for code, e in exp["indicators"].items():
+            got = (sub.get("indicators") or {}).get(code) or {}
+            c["expected"] += 1
+            right = any(scorer.num_match(v, got.get("value")) for v in [e["value"], *e.get("alt_values", [])])
+            if not got:
+                c["unread"] += 1
+            elif right:
+                c["right"] += 1
+                c["right_flagged"] += code in flagged
+            else:
+                c["wrong"] += 1
+                c["wrong_flagged"] += code in flagged
+        scored = scorer.score_bundle(exp, sub)
+        c["applicant_ok"] += scored["counts"].get("applicant_ok", 0)
+        c["applicant_total"] += scored["counts"].get("applicant_total", 0)
+        serious = Counter(f["rule"] for f in scored.get("false_findings", []))
+        rows.append({"bundle": exp["bundle_id"], "crash": False, "clean": not exp["defects"], **c,
+                     "findings": dict(serious.most_common()) if not exp["defects"] else None})
+    return rows
+
+
+def ocr_value_table(bundles_dir: Path, outputs_dir: Path, console) -> None:
+    from rich.table import Table
+
+    t = Table(title="scanned proposals: values and ocr.low_confidence (unread = no value at all)")
+    for col in ("bundle", "values", "right", "wrong", "unread", "wrong flagged", "right flagged", "applicant fields",
+                "clean: blocker/warning findings by rule"):
+        t.add_column(col, justify="left" if col in ("bundle", "clean: blocker/warning findings by rule") else "right")
+    total = Counter()
+    rows = ocr_value_rows(bundles_dir, outputs_dir)
+    for r in rows:
+        if r["crash"]:
+            t.add_row(r["bundle"], "crash", "", "", "", "", "", "", "")
+            continue
+        total.update({k: v for k, v in r.items() if isinstance(v, int) and not isinstance(v, bool)})
+        t.add_row(r["bundle"], str(r["expected"]), str(r["right"]), str(r["wrong"]), str(r["unread"]),
+                  f"{r['wrong_flagged']}/{r['wrong']}", f"{r['right_flagged']}/{r['right']}",
+                  f"{r['applicant_ok']}/{r['applicant_total']}",
+                  "" if r["findings"] is None else (", ".join(f"{k} {v}" for k, v in r["findings"].items()) or "none"))
+    t.add_row("all", str(total["expected"]), f"{total['right']} ({total['right'] / max(total['expected'], 1):.1%})",
+              str(total["wrong"]), str(total["unread"]), f"{total['wrong_flagged']}/{total['wrong']}",
+              f"{total['right_flagged']}/{total['right']}", f"{total['applicant_ok']}/{total['applicant_total']}",
+              f"{sum(sum(r['findings'].values()) for r in rows if r.get('findings') is not None)} over "
+              f"{sum(1 for r in rows if r.get('findings') is not None)} clean bundles")
+    console.print(t)
+
+
+def main() -> None:
+    import argparse
+
+    from rich.console import Console
+
+    ap = argparse.ArgumentParser(description="Scanned proposals of a kept run: values right, wrong, unread, and "
+                                 "which of them ocr.low_confidence flags.")
+    ap.add_argument("--bundles", type=Path, required=True, help="the bundles (e.g. KEEP/fresh or the dev set part)")
+    ap.add_argument("--outputs", type=Path, required=True, help="the pipeline's outputs (e.g. KEEP/out-fresh)")
+    a = ap.parse_args()
+    ocr_value_table(a.bundles, a.outputs, Console(width=200))
+
+
+if __name__ == "__main__":
+    main()

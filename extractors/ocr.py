@@ -23,6 +23,7 @@ from PIL import Image, ImageFilter, ImageOps
 
 from extractors.model import (
     UNREADABLE_IMAGE,
+    UNREADABLE_TIMEOUT,
     UNREADABLE_NO_OCR,
     Cell,
     Document,
@@ -122,7 +123,13 @@ def extract_image(doc: Document, data: bytes) -> Document:
             page = read_page(frame, number, unit=1.0, dpi=None)
         except pytesseract.TesseractNotFoundError as exc:
             return doc.unreadable(UNREADABLE_NO_OCR, f"Tesseract not found ({exc})")
-        except RuntimeError as exc:  # Tesseract timed out or failed on this page
+        except tess.OcrTimeout as exc:  # noise or a huge image: Tesseract would run for minutes
+            log.warning("OCR of %s page %d stopped: %s", doc.file, number, exc)
+            if n_frames == 1:
+                return doc.unreadable(UNREADABLE_TIMEOUT, f"OCR stopped ({exc})", seconds=exc.seconds)
+            doc.note("note.ocr.page_failed", f"OCR stopped ({exc})", page=number)
+            page = OcrPage(text="", confidence=None)
+        except RuntimeError as exc:  # Tesseract failed on this page
             doc.note("note.ocr.page_failed", f"OCR failed ({exc})", page=number)
             page = OcrPage(text="", confidence=None)
         doc.pages.append(Page(number=number, text=page.text, method="ocr", width=frame.width,

@@ -11,7 +11,7 @@ from mapping.formula import evaluate
 from mapping.qualitative import StageProblem, map_qualitative
 from mapping.roles import classify_role, detect_programme
 from mapping.service import map_service
-from mapping.summary import SummaryResult, map_summary
+from mapping.summary import SummaryResult, map_summary, reconcile_ocr_values
 from schemas import load_programme
 from schemas.programme import CityProgramme, ServiceProgramme
 from schemas.provenance import Provenance
@@ -91,6 +91,7 @@ def _map_city(mapped: MappedBundle, programme: CityProgramme) -> None:
     annexes = mapped.part_documents() + mapped.by_role("evidence")
     mapped.details = read_details(proposals, programme, annexes=annexes)
     _attach_components(submission, mapped.details)
+    reconcile_ocr_values(submission.indicators, programme)
     optional = [d.code for d in programme.domain_rules.domains if d.kind == "optional"]
     present = {programme.indicator(code).domain for code in summary.values}
     submission.selected_domains = [d for d in optional if d in present]

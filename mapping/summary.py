@@ -8,12 +8,16 @@ from dataclasses import dataclass, field
 
 from extractors.model import Document
 from mapping.values import (UnparseableValue, compact, is_not_applicable, is_placeholder, normalise, numbers,
-                            parse_stated)
+                            parse_stated, yes_no_marks)
 from schemas.programme import CityProgramme, Indicator, SummaryTableLabels
 from schemas.provenance import Provenance
+from schemas.settings import settings
 from schemas.submission import IndicatorValue
 
 NAME_MATCH_CUTOFF = 0.86
+# An OCR'd value that its own components do not bear out, or that could be another number of its cell, is no
+# surer than this (below settings' ocr_min_confidence, so ocr.low_confidence flags it for a look).
+DOUBTFUL_CONFIDENCE = 50.0
 MISREAD_CUTOFF = 0.7  # an OCR'd row's name against the next few indicators' names (misread_match)
 MISREAD_LOOKAHEAD = 3
 TRAILING_PARENTHESES = re.compile(r"\s*\([^()]*\)\s*$")
@@ -110,6 +114,20 @@ class IndicatorNames:
                 return keys[close[0]], c
         return None
 
+    def between(self, first: Indicator, last: Indicator) -> list[Indicator] | None:
+        """The indicators the programme lists strictly between ``first`` and ``last``; None when ``last``
+        does not come after ``first``."""
+        i, j = self._order.index(first.code), self._order.index(last.code)
+        return [self.by_code[c] for c in self._order[i + 1:j]] if j > i else None
+
+    def before(self, indicator: Indicator) -> list[Indicator]:
+        """The indicators the programme lists before ``indicator``."""
+        return [self.by_code[c] for c in self._order[:self._order.index(indicator.code)]]
+
+    def after(self, indicator: Indicator) -> list[Indicator]:
+        """The indicators the programme lists after ``indicator``."""
+        return [self.by_code[c] for c in self._order[self._order.index(indicator.code) + 1:]]
+
     def match(self, text: str, row: list[str] = (), previous: Indicator | None = None) -> Indicator | None:
         """The indicator named by ``text``; a name several share is told apart by the domain named in the
         row, else by the domain of the row before (a domain's own indicator closes its group)."""
@@ -121,12 +139,18 @@ class IndicatorNames:
         return found[0] if len(found) == 1 else None
 
 
+def _header_key(text: str) -> str:
+    """A header label compacted, without punctuation and marks: OCR leaves scraps of grain beside a label
+    (`작성 지표 요약 ㆍ`)."""
+    return re.sub(r"[^\uac00-\ud7a3A-Za-z0-9%]", "", compact(text))
+
+
 def _header_columns(row: list[str], labels: SummaryTableLabels) -> tuple[int | None, int | None]:
-    stated_keys = {compact(h) for h in labels.stated_headers}
-    pages_keys = {compact(h) for h in labels.pages_headers}
+    stated_keys = {_header_key(h) for h in labels.stated_headers}
+    pages_keys = {_header_key(h) for h in labels.pages_headers}
     stated = pages = None
     for c, text in enumerate(row):
-        key = compact(text)
+        key = _header_key(text)
         if stated is None and key in stated_keys:
             stated = c
         elif pages is None and key in pages_keys:
@@ -147,10 +171,13 @@ def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRo
     """Rows of the 요약표: tables with its header, and the tables that continue one on later pages
     (same columns, no header). Detail forms further on are not part of it. A row holding the header's
     labels again is skipped wherever it stands: it is no indicator (not even a city's own, which an
-    unknown name right after a domain's last indicator would otherwise be taken for)."""
+    unknown name right after a domain's last indicator would otherwise be taken for).
+
+    Rows read by OCR whose name was too garbled to match are placed by the form's order
+    (``_by_order``): the 요약표 lists the indicators in the programme's order."""
     names = IndicatorNames(programme)
     form_header = compact(programme.detail_form.header_label)  # a detail form begins: the 요약표 has ended
-    rows: list[SummaryRow] = []
+    rows: list[SummaryRow | _Unmatched] = []
     stated_col = pages_col = None
     summary_cols = None
     for table in doc.tables:
@@ -168,19 +195,65 @@ def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRo
                 continue
             if _header_columns(row, labels)[0] is not None:
                 continue  # the header again (typed mid-table, or repeated after a page break): never a value
-            previous = rows[-1].indicator if rows else None
+            previous = next((x.indicator for x in reversed(rows) if isinstance(x, SummaryRow)), None)
             found = _row_indicator(row, names, stated_col, previous)
             if found is None and table.method == "ocr":
                 found = names.misread_match(row, stated_col, previous)
-            if found is None:
-                continue
-            indicator, name_col = found
-            col = stated_col if stated_col is not None and stated_col > name_col else name_col + 1
-            if col >= len(row):
+            name_col = found[1] if found else None
+            col = stated_col if stated_col is not None and (name_col is None or stated_col > name_col) else \
+                (name_col + 1 if name_col is not None else None)
+            if col is None or col >= len(row):
                 continue
             pages = parse_pages(row[pages_col]) if pages_col is not None and pages_col < len(row) else []
-            rows.append(SummaryRow(indicator, normalise(row[col]), pages, doc.provenance(table, r, col)))
-    return rows
+            if found is None:
+                if table.method == "ocr" and normalise(row[col]):
+                    rows.append(_Unmatched(normalise(row[col]), pages, doc.provenance(table, r, col)))
+                else:
+                    rows.append(_Unmatched("", [], None))  # breaks a run: no row of the form stands here
+                continue
+            rows.append(SummaryRow(found[0], normalise(row[col]), pages, doc.provenance(table, r, col)))
+    return _by_order(rows, names)
+
+
+@dataclass
+class _Unmatched:
+    """A 요약표 row whose indicator was not recognised; ``provenance`` None: not a row to place by order."""
+    stated_text: str
+    evidence_pages: list[int]
+    provenance: Provenance | None
+
+
+def _by_order(rows: list[SummaryRow | _Unmatched], names: IndicatorNames) -> list[SummaryRow]:
+    """Unrecognised OCR rows take the indicators the programme lists where they stand, when their numbers agree
+    exactly: between two recognised rows, before the first recognised row (from the programme's first
+    indicator) or after the last one (to its last). A misread name cannot move a row: it only fills the places
+    the form's order leaves for it. Returns the recognised and placed rows in table order."""
+    out: list[SummaryRow] = []
+    pending: list[_Unmatched] = []
+    last: SummaryRow | None = None
+    started = True  # no empty or foreign row since the table's start: a leading run begins at the first indicator
+
+    def place(indicators: list[Indicator] | None) -> None:
+        if indicators is not None and pending and len(indicators) == len(pending):
+            out.extend(SummaryRow(ind, p.stated_text, p.evidence_pages, p.provenance)
+                       for ind, p in zip(indicators, pending))
+
+    for row in rows:
+        if isinstance(row, _Unmatched):
+            if row.provenance is None:
+                pending, last, started = [], None, False  # an empty or foreign row: the order is broken here
+            else:
+                pending.append(row)
+            continue
+        if last is not None:
+            place(names.between(last.indicator, row.indicator))
+        elif started and not out:
+            place(names.before(row.indicator))
+        pending, last = [], row
+        out.append(row)
+    if last is not None:
+        place(names.after(last.indicator))
+    return out
 
 
 def _row_indicator(row: list[str], names: IndicatorNames, stated_col: int | None,
@@ -210,7 +283,7 @@ def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult
             code = row.indicator.code
             if code in result.values or not row.stated_text:
                 continue
-            if is_not_applicable(row.stated_text) and optional_domain(programme, row.indicator):
+            if (is_not_applicable(row.stated_text) or _garbled_dash(row)) and optional_domain(programme, row.indicator):
                 continue  # `-` on an optional domain's row: the domain was not chosen, nothing was stated
             if is_placeholder(row.stated_text):
                 result.placeholders.append(row)
@@ -226,7 +299,87 @@ def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult
     return result
 
 
+def _garbled_dash(row: SummaryRow) -> bool:
+    """A cell read by OCR, unsure, with neither a syllable, a digit nor a yes/no mark in it: the `-` of a row
+    left empty (a scanned dash comes back as `C=`, `=`, `_`), not a statement."""
+    source = row.provenance
+    if source.method != "ocr" or (source.confidence or 0.0) >= settings().ocr_min_confidence:
+        return False
+    text = normalise(row.stated_text)
+    return not re.search(r"[\uac00-\ud7a3\d]", text) and not yes_no_marks(text)
+
+
 def optional_domain(programme: CityProgramme, indicator: Indicator) -> bool:
     """Whether ``indicator`` belongs to a domain the city may leave out (선택 영역)."""
     kinds = {d.code: d.kind for d in programme.domain_rules.domains}
     return kinds.get(indicator.domain) == "optional"
+
+
+def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgramme) -> None:
+    """Cross-check the 요약표 values read by OCR against what else the bundle says about them.
+
+    A number read from a scan is taken from its cell's text, which OCR may have cut wrong: a stray "1" read
+    from the word before it (`1천명 당 (1 수 7.89`, CCTV read as "(1"), a decimal point lost (`198%` for
+    1.98) or a comma read as a point. When the value recomputed from the detail form's components differs
+    from the value, and exactly one other reading of the cell's digits (another number in it, or its digits
+    with the point moved) gives the recomputed value, that reading is the value. Otherwise a value that
+    disagrees with its components, or whose cell holds other numbers it could be, keeps at most
+    DOUBTFUL_CONFIDENCE, so ocr.low_confidence asks for a look at exactly the values that may be wrong."""
+    for code, entry in values.items():
+        source = entry.source
+        if source is None or source.method != "ocr" or not entry.stated_text:
+            continue
+        indicator = programme.indicator(code)
+        value = entry.value
+        if indicator.value_kind == "boolean" and value is None:  # a yes/no row without its mark: OCR lost it
+            entry.source = source.model_copy(update={"confidence": min(source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
+            continue
+        if indicator.value_kind in ("boolean", "custom") or indicator.reading == "sum" \
+                or isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        text = normalise(entry.stated_text)
+        tail = text.rsplit("당", 1)[1] if "당" in text else text
+        found = numbers(tail)
+        readings = _readings(tail)
+        if entry.recomputed is not None and not _same(value, entry.recomputed):
+            fits = {r for r in readings if _same(r, entry.recomputed)}
+            if len(fits) == 1:
+                entry.value = _plain(fits.pop())
+                continue
+            entry.source = source.model_copy(update={"confidence": min(source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
+        elif entry.recomputed is None and len(found) > 1 and indicator.reading != "count_before_unit":
+            unit = _unit_mark(indicator.unit)
+            beside = [float(m.group(1).replace(",", "")) for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*" + re.escape(unit), tail)] \
+                if unit else []
+            if len(beside) == 1:  # `815 비율 58.95 %` (BIS read as 815): the number the unit follows
+                entry.value = _plain(beside[0])
+                continue
+            entry.source = source.model_copy(update={"confidence": min(source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
+
+
+def _unit_mark(unit: str | None) -> str | None:
+    """The unit as a cell writes it after the number: `%` for %, `개` for 개/만명; None for a rate per
+    population (`12.01` follows `1만명 당 기업 수`, not its unit)."""
+    if not unit or "/" in unit:
+        return None
+    return unit
+
+
+def _readings(text: str) -> set[float]:
+    """Every number the text may hold: its numbers as written, and each one's digits with the decimal point
+    put anywhere (or nowhere)."""
+    out = set(numbers(text))
+    for raw in re.findall(r"\d[\d.,]*\d|\d", text):
+        digits = re.sub(r"\D", "", raw)
+        out.add(float(digits))
+        out.update(float(digits[:k] + "." + digits[k:]) for k in range(1, len(digits)))
+    return out
+
+
+def _same(a: float, b: float) -> bool:
+    """Equal as stated values are compared: within 0.5 % or 0.01 (a value is written to two decimals)."""
+    return abs(a - b) <= max(0.01, 0.005 * abs(b))
+
+
+def _plain(number: float) -> float | int:
+    return int(number) if float(number).is_integer() else number

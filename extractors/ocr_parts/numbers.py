@@ -22,6 +22,9 @@ _NUMBER_SHAPE = re.compile(r"\d+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 # 건 read as H (only after a thousands-grouped number: "24H" may be hours) or as 거.
 _H_FOR_GEON = re.compile(r"(?<![A-Za-z\d.,])([1-9]\d{0,2}(?:[.,]\d{3})+)H(?![A-Za-z])")
 _GEO_FOR_GEON = re.compile(r"(?<=\d)거(?![\uac00-\ud7a3])")
+# 개 read as its two halves, ㄱ as 7 and ㅐ as H ("12,824 7H"): after a number and a space only, where a
+# lone 7H is no value of its own.
+_7H_FOR_GAE = re.compile(r"(?<![A-Za-z\d.,])(\d[\d,.]*?\s?)7H(?![A-Za-z\d])")
 
 # Count units after which a decimal with exactly three decimals is implausible.
 # 대/회/개/곳 only when no syllable follows (대비, 회의, 개월 are words of their own).
@@ -51,4 +54,5 @@ def normalise_ocr_number(text: str) -> str:
     text = _RUN.sub(_fix_run, text)
     text = _H_FOR_GEON.sub(lambda m: m.group(1) + "건", text)
     text = _GEO_FOR_GEON.sub("건", text)
+    text = _7H_FOR_GAE.sub(lambda m: m.group(1) + "개", text)
     return _DOT_GROUPED.sub(lambda m: m.group(1).replace(".", ","), text)

@@ -14,6 +14,9 @@ from extractors.ocr_parts.runs import run_length_map, runs
 TARGET_STROKE = 36.0
 MIN_STROKE = 8.0  # below this the "strokes" are noise (text that small is unreadable anyway)
 MAX_PIXELS = 40_000_000  # cap on the prepared image (A3 at 300 dpi is 17.4 MP)
+# Enlarging small text stops at this size: a screenshot's 11-pixel text enlarged to 300-dpi size is 27 MP,
+# and Tesseract's time grows with the pixels it is given (and explodes on noise).
+MAX_ENLARGED_PIXELS = 18_000_000
 MAX_SKEW = 5.0
 
 
@@ -134,6 +137,8 @@ def prepare(image: Image.Image, dpi: float | None = None) -> Prepared:
         factor = 1.0  # close enough: do not resample
     factor = min(max(factor, 0.4), 4.0)
     factor = min(factor, math.sqrt(MAX_PIXELS / max(w * h, 1)))
+    if factor > 1:
+        factor = max(1.0, min(factor, math.sqrt(MAX_ENLARGED_PIXELS / max(w * h, 1))))
     if factor != 1.0:
         gray = gray.resize((max(1, round(w * factor)), max(1, round(h * factor))), Image.Resampling.LANCZOS)
         factor = gray.width / w

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import re
+import resource
+import shlex
+import signal
+import subprocess
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -11,9 +15,14 @@ from functools import lru_cache
 import numpy as np
 import pytesseract
 from PIL import Image
-from pytesseract.pytesseract import run_tesseract
 
-PAGE_TIMEOUT = 180  # seconds per Tesseract call; a killed call raises RuntimeError
+from extractors.ocr_parts.marks import mark_rings
+
+PAGE_TIMEOUT = 180  # wall seconds per Tesseract call (a backstop for a stalled process); a killed call raises RuntimeError
+# CPU seconds per Tesseract call. A dense A3 page at 300 dpi takes about 15; a large image of noise (a
+# corrupted scan, a screenshot upscaled) takes minutes, whatever the load on the machine, so the bound is
+# on CPU time, not on the wall clock: the kernel stops the call (RLIMIT_CPU) and it raises OcrTimeout.
+CALL_CPU_SECONDS = 60
 SPACE_GAP = 0.5  # gap / glyph height: Korean word spaces measure 0.55–0.9, syllable gaps 0–0.45
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _HANGUL_OR_DIGIT = re.compile(r"[\uac00-\ud7a3\d]")
@@ -82,6 +91,41 @@ class Line:
         return sum(w.conf for w in self.words) / len(self.words)
 
 
+class OcrTimeout(RuntimeError):
+    """A Tesseract call ran past CALL_CPU_SECONDS of CPU time (or PAGE_TIMEOUT of wall time)."""
+
+    def __init__(self, seconds: float):
+        super().__init__(f"Tesseract stopped after {seconds:.0f} s")
+        self.seconds = seconds
+
+
+def _cpu_limit(seconds: int):
+    def limit() -> None:  # runs in the child before exec: its own CPU budget
+        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
+    return limit
+
+
+def run(source: str, base: str, lang: str, config: str, timeout: float = PAGE_TIMEOUT,
+        cpu_seconds: int = CALL_CPU_SECONDS) -> None:
+    """Tesseract on ``source`` writing ``base``.*, under a CPU-time limit and a wall-clock backstop."""
+    args = [pytesseract.pytesseract.tesseract_cmd, source, base, "-l", lang, *shlex.split(config)]
+    try:
+        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                preexec_fn=_cpu_limit(cpu_seconds))
+    except FileNotFoundError as exc:
+        raise pytesseract.TesseractNotFoundError() from exc
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise OcrTimeout(timeout) from None
+    if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        raise OcrTimeout(cpu_seconds)
+    if proc.returncode:
+        raise pytesseract.TesseractError(proc.returncode, err.decode("utf-8", "replace").strip()[-500:])
+
+
 @lru_cache(maxsize=1)
 def languages() -> str:
     """``kor+eng`` when both are installed, else whatever of the two is (``eng`` ships with Tesseract)."""
@@ -102,8 +146,8 @@ def words(image: Image.Image, psm: int, timeout: float = PAGE_TIMEOUT, lang: str
     with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
         source, base = os.path.join(tmp, "in.bmp"), os.path.join(tmp, "out")
         image.save(source, "BMP")  # uncompressed: faster to write than PNG
-        run_tesseract(source, base, extension="tsv", lang=lang or languages(), timeout=timeout,
-                      config=f"--psm {psm} -c tessedit_create_tsv=1 -c tessedit_create_txt=1")
+        run(source, base, lang or languages(), f"--psm {psm} -c tessedit_create_tsv=1 -c tessedit_create_txt=1",
+            timeout=timeout)
         with open(base + ".tsv", encoding="utf-8", errors="replace") as f:
             rows = [line.rstrip("\n").split("\t") for line in f][1:]
         with open(base + ".txt", encoding="utf-8", errors="replace") as f:
@@ -218,7 +262,18 @@ def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> No
         mine = [w for w in found if left <= (w.box[0] + w.box[2]) / 2 < right]
         before = results[i][1]
         if mine and (not before or sum(w.conf for w in mine) / len(mine) > sum(before) / len(before)):
-            results[i] = (Line(mine).text, [w.conf for w in mine])
+            results[i] = (Line(mine).text, _value_confidences(mine))
+
+
+def _value_confidences(found: list[Word]) -> list[float]:
+    """The confidences a cell's reading is judged by: of its words holding digits when it has any (the value;
+    Tesseract is often unsure of a unit syllable beside a number it read well, `5 건`), else of all its words."""
+    digits = [w.conf for w in found if any(ch.isdigit() for ch in w.text)]
+    return digits or [w.conf for w in found]
+
+
+def _word_like(text: str, conf: float, box: tuple, like: Word) -> Word:
+    return Word(text=text, conf=conf, box=box, line=like.line, space=True)
 
 
 def _without_junk(found: list[Word]) -> list[Word]:
@@ -241,7 +296,8 @@ def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: 
         y += crop.height + GAP
     found = words(canvas, psm)
     for (top, bottom), i, crop in zip(spans, index, stack):
-        mine = _without_junk([w for w in found if top <= (w.box[1] + w.box[3]) / 2 < bottom])
+        mine = [w for w in found if top <= (w.box[1] + w.box[3]) / 2 < bottom]
+        mine = _without_junk(mark_rings(mine, np.asarray(crop), GAP, top, _word_like))
         if mine:
             text = join_lines(lines(mine, keep_marks=True), GAP + crop.width)
-            results[i] = (text, [w.conf for w in mine])
+            results[i] = (text, _value_confidences(mine))

@@ -1,0 +1,92 @@
+"""The ○ mark beside words in a cell ("시스템 도입 ○", "계획 수립 ○ (승인 ○)"), found by its shape.
+
+Tesseract's Korean model has no ○: a thin scanned ring comes back as "0", "O)", "(>" or nothing at all.
+Each line of a cell crop is cut into glyphs at blank columns; a glyph that is a ring (round, hollow, nearly as
+tall as the line's words, ``ring_shaped``) and is not part of a word holding Hangul or digits becomes "○":
+the word Tesseract made of it is rewritten (brackets beside the ring kept), or a word is added where
+Tesseract read nothing. The ㅇ of a syllable lies inside a Hangul word, and is shorter than a ○.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+INK = 200  # darker is ink: a thin ○ of a 150-dpi scan is light grey where it runs across (cell crops are on white)
+MIN_RING, MAX_RING = 15, 120  # pixels (prepared, ~300 dpi)
+RING_HEIGHT = 0.75  # a ○ is at least this share of the height of the words on its line
+RING_CONFIDENCE = 80.0
+BRACKET_OUT = 0.25  # a word box reaching this share of the ring's height past it holds a bracket there
+_WORDY = re.compile(r"[\uac00-\ud7a31-9]")
+_MARK_WORD = re.compile(r"^[0Oo○ㅇ@©<>()\[\]{}.,:;'\"`~-]+$")  # what Tesseract makes of a ○ and the brackets beside it
+MAX_MARK_WORD = 3  # characters: longer words are text, not a misread mark
+
+
+def ring_shaped(box: np.ndarray) -> bool:
+    """``box`` (booleans, ink True, cropped to the glyph) is one round mark: about as wide as tall, ink around
+    an empty middle."""
+    h, w = box.shape
+    if not (MIN_RING <= h <= MAX_RING and 0.75 <= w / h <= 1.33):
+        return False
+    middle = box[h // 3:h - h // 3, w // 3:w - w // 3]
+    edge = np.concatenate([box[: h // 6].ravel(), box[-(h // 6):].ravel(), box[:, : w // 6].ravel(),
+                           box[:, -(w // 6):].ravel()])
+    return middle.size > 0 and float(middle.mean()) < 0.1 and float(edge.mean()) > 0.2
+
+
+def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
+    padded = np.concatenate([[False], flags, [False]]).astype(np.int8)
+    step = np.diff(padded)
+    return list(zip(np.flatnonzero(step == 1).tolist(), np.flatnonzero(step == -1).tolist()))
+
+
+def rings(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of the ring-shaped glyphs of a cell crop, line by line."""
+    ink = crop < INK
+    out = []
+    for y0, y1 in _runs(ink.any(axis=1)):
+        band = ink[y0:y1]
+        for x0, x1 in _runs(band.any(axis=0)):
+            rows = np.flatnonzero(band[:, x0:x1].any(axis=1))
+            top, bottom = y0 + int(rows[0]), y0 + int(rows[-1]) + 1
+            if ring_shaped(ink[top:bottom, x0:x1]):
+                out.append((x0, top, x1, bottom))
+    return out
+
+
+def mark_rings(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> list:
+    """``words`` (tess.Word, boxes in a canvas where ``crop`` sits at (dx, dy)) with the rings of ``crop`` read as
+    ○. ``make_word(text, conf, box, like)`` builds a new word on the line of word ``like``."""
+    found = rings(crop)
+    if not found or not words:
+        return words
+    heights = sorted(w.box[3] - w.box[1] for w in words if _WORDY.search(w.text))
+    if not heights:
+        return words  # no text to measure a mark against (a cell of just a mark: extractors.ocr tells it by shape)
+    line_height = heights[len(heights) // 2]
+    out = list(words)
+    for x0, y0, x1, y1 in found:
+        x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
+        h = y1 - y0
+        if h < RING_HEIGHT * line_height:
+            continue  # smaller than the words beside it: the ㅇ of a syllable, or a degree sign
+        over = [w for w in out if min(w.box[2], x1) - max(w.box[0], x0) > 0.5 * (x1 - x0)
+                and min(w.box[3], y1) - max(w.box[1], y0) > 0.5 * h]
+        marky = [w for w in over if _MARK_WORD.match(w.text) and len(w.text) <= MAX_MARK_WORD]
+        if over and not marky:
+            continue  # part of a word of text
+        if marky:
+            word = marky[0]
+            before = "(" if word.box[0] < x0 - BRACKET_OUT * h and word.text[:1] in "([" else ""
+            after = word.text[-1] if word.box[2] > x1 + BRACKET_OUT * h and word.text[-1:] in ")],." else ""
+            word.text, word.conf = before + "○" + after, max(word.conf, RING_CONFIDENCE)
+            continue
+        middle = (y0 + y1) / 2
+        like = min(out, key=lambda w: abs((w.box[1] + w.box[3]) / 2 - middle))
+        mark = make_word("○", RING_CONFIDENCE, (x0, y0, x1, y1), like)
+        at = next((i for i, w in enumerate(out) if w.line == like.line and w.box[0] > x0), None)
+        if at is None:  # after the last word of its line
+            at = max(i for i, w in enumerate(out) if w.line == like.line) + 1
+        out.insert(at, mark)
+    return out

@@ -1,0 +1,103 @@
+"""The 요약표 of a scanned proposal made outside this project: the dev set's s600-009 (a 150-dpi scan whose
+요약표 runs over pages 2 and 3, read in place, never copied). Its truth is the bundle's expected.json.
+
+What is asserted is what the OCR path must get right on such a scan: a tight table whose letters sit on the
+rulings keeps one grid row per indicator, ○ marks beside words are read as ○, every indicator is mapped to its
+row (by name, else by the form's order), and the values are right or flagged for a look (ocr.low_confidence).
+The two pages are OCR'd once per module (about 10 s of CPU each)."""
+
+from __future__ import annotations
+
+import email
+import io
+import json
+from email import policy
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+
+from extractors.ocr_parts.lines import find_tables
+from extractors.ocr_parts.prep import prepare
+from extractors.registry import extract
+from mapping.summary import map_summary, reconcile_ocr_values
+from schemas import load_programme
+from schemas.settings import settings
+from tests.conftest import SHARED
+
+BUNDLE = SHARED / "devset" / "harder" / "s600-009-city-seocho"
+SUMMARY_PAGES = [1, 2]  # 0-based: the 요약표's two pages
+
+
+@pytest.fixture(scope="module")
+def scan() -> bytes:
+    if not BUNDLE.is_dir():
+        pytest.fail(f"the dev set is expected at {BUNDLE} (set INTAKE_SHARED_DIR)")
+    message = email.message_from_bytes((BUNDLE / "message.eml").read_bytes(), policy=policy.default)
+    return next(p.get_content() for p in message.iter_attachments()
+                if "평가제안서" in (p.get_filename() or "") and p.get_filename().endswith(".pdf"))
+
+
+@pytest.fixture(scope="module")
+def truth() -> dict:
+    return json.loads((BUNDLE / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def summary_doc(scan):
+    src = pdfium.PdfDocument(scan)
+    out = pdfium.PdfDocument.new()
+    out.import_pages(src, SUMMARY_PAGES)
+    buf = io.BytesIO()
+    out.save(buf)
+    return extract("요약표_스캔.pdf", buf.getvalue())
+
+
+def test_tight_scanned_table_keeps_one_grid_row_per_indicator(scan, truth):
+    """Letters sitting on the rulings of a tight table used to cut a ruling out under a whole name cell, so three
+    indicators' names came out as one cell spanning their rows. The 요약표 has no merged cells: each ruling runs on."""
+    pdf = pdfium.PdfDocument(scan)
+    rows = 0
+    for index in SUMMARY_PAGES:
+        image = pdf[index].render(scale=300 / 72).to_pil().convert("L")  # as the PDF path renders a scan
+        grid = max(find_tables(np.asarray(prepare(image, 300).image)).tables, key=lambda g: len(g.cells))
+        assert all(cell.row_span == 1 for cell in grid.cells), [c for c in grid.cells if c.row_span > 1]
+        rows += grid.n_rows - 1  # less the header row
+    assert rows == len(truth["indicators"])
+
+
+def test_scanned_summary_values_are_right_or_flagged(summary_doc, truth):
+    programme = load_programme("city-2025")
+    values = map_summary([summary_doc], programme).values
+    reconcile_ocr_values(values, programme)  # no detail forms here: a value its cell leaves in doubt is flagged
+    threshold = settings().ocr_min_confidence
+    right, unflagged_wrong = [], []
+    for code, expected in truth["indicators"].items():
+        got = values.get(code)
+        ok = got is not None and _same(expected["value"], got.value)
+        if ok:
+            right.append(code)
+        elif got is None or got.source.confidence is None or got.source.confidence >= threshold:
+            unflagged_wrong.append((code, expected["value"], got.stated_text if got else None))
+    print(f"\ns600-009 요약표 by OCR: {len(right)}/{len(truth['indicators'])} values right; wrong and not flagged: "
+          f"{unflagged_wrong}")
+    assert not unflagged_wrong  # every indicator read, and every wrong value flagged
+    assert len(right) >= 0.94 * len(truth["indicators"])
+
+
+def test_rings_beside_words_are_read_as_marks(summary_doc, truth):
+    """The yes/no indicators state `관련 조례 ○`, `계획 수립 ○ (승인 ○)`: the thin ○ of the scan is read as ○ (the
+    Korean model reads it as 0, O), >, or drops it), so each such value is a boolean, and the right one."""
+    programme = load_programme("city-2025")
+    values = map_summary([summary_doc], programme).values
+    booleans = [code for code, exp in truth["indicators"].items() if isinstance(exp["value"], bool)
+                and programme.indicator(code).reading != "named"]
+    assert len(booleans) >= 4
+    assert {code: values[code].value for code in booleans if code in values} == \
+        {code: truth["indicators"][code]["value"] for code in booleans}
+
+
+def _same(expected, got) -> bool:
+    if isinstance(expected, bool) or isinstance(got, bool):
+        return got is expected
+    return isinstance(got, (int, float)) and abs(got - expected) <= max(0.01, 0.005 * abs(expected))
