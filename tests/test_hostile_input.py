@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -193,17 +194,21 @@ def test_a_lifeline_child_ends_when_its_starter_is_killed(tmp_path):
     assert not alive
 
 
-def test_fuzz_slice_has_no_crash_hang_or_exception_name():
+def test_fuzz_slice_has_no_crash_hang_or_exception_name(tmp_path):
     """A seeded slice of bench/fuzz.py: four mutants of every format through the bounded path."""
     sys.path.insert(0, str(ROOT / "bench"))
     import fuzz
 
-    tallies = fuzz.fuzz(fuzz.FORMATS, count=4, seed=13, seconds=120, memory_mb=1024)
-    report = fuzz.table(tallies, 4)
-    for fmt, tally in tallies.items():
-        assert sum(tally.outcomes.values()) == 4, report
-        assert tally.outcomes["crash"] == tally.outcomes["hang"] == tally.outcomes["memory"] == 0, report
-        assert tally.bad_reasons == 0, report
+    log = tmp_path / "fuzz.jsonl"
+    records = fuzz.fuzz(fuzz.FORMATS, count=3, seed=13, seconds=120, memory_mb=1024, log=log)
+    report = fuzz.table(records, 2)
+    assert Counter(r["fmt"] for r in records) == {fmt: 3 for fmt in fuzz.FORMATS}, report
+    assert not [r for r in records if r["outcome"] in ("crash", "hang", "memory") or r["bad_reasons"]], report
+    # a second run with the same log continues: only the fourth mutant of each format is new
+    more = fuzz.fuzz(fuzz.FORMATS, count=4, seed=13, seconds=120, memory_mb=1024, log=log)
+    assert sorted((r["fmt"], r["index"]) for r in more) == sorted((fmt, 3) for fmt in fuzz.FORMATS)
+    assert len(fuzz.read_log(log)) == 4 * len(fuzz.FORMATS)
+    assert not [r for r in more if r["outcome"] in ("crash", "hang", "memory") or r["bad_reasons"]], report
 
 
 def test_members_past_the_total_size_are_one_problem_not_one_each(tmp_path):
