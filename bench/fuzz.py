@@ -108,8 +108,11 @@ def run_one(fmt: str, name: str, data, limits, work: Path) -> tuple[str, list[st
         fuzz_seeds.write_folder(path, data)
     else:
         path.write_bytes(data)
-    bundle = run_bounded(open_bundle, path, limits=limits)
+    from intake.spool import discard, make
+
+    bundle = run_bounded(open_bundle, path, None, None, str(make(work / "store")), limits=limits)  # spooled, as the flow
     stored = RawStore(work / "store").store_bundle(bundle, container=path if path.is_file() else None)
+    discard(bundle)
     import bagit
 
     bagit.Bag(str(stored.bag)).validate(processes=1)  # a BagError here is a crash: a bag the store made is invalid

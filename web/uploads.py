@@ -178,6 +178,7 @@ class UploadWorker:
 
     def process(self, upload_id: int) -> None:
         from intake.bundles import open_bundle_bounded
+        from intake.spool import discard as discard_spool
 
         with Session(engine_for(self.url)) as session:
             row = session.get(WebUpload, upload_id)
@@ -186,7 +187,10 @@ class UploadWorker:
             entry, received_at = Path(row.entry), aware(row.received_at) if row.received_at else None
         self._update(upload_id, state="processing", started_at=now_utc(), detail=None)
         try:
-            bundle_id = open_bundle_bounded(entry, received_at).id  # a hostile upload is never opened in the web process
+            # a hostile upload is never opened in the web process; its files come back spooled, not in memory
+            opened = open_bundle_bounded(entry, received_at, self.settings.store_root)
+            bundle_id = opened.id
+            discard_spool(opened)  # the flow opens it again for itself
             self._update(upload_id, bundle_id=bundle_id)
             self.processor(entry, self.settings.out_root / f"upload-{upload_id}", received_at, self.url,
                            self.settings.store_root)
