@@ -71,3 +71,45 @@ def test_a_first_migration_cut_short_leaves_no_half_made_database(tmp_path):
     assert "bundles" not in left  # the two tables made before the cut were rolled back with it
     engine = database.engine_for(url)  # the next start
     assert {"bundles", "alembic_version"} <= set(inspect(engine).get_table_names())
+
+
+SPOOLED_BUNDLE = """
+import resource, sys
+from pathlib import Path
+from intake.bundles import open_bundle_bounded
+from intake.rawstore import RawStore
+from intake.spool import discard
+from extractors.registry import shutdown
+bundle = open_bundle_bounded(Path(sys.argv[1]), store_root=Path(sys.argv[2]))
+spool = bundle.spool
+in_memory = sum(f.path is None for f in bundle.files)
+RawStore(Path(sys.argv[2])).store_bundle(bundle, container=Path(sys.argv[1]))
+discard(bundle)
+shutdown()
+print(len(bundle.files), in_memory, Path(spool).exists(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_a_bundle_of_large_members_never_sits_whole_in_the_calling_process(tmp_path):
+    """384 MiB of members (six of 64 MiB, incompressible) opened in the bounded worker and stored: they come back
+    spooled, one file at a time, so the caller's peak stays far below the members' total."""
+    import os
+    import subprocess
+    import sys
+    import zipfile
+    from pathlib import Path
+
+    path = tmp_path / "usb.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        for i in range(6):
+            zf.writestr(f"근거자료/scan{i}.bin", os.urandom(64 * 1024**2))
+    store = tmp_path / "store"
+    root = Path(__file__).resolve().parents[1]
+    run = subprocess.run([sys.executable, "-c", SPOOLED_BUNDLE, str(path), str(store)], cwd=root, capture_output=True,
+                         text=True, timeout=600)
+    assert run.returncode == 0, run.stderr
+    files, in_memory, spool_left, peak_mib = run.stdout.split()
+    assert (int(files), int(in_memory), spool_left) == (6, 0, "False")
+    assert int(peak_mib) < 200, f"caller peak {peak_mib} MiB for 384 MiB of members"
+    assert RawStore(store).verify() == []
+    assert not list((store / ".spool").glob("spool-*"))
