@@ -22,7 +22,7 @@ from prefect.states import State
 from checks.pipeline import assess_bundle, extractable_files
 from checks.submission import NOT_SUBMISSION_RULES
 from extractors.model import Document
-from extractors.registry import extract_bounded
+from extractors.registry import extract_stored_bounded
 from flows.runners import task_runner_from_env
 from intake.bundles import open_bundle_bounded
 from intake.model import ReceivedBundle
@@ -127,7 +127,7 @@ def store_bundle_task(bundle: ReceivedBundle, store_root: Path | None) -> None:
 @task(cache_key_fn=_extract_cache_key, persist_result=True, tags=["extract"], retries=1, retry_delay_seconds=1)
 def extract_file_task(name: str, sha256: str, store_root: Path | None) -> Document:
     """Extract one stored file (read back from the raw store by its hash), under time and memory bounds."""
-    return extract_bounded(name, RawStore(store_root).get(sha256))
+    return extract_stored_bounded(name, RawStore(store_root).object_path(sha256))  # a large file: read by the worker
 
 
 @task(cache_policy=NO_CACHE)

@@ -113,3 +113,21 @@ def test_a_bundle_of_large_members_never_sits_whole_in_the_calling_process(tmp_p
     assert int(peak_mib) < 200, f"caller peak {peak_mib} MiB for 384 MiB of members"
     assert RawStore(store).verify() == []
     assert not list((store / ".spool").glob("spool-*"))
+
+
+def test_a_large_stored_file_is_read_by_the_worker_with_the_same_result(tmp_path, corpus):
+    """extract_stored_bounded: the bytes of a file above the hand-over size are read in the worker; the document is
+    the one extract_bounded gives, and a file past the bounds still becomes an unreadable document."""
+    from extractors import registry
+
+    pdf = next(p for p in sorted(corpus.rglob("*.pdf")) if 50_000 < p.stat().st_size < 2_000_000)
+    small = registry.extract_stored_bounded(pdf.name, pdf)
+    original = registry.IN_CALLER_BYTES
+    registry.IN_CALLER_BYTES = 0  # every file read by the worker
+    try:
+        large = registry.extract_stored_bounded(pdf.name, pdf)
+        stopped = registry.extract_stored_bounded(pdf.name, pdf, registry.Limits(seconds=0.01))
+    finally:
+        registry.IN_CALLER_BYTES = original
+    assert large.model_dump() == small.model_dump() and large.pages
+    assert stopped.problems[0].code == "unreadable.timeout" and stopped.sha256 == small.sha256
