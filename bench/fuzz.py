@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import random
 import re
 import resource
@@ -140,7 +141,8 @@ def _run_logged(fmt: str, index: int, seed: int, seeds, limits) -> dict:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return {"seed": seed, "fmt": fmt, "index": index, "outcome": outcome, "seconds": round(time.monotonic() - started, 3),
-            "peak_kib": _worker_peak_kib(), "bad_reasons": bad, "why": why}
+            "peak_kib": _worker_peak_kib(), "bad_reasons": bad, "why": why,
+            "open_fds": len(os.listdir("/proc/self/fd"))}  # a leak of descriptors would end in a pool that cannot start
 
 
 def read_log(log: Path | None) -> list[dict]:
