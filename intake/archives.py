@@ -93,7 +93,7 @@ def _expand_one(prefix: str, data: bytes, depth: int, limits: ArchiveLimits, res
                                        f"archive {prefix!r} nested deeper than {limits.max_depth}", prefix))
         return
     try:
-        with _opened(data, limits) as members:
+        with _opened(data, limits, result.spool.folder if result.spool else None) as members:
             _take_members(prefix, members, depth, limits, result)
     except MemoryError:
         raise  # the opener's memory bound: the bounded caller keeps the bundle whole, with one finding
@@ -150,7 +150,7 @@ def _take_members(prefix: str, members, depth: int, limits: ArchiveLimits, resul
 
 
 @contextmanager
-def _opened(data: bytes | Path, limits: ArchiveLimits):
+def _opened(data: bytes | Path, limits: ArchiveLimits, scratch: Path | None = None):
     """(name, size, packed size, is symlink, reader) per file member of a zip or 7z archive (its bytes, or the path
     of a file holding them), readable while open."""
     source = io.BytesIO(data) if isinstance(data, bytes) else Path(data)
@@ -160,7 +160,8 @@ def _opened(data: bytes | Path, limits: ArchiveLimits):
         with source.open("rb") as handle:
             head = handle.read(6)
     if head == SEVEN_ZIP:
-        with tempfile.TemporaryDirectory(prefix="intake-7z-") as folder:  # members land in files, not in memory
+        # members land in files (in the spool when there is one: swept if this worker is killed), not in memory
+        with tempfile.TemporaryDirectory(prefix="7z-", dir=scratch) as folder:
             yield list(_sevenzip_members(source, limits, Path(folder)))
         return
     with zipfile.ZipFile(source) as zf:

@@ -131,3 +131,53 @@ def test_a_large_stored_file_is_read_by_the_worker_with_the_same_result(tmp_path
         registry.IN_CALLER_BYTES = original
     assert large.model_dump() == small.model_dump() and large.pages
     assert stopped.problems[0].code == "unreadable.timeout" and stopped.sha256 == small.sha256
+
+
+def test_spooled_opening_gives_the_same_bundle_as_opening_in_memory(tmp_path):
+    """Folder (with a nested zip and 7z), zip, 7z and e-mail: the same files, hashes, ids and problems, spooled or not;
+    spooled, every file is a file in the spool and none is held as bytes."""
+    import io
+    import zipfile
+    from email.message import EmailMessage
+
+    import py7zr
+
+    from intake.bundles import open_bundle
+    from samples.make_samples import load_specs, render_documents
+
+    documents = render_documents(load_specs()[0])[:3]
+    inner = io.BytesIO()
+    with zipfile.ZipFile(inner, "w") as zf:
+        for name, data in documents:
+            zf.writestr(f"안/{name}", data)
+            zf.writestr(f"안/{name}", data + b" twin")  # a twin of one name
+    seven = tmp_path / "usb.7z"
+    with py7zr.SevenZipFile(seven, "w") as archive:
+        for name, data in documents:
+            archive.writestr(data, f"칠/{name}")
+    folder = tmp_path / "usb"
+    (folder / "하위").mkdir(parents=True)
+    for name, data in documents:
+        (folder / "하위" / name).write_bytes(data)
+    (folder / "묶음.zip").write_bytes(inner.getvalue())
+    (folder / "묶음.7z").write_bytes(seven.read_bytes())
+    (tmp_path / "usb.zip").write_bytes(inner.getvalue())
+    mail = EmailMessage()
+    mail["From"], mail["Subject"] = "city@example.kr", "신청서류"
+    mail.set_content("첨부합니다.")
+    for name, data in documents:
+        mail.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    mail.add_attachment(inner.getvalue(), maintype="application", subtype="zip", filename="묶음.zip")
+    (tmp_path / "mail.eml").write_bytes(mail.as_bytes())
+
+    def shape(bundle):
+        return (bundle.id, [(f.name, f.sha256, f.size, f.expanded) for f in bundle.files],
+                [(p.rule, p.detail) for p in bundle.problems])
+
+    for entry in (folder, tmp_path / "usb.zip", seven, tmp_path / "mail.eml"):
+        spool = tmp_path / f"spool-{entry.name}"
+        spool.mkdir()
+        in_memory, spooled = open_bundle(entry), open_bundle(entry, spool=spool)
+        assert shape(spooled) == shape(in_memory) and len(in_memory.files) >= 3, entry.name
+        assert all(f.path and f.path.startswith(str(spool)) and f._data is None for f in spooled.files)
+        assert [f.data for f in spooled.files] == [f.data for f in in_memory.files]
