@@ -150,11 +150,12 @@ def check_store(lab: Lab, entries: list[str]) -> dict:
                                       "GROUP BY submission_id, identity HAVING COUNT(*) > 1) d")).scalar()
         items = conn.execute(text("SELECT COUNT(*) FROM queue_items")).scalar()
     outputs = sum(1 for p in lab.out.glob("*/submission.json"))
+    spools = len(list((lab.store / ".spool").glob("spool-*")))  # after the clean run: none of its own, none swept late
     verify = lab.run("verify", timeout=600)
     return {"entries": len(entries), "lost": sum(1 for e in entries if by_entry[e] == 0),
             "not_done": sum(1 for e in entries if e not in done), "duplicated": sum(n - 1 for n in by_entry.values() if n > 1),
             "bags": len(bags), "files_off": files_off, "items": items, "dup_items": dup_items, "outputs": outputs,
-            "verify_ok": verify.returncode == 0}
+            "spools_left": spools, "verify_ok": verify.returncode == 0}
 
 
 def ingest_rounds(base: Path, prefect_home: Path, kills: int, per_round: int, horizon: float, rng: random.Random,
@@ -288,6 +289,7 @@ def main() -> None:
             ("  not processed after the clean run", total["not_done"]), ("  duplicated bundle rows", total["duplicated"]),
             ("  bags whose files differ from their row", total["files_off"]), ("queue items", total["items"]),
             ("  duplicated queue items", total["dup_items"]),
+            ("spool folders left after the clean runs", total["spools_left"]),
             ("rounds whose store could not be read", total["unreadable"]),
             ("rounds with intake verify clean", sum(r["verify_ok"] for r in ingest)),
             ("rounds whose clean run exited 0", sum(r["clean_exit"] == 0 for r in ingest)),
