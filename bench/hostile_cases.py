@@ -193,7 +193,8 @@ def run_upload(case: str, bundle: Path, lab: Path) -> dict:
                             timeout=7200)
     driver.join()
     verify = subprocess.run([INTAKE, "verify"], cwd=lab, env=env, capture_output=True, text=True, timeout=1800)
-    return {"case": case, "size": bundle.stat().st_size, "exit": measured.returncode,
+    stopped = measured.returncode == -signal.SIGTERM  # the driver stops the server once the upload is processed
+    return {"case": case, "size": bundle.stat().st_size, "exit": "TERM" if stopped else measured.returncode,
             "findings": f"HTTP {outcome.get('http')}, {outcome.get('upload', outcome.get('error'))}; "
                         + _findings(lab / "out"),
             "wall": measured.wall, "tree_mb": measured.peak_mb, "process_mb": measured.peak_process_mb,

@@ -252,3 +252,32 @@ def test_not_a_submission_shows_no_completeness_badges(tmp_path, documents):
     assert "서류 판별 불가" in badges[None] and "서류 0/0" not in badges[None]
     [programme] = [p for p in badges if p]
     assert "서류 판별 불가" not in badges[programme] and "서류 " in badges[programme]
+
+
+def test_a_usb_of_many_unreadable_files_gets_a_few_findings_and_one_for_the_rest(tmp_path, documents):
+    """1,900 unreadable photos gave 1,023 document.unreadable blockers (bench/hostile_cases.py many1mib): the first
+    few stay one by one, the rest are one findings.repeated with the rule's severity and the count."""
+    from checks import REPEATS_SHOWN
+
+    folder = tmp_path / "usb"
+    (folder / "사진").mkdir(parents=True)
+    for name, data in documents:
+        (folder / name).write_bytes(data)
+    for i in range(REPEATS_SHOWN + 25):
+        (folder / "사진" / f"photo{i:03d}.bin").write_bytes(os.urandom(2000))
+    submission, _ = process_plain(folder)
+    unreadable = [f for f in submission.findings if f.rule == "document.unreadable"]
+    repeated = [f for f in submission.findings if f.rule == "findings.repeated"]
+    assert len(unreadable) == REPEATS_SHOWN and len(repeated) == 1
+    assert repeated[0].severity == "blocker" and "25개" in repeated[0].message_ko and "판독 불가 파일" in repeated[0].message_ko
+    assert "photo0" in repeated[0].message_ko  # examples of the files it stands for
+    assert submission.programme  # the real documents beside them were read as usual
+    clean, _ = process_plain(_only_documents(tmp_path / "clean", documents))
+    assert "findings.repeated" not in [f.rule for f in clean.findings]
+
+
+def _only_documents(folder, documents):
+    folder.mkdir()
+    for name, data in documents:
+        (folder / name).write_bytes(data)
+    return folder
