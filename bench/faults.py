@@ -276,10 +276,16 @@ def main() -> None:
     finally:
         env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
         subprocess.run([INTAKE, "prefect-stop"], env=env, capture_output=True, timeout=120)
-    time.sleep(3)
     import psutil
 
-    left = [p.pid for p in psutil.process_iter() if _lab_mark(p, base)]
+    deadline, first_seen = time.monotonic() + 30, []
+    while True:  # a loaded machine may take seconds to let the stopped server's processes exit
+        left = [p for p in psutil.process_iter() if _lab_mark(p, base)]
+        first_seen = first_seen or [f"{p.pid} {' '.join(_cmdline(p))[:120]}" for p in left]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    left_after = round(30 - (deadline - time.monotonic())) if not left else None
     total = Counter()
     for r in ingest:
         total.update({k: v for k, v in r.items() if isinstance(v, int) and not isinstance(v, bool)})
@@ -297,15 +303,26 @@ def main() -> None:
             ("  acknowledged decisions kept", serve.get("kept", 0)),
             ("  serve store verify clean", int(serve.get("verify_ok", True))),
             ("processes left 20 s after a kill", len(orphans) + len(serve_orphans)),
-            ("processes left at the end (after prefect-stop)", len(left))]
+            ("processes left 30 s after prefect-stop at the end", len(left))]
     for what, count in rows:
         print(f"{what:44} {count:>8}")
     for line in (orphans + serve_orphans)[:10]:
         print(f"  left: {line}")
+    if first_seen:
+        print(f"  still running right after prefect-stop ({'gone after ' + str(left_after) + ' s' if left_after is not None else 'never gone'}):")
+        for line in first_seen[:10]:
+            print(f"    {line}")
     print(f"{time.monotonic() - started:.0f} s, seed {args.seed}, "
           f"{'temporary' if args.temporary_server else 'resident'} Prefect server")
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _cmdline(proc) -> list[str]:
+    try:
+        return proc.cmdline()
+    except Exception:  # gone meanwhile
+        return []
 
 
 def _lab_mark(proc, base: Path) -> bool:
