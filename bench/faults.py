@@ -150,11 +150,12 @@ def check_store(lab: Lab, entries: list[str]) -> dict:
                                       "GROUP BY submission_id, identity HAVING COUNT(*) > 1) d")).scalar()
         items = conn.execute(text("SELECT COUNT(*) FROM queue_items")).scalar()
     outputs = sum(1 for p in lab.out.glob("*/submission.json"))
+    spools = len(list((lab.store / ".spool").glob("spool-*")))  # after the clean run: none of its own, none swept late
     verify = lab.run("verify", timeout=600)
     return {"entries": len(entries), "lost": sum(1 for e in entries if by_entry[e] == 0),
             "not_done": sum(1 for e in entries if e not in done), "duplicated": sum(n - 1 for n in by_entry.values() if n > 1),
             "bags": len(bags), "files_off": files_off, "items": items, "dup_items": dup_items, "outputs": outputs,
-            "verify_ok": verify.returncode == 0}
+            "spools_left": spools, "verify_ok": verify.returncode == 0}
 
 
 def ingest_rounds(base: Path, prefect_home: Path, kills: int, per_round: int, horizon: float, rng: random.Random,
@@ -174,7 +175,12 @@ def ingest_rounds(base: Path, prefect_home: Path, kills: int, per_round: int, ho
                 proc.wait()
             orphans += orphans_after_kill(lab, prefect_home)
         clean = lab.run("ingest", "--drop", str(lab.drop), "--out", str(lab.out))
-        result = check_store(lab, entries) | {"clean_exit": clean.returncode}
+        try:
+            result = check_store(lab, entries) | {"clean_exit": clean.returncode}
+        except Exception as exc:  # a store the kills left unreadable: counted, and the other rounds still run
+            print(f"  round {r + 1}: store unreadable: {type(exc).__name__}: {str(exc)[:200]}", flush=True)
+            result = {"entries": len(entries), "lost": len(entries), "not_done": len(entries), "unreadable": 1,
+                      "verify_ok": False, "clean_exit": clean.returncode}
         results.append(result)
         print(f"  ingest round {r + 1}/{rounds}: {result}", flush=True)
     return results, orphans
@@ -270,10 +276,16 @@ def main() -> None:
     finally:
         env = {**os.environ, "PREFECT_HOME": str(prefect_home)}
         subprocess.run([INTAKE, "prefect-stop"], env=env, capture_output=True, timeout=120)
-    time.sleep(3)
     import psutil
 
-    left = [p.pid for p in psutil.process_iter() if _lab_mark(p, base)]
+    deadline, first_seen = time.monotonic() + 30, []
+    while True:  # a loaded machine may take seconds to let the stopped server's processes exit
+        left = [p for p in psutil.process_iter() if _lab_mark(p, base)]
+        first_seen = first_seen or [f"{p.pid} {' '.join(_cmdline(p))[:120]}" for p in left]
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    left_after = round(30 - (deadline - time.monotonic())) if not left else None
     total = Counter()
     for r in ingest:
         total.update({k: v for k, v in r.items() if isinstance(v, int) and not isinstance(v, bool)})
@@ -283,21 +295,34 @@ def main() -> None:
             ("  not processed after the clean run", total["not_done"]), ("  duplicated bundle rows", total["duplicated"]),
             ("  bags whose files differ from their row", total["files_off"]), ("queue items", total["items"]),
             ("  duplicated queue items", total["dup_items"]),
+            ("spool folders left after the clean runs", total["spools_left"]),
+            ("rounds whose store could not be read", total["unreadable"]),
             ("rounds with intake verify clean", sum(r["verify_ok"] for r in ingest)),
             ("rounds whose clean run exited 0", sum(r["clean_exit"] == 0 for r in ingest)),
             ("serve kills (SIGKILL)", serve.get("kills", 0)), ("  decisions acknowledged (HTTP 200)", serve.get("acknowledged", 0)),
             ("  acknowledged decisions kept", serve.get("kept", 0)),
             ("  serve store verify clean", int(serve.get("verify_ok", True))),
             ("processes left 20 s after a kill", len(orphans) + len(serve_orphans)),
-            ("processes left at the end (after prefect-stop)", len(left))]
+            ("processes left 30 s after prefect-stop at the end", len(left))]
     for what, count in rows:
         print(f"{what:44} {count:>8}")
     for line in (orphans + serve_orphans)[:10]:
         print(f"  left: {line}")
+    if first_seen:
+        print(f"  still running right after prefect-stop ({'gone after ' + str(left_after) + ' s' if left_after is not None else 'never gone'}):")
+        for line in first_seen[:10]:
+            print(f"    {line}")
     print(f"{time.monotonic() - started:.0f} s, seed {args.seed}, "
           f"{'temporary' if args.temporary_server else 'resident'} Prefect server")
     if not args.keep:
         shutil.rmtree(base, ignore_errors=True)
+
+
+def _cmdline(proc) -> list[str]:
+    try:
+        return proc.cmdline()
+    except Exception:  # gone meanwhile
+        return []
 
 
 def _lab_mark(proc, base: Path) -> bool:

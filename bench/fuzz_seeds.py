@@ -1,6 +1,7 @@
 """Seed files for bench/fuzz.py: generated samples, the shared corpus and the devset (read in place, never copied).
 
-Small files only (≤ 1.5 MB, bundles ≤ 6 MB) so that a mutant costs seconds, not minutes.
+Small files only (≤ 1.5 MB, bundles ≤ 6 MB; images re-encoded at most 800 px wide) so that a mutant costs
+seconds, not minutes.
 """
 
 from __future__ import annotations
@@ -51,7 +52,26 @@ def _from_disk(fmt: str) -> list[tuple[str, bytes]]:
     paths = sorted(p for base in (SHARED / "corpus", SHARED / "devset") if base.is_dir() for p in base.rglob("*")
                    if p.is_file() and p.suffix.lower() in EXTENSIONS[fmt] and p.stat().st_size <= limit)
     step = max(1, len(paths) // PER_FORMAT)
-    return [(p.name, p.read_bytes()) for p in paths[::step][:PER_FORMAT]]
+    files = [(p.name, p.read_bytes()) for p in paths[::step][:PER_FORMAT]]
+    return [_smaller_image(n, d) for n, d in files] if fmt == "image" else files
+
+
+IMAGE_SIDE = 800  # pixels: a 1920×1080 screenshot's noise mutants took 40 s of OCR each, a page scan's detail is not needed
+
+
+def _smaller_image(name: str, data: bytes) -> tuple[str, bytes]:
+    """A large image re-encoded smaller in its own format (and TIFF compression): the decoder sees the same
+    structures, OCR of its mutants takes seconds instead of tens of seconds."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(data)) as image:
+        if max(image.size) <= IMAGE_SIDE:
+            return name, data
+        fmt, compression = image.format, image.info.get("compression")
+        image.thumbnail((IMAGE_SIDE, IMAGE_SIDE))
+        out = io.BytesIO()
+        image.save(out, fmt, **({"compression": compression} if fmt == "TIFF" and compression else {}))
+    return name, out.getvalue()
 
 
 def _packed(generated: list[tuple[str, bytes]]) -> dict[str, list[tuple[str, bytes]]]:

@@ -23,6 +23,7 @@ class Measured:
     cpu: float  # user + system seconds: the command's own (exact) + its descendants' (each as last sampled, 0.1 s apart)
     peak_mb: float  # highest summed RSS of the tree seen while it ran
     returncode: int
+    peak_process_mb: float = 0.0  # highest RSS of any one process of the tree
     left_behind: list[str] = field(default_factory=list)  # "pid cmdline" of descendants alive after the end
     stdout: str = ""
     stderr: str = ""
@@ -76,14 +77,14 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, tim
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    peak = peak_one = 0
     seen: set[int] = set()
     cpu: dict[int, float] = {}
     done = threading.Event()
     resident: set[int] = set()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, peak_one
         while not done.is_set():
             table = _table()
             tree = _descendants(proc.pid, table) | {proc.pid}
@@ -95,6 +96,7 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, tim
             tree -= resident
             seen.update(tree)
             peak = max(peak, sum(table[p][1] for p in tree if p in table))
+            peak_one = max([peak_one, *(table[p][1] for p in tree if p in table)])
             cpu.update({p: table[p][2] for p in tree if p in table})
             done.wait(SAMPLE_SECONDS)
 
@@ -115,6 +117,7 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, tim
     own = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)  # the command, exactly
     cpu.pop(proc.pid, None)
     return Measured(wall=wall, cpu=own + sum(cpu.values()), peak_mb=peak / 1024, returncode=proc.returncode,
+                    peak_process_mb=peak_one / 1024,
                     left_behind=[f"{pid} {cmdline(pid)[:120]}" for pid in alive], stdout=stdout, stderr=stderr)
 
 

@@ -31,6 +31,6 @@ def assess_bundle(bundle: ReceivedBundle, documents: list[Document], extraction_
                  for f, doc in zip(files, documents)]
     header = Bundle(id=bundle.id, channel=bundle.channel, received_at=bundle.received_at, sender=bundle.sender,
                     extraction_cached=extraction_cached)
-    mapped = map_bundle(header, documents, sizes={f.name: len(f.data) for f in bundle.files})
+    mapped = map_bundle(header, documents, sizes={f.name: f.size for f in bundle.files})
     findings = problem_findings(bundle.problems) + run_checks(mapped)
     return mapped.submission.model_copy(update={"findings": findings})

@@ -271,3 +271,34 @@ def shutdown() -> None:
             _pool.stop()
             _pool.join()
             _pool = None
+
+
+IN_CALLER_BYTES = 32 * 1024**2  # a stored file up to this size is handed over as bytes (long PDFs spread over workers)
+
+
+def _extract_file(name: str, path: str) -> Document:
+    with open(path, "rb") as handle:
+        return extract(name, handle.read())
+
+
+def extract_stored_bounded(name: str, path: str | os.PathLike, limits: Limits | None = None) -> Document:
+    """``extract_bounded`` of a file kept on disk (the raw store's object). A large one is read by the worker
+    itself, so the caller — which may extract several files at once — never holds it, nor its pickled copy."""
+    if os.path.getsize(path) <= IN_CALLER_BYTES:
+        with open(path, "rb") as handle:
+            return extract_bounded(name, handle.read(), limits)
+    limits = limits or Limits()
+    try:
+        return run_bounded(_extract_file, name, str(path), limits=limits)
+    except BoundExceeded as exc:
+        code, why, params = exc.code, exc.why, exc.params
+    except Exception as exc:  # e.g. a result that could not be sent back from the worker
+        code, why, params = model.UNREADABLE_CORRUPT, f"{type(exc).__name__}: {exc}", {}
+    log.warning("extraction of %s stopped: %s", name, why)
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1024**2):
+            digest.update(chunk)
+        handle.seek(0)
+        head = handle.read(1024**2)
+    return Document(file=name, sha256=digest.hexdigest(), media_type=_sniffed(name, head)).unreadable(code, why, **params)

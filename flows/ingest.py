@@ -18,7 +18,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 
-from flows.process import open_once, process_bundle, reporting
+from flows.process import forget_opened, open_once, process_bundle, reporting
 from intake.model import ParsedMail
 from intake.rawstore import RawStore
 from review_queue import store
@@ -71,11 +71,14 @@ def receipt_delivery(entry: Path) -> str | None:
 
 
 @task(cache_policy=NO_CACHE)
-def already_processed(entry: Path, database_url: str | None) -> str | None:
+def already_processed(entry: Path, database_url: str | None, store_root: Path | None = None) -> str | None:
     """The bundle id when this entry was processed before, else None."""
-    bundle_id = open_once(entry).id  # kept for process_bundle: the bundle is read once
+    bundle_id = open_once(entry, store_root).id  # kept for process_bundle: the bundle is read once
     states = {b["id"]: b["state"] for b in store.list_bundles(database_url)}
-    return bundle_id if states.get(bundle_id) in DONE_BUNDLE_STATES else None
+    if states.get(bundle_id) in DONE_BUNDLE_STATES:
+        forget_opened(entry)  # no run will take it: its spooled files go now
+        return bundle_id
+    return None
 
 
 def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path, database_url: str | None,
@@ -92,7 +95,7 @@ def process_entries(entries: list[tuple[Path, datetime | None]], out_root: Path,
         if on_entry:
             on_entry(entry, False)
         try:
-            done = already_processed(entry, database_url)
+            done = already_processed(entry, database_url, store_root)
             if done:
                 report.skipped.append(done)
             else:

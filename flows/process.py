@@ -22,11 +22,12 @@ from prefect.states import State
 from checks.pipeline import assess_bundle, extractable_files
 from checks.submission import NOT_SUBMISSION_RULES
 from extractors.model import Document
-from extractors.registry import extract_bounded
+from extractors.registry import extract_stored_bounded
 from flows.runners import task_runner_from_env
 from intake.bundles import open_bundle_bounded
 from intake.model import ReceivedBundle
 from intake.rawstore import RawStore
+from intake.spool import discard as discard_spool
 from review_queue import store
 from schemas.submission import Submission
 
@@ -75,20 +76,30 @@ def _extract_cache_key(context, parameters) -> str:
 _opened: dict[str, ReceivedBundle] = {}  # at most one: the bundle an ingest loop opened to look up its id
 
 
-def open_once(path: Path) -> ReceivedBundle:
+def open_once(path: Path, store_root: Path | None = None) -> ReceivedBundle:
     """Open the bundle at ``path`` and keep it for the ``process_bundle`` run on the same path that follows (the ingest
-    loop looks a bundle's id up before processing it; the bundle is read once, not twice)."""
-    bundle = open_bundle_bounded(path)
+    loop looks a bundle's id up before processing it; the bundle is read once, not twice). Its files are spooled
+    beside the store (``intake.spool``); a kept bundle no run took is discarded when the next is opened."""
+    bundle = open_bundle_bounded(path, store_root=store_root)
+    for left in _opened.values():
+        discard_spool(left)
     _opened.clear()
     _opened[str(Path(path).resolve())] = bundle
     return bundle
 
 
+def forget_opened(path: Path) -> None:
+    """Drop the bundle ``open_once`` kept for ``path`` (no run will take it), with its spooled files."""
+    left = _opened.pop(str(Path(path).resolve()), None)
+    if left is not None:
+        discard_spool(left)
+
+
 @task(cache_policy=NO_CACHE)
-def open_bundle_task(path: Path, received_at: datetime | None) -> ReceivedBundle:
+def open_bundle_task(path: Path, received_at: datetime | None, store_root: Path | None = None) -> ReceivedBundle:
     bundle = _opened.pop(str(Path(path).resolve()), None)
     if bundle is None:
-        bundle = open_bundle_bounded(path, received_at)
+        bundle = open_bundle_bounded(path, received_at, store_root)
     elif received_at is not None:  # as open_bundle does: the clerk's receipt time wins
         bundle.received_at = received_at
     for problem in bundle.problems:
@@ -106,15 +117,17 @@ def record_received_task(bundle: ReceivedBundle, database_url: str | None, deliv
 
 @task(cache_policy=NO_CACHE, retries=2, retry_delay_seconds=2)
 def store_bundle_task(bundle: ReceivedBundle, store_root: Path | None) -> None:
-    """Keep every byte as received (the raw store; nothing happens when the bag exists)."""
+    """Keep every byte as received (the raw store; nothing happens when the bag exists). From then on the bundle's
+    files are read from the store's objects, and their spooled copies go."""
     path = Path(bundle.source_path)
     RawStore(store_root).store_bundle(bundle, container=path if path.is_file() else None)
+    discard_spool(bundle)
 
 
 @task(cache_key_fn=_extract_cache_key, persist_result=True, tags=["extract"], retries=1, retry_delay_seconds=1)
 def extract_file_task(name: str, sha256: str, store_root: Path | None) -> Document:
     """Extract one stored file (read back from the raw store by its hash), under time and memory bounds."""
-    return extract_bounded(name, RawStore(store_root).get(sha256))
+    return extract_stored_bounded(name, RawStore(store_root).object_path(sha256))  # a large file: read by the worker
 
 
 @task(cache_policy=NO_CACHE)
@@ -175,7 +188,7 @@ def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = Non
     caller = _reported_to()
     progress = _never_failing(caller)
     progress("opening", 0, 0)
-    bundle = open_bundle_task(Path(path), received_at)  # bounded: a bundle that cannot be opened still comes back
+    bundle = open_bundle_task(Path(path), received_at, store_root)  # bounded: one that cannot be opened still comes back
     record_received_task(bundle, database_url, delivery)
     # from here the web desk also follows the stage, through the bundle's state detail
     progress = _never_failing(caller, _stage_in_store(bundle.id, database_url))
@@ -191,6 +204,8 @@ def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = Non
     except Exception as exc:
         store.set_bundle_state(bundle.id, "failed", f"{type(exc).__name__}: {exc}", url=database_url)
         raise
+    finally:
+        discard_spool(bundle)  # stored or failed: the spooled copies are not read again
     blockers = sum(f.severity == "blocker" for f in submission.findings)
     done = "not_submission" if any(f.rule in NOT_SUBMISSION_RULES for f in submission.findings) else "processed"
     store.set_bundle_state(bundle.id, done, f"{len(documents)} documents, {blockers} blockers, {cached} from cache",

@@ -2,18 +2,20 @@
 
 Members that would escape the bundle (`../`, absolute paths), symbolic links, and
 archive bombs (total size, compression ratio, member count, nesting depth) become
-problems for the clerk; nothing is ever written outside the raw store, because
-members are read into memory, never extracted to disk.
+problems for the clerk; nothing is ever written outside the raw store and the spool,
+because members are read one at a time by name (never extracted to paths they name)
+and, when a spool is given (``intake.spool``), written there as soon as they are read.
 """
 
 from __future__ import annotations
 
 import io
+import tempfile
 import unicodedata
 import zipfile
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 
 import extractors.sniff as media
 from intake.model import Problem, ReceivedFile
@@ -37,6 +39,12 @@ class Expansion:
     problems: list[Problem] = field(default_factory=list)
     total: int = 0
     members: int = 0
+    spool: object | None = None  # an intake.spool.Spool: files are written there as they come, not kept in memory
+
+    def keep(self, name: str, content: bytes) -> ReceivedFile:
+        member = self.spool.keep(name, content) if self.spool else ReceivedFile(name, content)
+        self.files.append(member)
+        return member
 
 
 def nfc(name: str) -> str:
@@ -52,19 +60,30 @@ def is_unsafe(name: str) -> bool:
     return name.startswith("/") or (len(name) > 1 and name[1] == ":") or ".." in PurePosixPath(name).parts
 
 
+SEVEN_ZIP = b"7z\xbc\xaf\x27\x1c"
+
+
 def is_archive(data: bytes) -> bool:
-    return media.sniff(data[:4096] if not data.startswith(b"PK") else data) in (media.ZIP,) or data[:6] == b"7z\xbc\xaf\x27\x1c"
+    return media.sniff(data[:4096] if not data.startswith(b"PK") else data) in (media.ZIP,) or data[:6] == SEVEN_ZIP
 
 
-def expand(files: list[ReceivedFile], limits: ArchiveLimits | None = None) -> Expansion:
-    """The bundle's files with every archive's members added after it (the archive itself is kept, marked expanded)."""
+def may_be_archive(head: bytes) -> bool:
+    """Whether a file starting with ``head`` may be an archive (then its whole content decides, ``is_archive``)."""
+    return head.startswith(b"PK\x03\x04") or head.startswith(SEVEN_ZIP)
+
+
+def expand(files: list[ReceivedFile], limits: ArchiveLimits | None = None, spool=None) -> Expansion:
+    """The bundle's files with every archive's members added after it (the archive itself is kept, marked expanded);
+    with a ``spool`` every file is written there and only one is in memory at a time."""
     limits = limits or ArchiveLimits()
-    result = Expansion()
+    result = Expansion(spool=spool)
     for f in files:
-        result.files.append(f)
-        if is_archive(f.data):
-            f.expanded = True
-            _expand_one(f.name, f.data, 1, limits, result)
+        data = f.data if may_be_archive(f.head()) else None
+        kept = spool.adopt(f) if spool else f
+        result.files.append(kept)
+        if data is not None and is_archive(data):
+            kept.expanded = True
+            _expand_one(f.name, data, 1, limits, result)
     return result
 
 
@@ -74,8 +93,10 @@ def _expand_one(prefix: str, data: bytes, depth: int, limits: ArchiveLimits, res
                                        f"archive {prefix!r} nested deeper than {limits.max_depth}", prefix))
         return
     try:
-        with _opened(data, limits) as members:
+        with _opened(data, limits, result.spool.folder if result.spool else None) as members:
             _take_members(prefix, members, depth, limits, result)
+    except MemoryError:
+        raise  # the opener's memory bound: the bounded caller keeps the bundle whole, with one finding
     except Exception as exc:  # a broken or encrypted archive: the archive itself is kept and flagged
         result.problems.append(Problem("bundle.archive_unreadable", prefix or "압축 파일",
                                        f"cannot read archive {prefix!r}: {type(exc).__name__}: {exc}", prefix))
@@ -116,24 +137,34 @@ def _take_members(prefix: str, members, depth: int, limits: ArchiveLimits, resul
         result.total += size
         try:
             content = read()
+        except MemoryError:
+            raise
         except Exception as exc:  # an encrypted member, an unsupported method: this member only, the rest go on
             result.problems.append(Problem("bundle.archive_unreadable", path,
                                            f"cannot read archive member {path!r}: {type(exc).__name__}: {exc}", path))
             continue
-        member = ReceivedFile(path, content)
-        result.files.append(member)
+        member = result.keep(path, content)
         if is_archive(content):
             member.expanded = True
             _expand_one(path, content, depth + 1, limits, result)
 
 
 @contextmanager
-def _opened(data: bytes, limits: ArchiveLimits):
-    """(name, size, packed size, is symlink, reader) per file member of a zip or 7z archive, readable while open."""
-    if data[:6] == b"7z\xbc\xaf\x27\x1c":
-        yield list(_sevenzip_members(data, limits))
+def _opened(data: bytes | Path, limits: ArchiveLimits, scratch: Path | None = None):
+    """(name, size, packed size, is symlink, reader) per file member of a zip or 7z archive (its bytes, or the path
+    of a file holding them), readable while open."""
+    source = io.BytesIO(data) if isinstance(data, bytes) else Path(data)
+    if isinstance(data, bytes):
+        head = data[:6]
+    else:
+        with source.open("rb") as handle:
+            head = handle.read(6)
+    if head == SEVEN_ZIP:
+        # members land in files (in the spool when there is one: swept if this worker is killed), not in memory
+        with tempfile.TemporaryDirectory(prefix="7z-", dir=scratch) as folder:
+            yield list(_sevenzip_members(source, limits, Path(folder)))
         return
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+    with zipfile.ZipFile(source) as zf:
         members = []
         for info in zf.infolist():
             if info.is_dir():
@@ -167,17 +198,18 @@ def _zip_name(info: zipfile.ZipInfo) -> str:
     return nfc(name.replace("\\", "/"))
 
 
-def _sevenzip_members(data: bytes, limits: ArchiveLimits):
+def _sevenzip_members(source, limits: ArchiveLimits, folder: Path):
     """7z members. A solid archive compresses its members together and records no packed size per member:
     each member is charged its share of the whole archive's size, so a solid bomb shows its real ratio.
-    Only members that will pass the checks in ``_take_members`` are decompressed, so a refused member never
-    reaches memory."""
+    Only members that will pass the checks in ``_take_members`` are decompressed, each into a file of ``folder``
+    (read back one at a time), so a refused member never reaches memory and the others not all at once."""
     import py7zr
 
-    with py7zr.SevenZipFile(io.BytesIO(data)) as archive:
+    length = len(source.getbuffer()) if isinstance(source, io.BytesIO) else source.stat().st_size
+    with py7zr.SevenZipFile(source) as archive:
         infos = [i for i in archive.list() if not i.is_directory]
         declared = sum(i.uncompressed for i in infos) or 1
-        packed = {i.filename: i.compressed or max(1, round(len(data) * i.uncompressed / declared)) for i in infos}
+        packed = {i.filename: i.compressed or max(1, round(length * i.uncompressed / declared)) for i in infos}
         wanted, total = [], 0
         for info in infos[:limits.max_members]:
             size = info.uncompressed
@@ -186,12 +218,58 @@ def _sevenzip_members(data: bytes, limits: ArchiveLimits):
                 continue
             total += size
             wanted.append(info.filename)
-        contents = {}
+        factory = _file_factory(folder, limits.max_member_bytes)
         if wanted:
-            factory = py7zr.io.BytesIOFactory(limits.max_member_bytes)
             archive.extract(targets=wanted, factory=factory)
-            contents = {name: buf.read() for name, buf in factory.products.items()}
         for info in infos:
             name = nfc(info.filename.replace("\\", "/"))
             yield name, info.uncompressed, packed[info.filename], bool(getattr(info, "is_symlink", False)), \
-                (lambda n=info.filename: contents.get(n, b""))
+                (lambda n=info.filename: factory.read(n))
+
+
+def _file_factory(folder: Path, limit: int):
+    """A py7zr writer factory putting each member into a numbered file of ``folder`` (at most ``limit`` bytes)."""
+    import py7zr.io
+
+    class MemberFile(py7zr.io.Py7zIO):
+        def __init__(self, path: Path) -> None:
+            self.path, self.written = path, 0
+            self.handle = open(path, "w+b")  # noqa: SIM115 - closed by py7zr through close()
+
+        def write(self, s) -> int:
+            if self.written >= limit:
+                return 0
+            self.written += len(s)
+            return self.handle.write(s)
+
+        def read(self, size: int | None = None) -> bytes:
+            return self.handle.read(-1 if size is None else size)
+
+        def seek(self, offset: int, whence: int = 0) -> int:
+            return self.handle.seek(offset, whence)
+
+        def flush(self) -> None:
+            self.handle.flush()
+
+        def size(self) -> int:
+            return self.written
+
+        def close(self) -> None:
+            self.handle.close()
+
+    class Factory(py7zr.io.WriterFactory):
+        def __init__(self) -> None:
+            self.products: dict[str, MemberFile] = {}
+
+        def create(self, filename: str) -> MemberFile:
+            product = self.products[filename] = MemberFile(folder / str(len(self.products)))
+            return product
+
+        def read(self, filename: str) -> bytes:
+            product = self.products.get(filename)
+            if product is None:
+                return b""
+            product.handle.close()
+            return product.path.read_bytes()
+
+    return Factory()

@@ -3,19 +3,70 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
+
+CHUNK = 1024 * 1024
 
 
-@dataclass
 class ReceivedFile:
-    name: str  # path inside the bundle, NFC, forward slashes
-    data: bytes
-    expanded: bool = False  # an archive whose members follow it in the bundle: stored, not extracted
+    """One file of a bundle: its bytes in memory (``data``), or kept in a file (``path``: a spooled copy, or the raw
+    store's object once stored) and read back on each use, so that a bundle's files need not all be in memory."""
+
+    def __init__(self, name: str, data: bytes | None = None, expanded: bool = False, *, path: str | Path | None = None,
+                 sha256: str | None = None, size: int | None = None) -> None:
+        if (data is None) == (path is None):
+            raise ValueError("a received file has either its bytes or the path of a file holding them")
+        self.name = name  # path inside the bundle, NFC, forward slashes
+        self.expanded = expanded  # an archive whose members follow it in the bundle: stored, not extracted
+        self._data = data
+        self.path = str(path) if path is not None else None
+        self._sha256 = sha256
+        self.size = len(data) if data is not None else (size if size is not None else os.path.getsize(path))
+
+    @property
+    def data(self) -> bytes:
+        if self._data is not None:
+            return self._data
+        with open(self.path, "rb") as handle:  # read afresh each time: never kept in memory here
+            return handle.read()
+
+    def head(self, size: int = 16) -> bytes:
+        """The first ``size`` bytes."""
+        if self._data is not None:
+            return self._data[:size]
+        with open(self.path, "rb") as handle:
+            return handle.read(size)
 
     @property
     def sha256(self) -> str:
-        return hashlib.sha256(self.data).hexdigest()
+        if self._sha256 is None:
+            digest = hashlib.sha256()
+            if self._data is not None:
+                digest.update(self._data)
+            else:
+                with open(self.path, "rb") as handle:
+                    while chunk := handle.read(CHUNK):
+                        digest.update(chunk)
+            self._sha256 = digest.hexdigest()
+        return self._sha256
+
+    def kept_at(self, path: str | Path) -> None:
+        """The bytes are now (also) in the file at ``path`` (the raw store's object): read them from there."""
+        self._sha256 = self.sha256
+        self.path, self._data = str(path), None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, ReceivedFile) and (self.name, self.sha256, self.expanded) == \
+            (other.name, other.sha256, other.expanded)
+
+    __hash__ = None  # mutable, as the dataclass it was
+
+    def __repr__(self) -> str:
+        where = f"path={self.path!r}" if self.path else "in memory"
+        return f"ReceivedFile({self.name!r}, {self.size} bytes, {where}, expanded={self.expanded})"
 
 
 @dataclass
@@ -40,6 +91,7 @@ class ReceivedBundle:
     message_id: str | None = None
     files: list[ReceivedFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    spool: str | None = None  # the folder holding its files' spooled copies until the raw store keeps them (intake.spool)
 
 
 @dataclass

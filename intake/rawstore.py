@@ -30,12 +30,14 @@ from pathlib import Path, PurePosixPath
 
 import bagit
 
+from intake.bagwrite import PAYLOAD, write_payload_tags, write_tag_manifest
 from intake.model import ReceivedBundle
 from schemas.settings import settings
 
 log = logging.getLogger(__name__)
 
 READ_ONLY = stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH
+CHUNK = 1024 * 1024
 
 
 def default_root() -> Path:
@@ -51,7 +53,7 @@ class StoredBundle:
 
 class RawStore:
     def __init__(self, root: Path | None = None):
-        self.root = Path(root or default_root())
+        self.root = Path(root or default_root()).absolute()
         self.objects = self.root / "objects"
         self.bags = self.root / "bags"
 
@@ -63,48 +65,81 @@ class RawStore:
         sha256 = hashlib.sha256(data).hexdigest()
         path = self.object_path(sha256)
         if not path.exists():
-            self.sweep_once()
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=path.parent, prefix=_leftover_prefix(TMP), delete=False) as tmp:
+            with self._new_object(path) as tmp:
                 tmp.write(data)
-                tmp.flush()
-                os.fsync(tmp.fileno())
-            os.chmod(tmp.name, READ_ONLY)
-            os.replace(tmp.name, path)  # atomic: a crash never leaves a half-written object under its hash
+            self._settle(tmp.name, path)
         return sha256, path
+
+    def put_file(self, source: str | Path, sha256: str | None = None) -> tuple[str, Path]:
+        """Store the bytes of the file at ``source`` once, read in chunks (never whole in memory)."""
+        if sha256 and self.object_path(sha256).exists():
+            return sha256, self.object_path(sha256)
+        self.objects.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        with open(source, "rb") as handle, self._new_object(self.objects / "x") as tmp:
+            while chunk := handle.read(CHUNK):
+                digest.update(chunk)
+                tmp.write(chunk)
+        sha256 = digest.hexdigest()
+        path = self.object_path(sha256)
+        if path.exists():
+            os.unlink(tmp.name)
+        else:
+            self._settle(tmp.name, path)
+        return sha256, path
+
+    def _new_object(self, path: Path):
+        self.sweep_once()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return tempfile.NamedTemporaryFile(dir=path.parent, prefix=_leftover_prefix(TMP), delete=False)
+
+    def _settle(self, tmp: str, path: Path) -> None:
+        with open(tmp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.chmod(tmp, READ_ONLY)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(tmp, path)  # atomic: a crash never leaves a half-written object under its hash
 
     def get(self, sha256: str) -> bytes:
         return self.object_path(sha256).read_bytes()
 
+    def _put_received(self, f) -> tuple[str, Path]:
+        return self.put_file(f.path, f.sha256) if f.path else self.put(f.data)
+
     def store_bundle(self, bundle: ReceivedBundle, container: Path | None = None) -> StoredBundle:
+        """Keep the bundle in a bag (nothing happens when its bag exists); its files are read from the store's
+        objects afterwards (a spooled file's copy can go)."""
         bag_dir = self.bags / bundle.id
         if (bag_dir / "bagit.txt").exists():
+            for f in bundle.files:
+                if self.object_path(f.sha256).exists():
+                    f.kept_at(self.object_path(f.sha256))
             return StoredBundle(bundle.id, bag_dir, created=False)
         self.bags.mkdir(parents=True, exist_ok=True)
         self.sweep_once()
         staging = Path(tempfile.mkdtemp(prefix=f"{_leftover_prefix(STAGING)}{bundle.id}-", dir=self.bags))
         try:
-            entries = []
+            entries, payload = [], []
             if container is not None and container.is_file():
-                sha, obj = self.put(container.read_bytes())
-                self._link(obj, staging / "received" / container.name)
+                sha, obj = self.put_file(container)
+                self._link(obj, staging / PAYLOAD / "received" / container.name)
                 entries.append({"role": "container", "name": container.name, "path": f"received/{container.name}",
                                 "size": obj.stat().st_size, "sha256": sha})
+                payload.append((f"received/{container.name}", sha, obj.stat().st_size))
             for f, rel in zip(bundle.files, bag_paths([f.name for f in bundle.files])):
-                sha, obj = self.put(f.data)
-                self._link(obj, staging / "files" / rel)
+                sha, obj = self._put_received(f)
+                f.kept_at(obj)
+                self._link(obj, staging / PAYLOAD / "files" / rel)
                 entries.append({"role": "file", "name": PurePosixPath(f.name).name, "path": f"files/{rel}",
-                                "path_in_bundle": f.name, "size": len(f.data), "sha256": sha})
-            bag = bagit.make_bag(str(staging), bag_info=_bag_info(bundle), checksums=["sha256"])
-            if not (staging / "manifest-sha256.txt").exists():  # no payload (an empty folder): an empty manifest
-                (staging / "manifest-sha256.txt").write_text("", encoding="utf-8")
-                bag = bagit.Bag(str(staging))
+                                "path_in_bundle": f.name, "size": f.size, "sha256": sha})
+                payload.append((f"files/{rel}", sha, f.size))
+            write_payload_tags(staging, payload, _bag_info(bundle))
             (staging / "intake-manifest.json").write_text(json.dumps({
                 "bundle_id": bundle.id, "channel": bundle.channel, "sender": bundle.sender, "subject": bundle.subject,
                 "message_id": bundle.message_id,
                 "received_at": bundle.received_at.isoformat() if bundle.received_at else None,
                 "source_path": bundle.source_path, "files": entries}, ensure_ascii=False, indent=2), encoding="utf-8")
-            bag.save(manifests=False)  # re-write tag manifests to cover intake-manifest.json
+            write_tag_manifest(staging)
             os.replace(staging, bag_dir)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -135,7 +170,7 @@ class RawStore:
     def sweep(self) -> list[Path]:
         """Remove what a writer killed mid-way (kill -9, power loss) left: temporary objects and staging bags
         named with a process id that no longer runs. Returns what was removed."""
-        found = list(self.objects.glob(f"*/*/{TMP}*")) if self.objects.exists() else []
+        found = [*self.objects.glob(f"*/*/{TMP}*"), *self.objects.glob(f"{TMP}*")] if self.objects.exists() else []
         found += list(self.bags.glob(f"{STAGING}*")) if self.bags.exists() else []
         removed = []
         for path in found:

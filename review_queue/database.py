@@ -64,8 +64,36 @@ def migrate(engine: Engine) -> None:
 
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    own = _transactional_sqlite(engine) if engine.dialect.name == "sqlite" else None
+    try:
+        with (own or engine).begin() as connection:
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+    finally:
+        if own is not None:
+            own.dispose()
+
+
+def _transactional_sqlite(engine: Engine) -> Engine:
+    """An engine on the same SQLite file whose transactions are real, for migrating.
+
+    The sqlite3 driver runs DDL outside any transaction, so a kill -9 during the first migration left tables
+    without Alembic's revision and every later start failed ("table bundles already exists"; bench/faults.py).
+    Here BEGIN IMMEDIATE opens each transaction (SQLAlchemy's recipe for pysqlite): the whole upgrade commits or
+    none of it does, and two processes migrating at once take turns."""
+    from sqlalchemy import event
+    from sqlalchemy.pool import NullPool
+
+    own = create_engine(engine.url, poolclass=NullPool)
+
+    @event.listens_for(own, "connect")
+    def _no_driver_transactions(dbapi_connection, _record) -> None:
+        dbapi_connection.isolation_level = None
+
+    @event.listens_for(own, "begin")
+    def _begin(connection) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return own
 
 

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections import Counter
 from email.message import EmailMessage
 from pathlib import Path
 
@@ -193,17 +194,21 @@ def test_a_lifeline_child_ends_when_its_starter_is_killed(tmp_path):
     assert not alive
 
 
-def test_fuzz_slice_has_no_crash_hang_or_exception_name():
+def test_fuzz_slice_has_no_crash_hang_or_exception_name(tmp_path):
     """A seeded slice of bench/fuzz.py: four mutants of every format through the bounded path."""
     sys.path.insert(0, str(ROOT / "bench"))
     import fuzz
 
-    tallies = fuzz.fuzz(fuzz.FORMATS, count=4, seed=13, seconds=120, memory_mb=1024)
-    report = fuzz.table(tallies, 4)
-    for fmt, tally in tallies.items():
-        assert sum(tally.outcomes.values()) == 4, report
-        assert tally.outcomes["crash"] == tally.outcomes["hang"] == tally.outcomes["memory"] == 0, report
-        assert tally.bad_reasons == 0, report
+    log = tmp_path / "fuzz.jsonl"
+    records = fuzz.fuzz(fuzz.FORMATS, count=3, seed=13, seconds=120, memory_mb=1024, log=log)
+    report = fuzz.table(records, 2)
+    assert Counter(r["fmt"] for r in records) == {fmt: 3 for fmt in fuzz.FORMATS}, report
+    assert not [r for r in records if r["outcome"] in ("crash", "hang", "memory") or r["bad_reasons"]], report
+    # a second run with the same log continues: only the fourth mutant of each format is new
+    more = fuzz.fuzz(fuzz.FORMATS, count=4, seed=13, seconds=120, memory_mb=1024, log=log)
+    assert sorted((r["fmt"], r["index"]) for r in more) == sorted((fmt, 3) for fmt in fuzz.FORMATS)
+    assert len(fuzz.read_log(log)) == 4 * len(fuzz.FORMATS)
+    assert not [r for r in more if r["outcome"] in ("crash", "hang", "memory") or r["bad_reasons"]], report
 
 
 def test_members_past_the_total_size_are_one_problem_not_one_each(tmp_path):
@@ -247,3 +252,32 @@ def test_not_a_submission_shows_no_completeness_badges(tmp_path, documents):
     assert "서류 판별 불가" in badges[None] and "서류 0/0" not in badges[None]
     [programme] = [p for p in badges if p]
     assert "서류 판별 불가" not in badges[programme] and "서류 " in badges[programme]
+
+
+def test_a_usb_of_many_unreadable_files_gets_a_few_findings_and_one_for_the_rest(tmp_path, documents):
+    """1,900 unreadable photos gave 1,023 document.unreadable blockers (bench/hostile_cases.py many1mib): the first
+    few stay one by one, the rest are one findings.repeated with the rule's severity and the count."""
+    from checks import REPEATS_SHOWN
+
+    folder = tmp_path / "usb"
+    (folder / "사진").mkdir(parents=True)
+    for name, data in documents:
+        (folder / name).write_bytes(data)
+    for i in range(REPEATS_SHOWN + 25):
+        (folder / "사진" / f"photo{i:03d}.bin").write_bytes(os.urandom(2000))
+    submission, _ = process_plain(folder)
+    unreadable = [f for f in submission.findings if f.rule == "document.unreadable"]
+    repeated = [f for f in submission.findings if f.rule == "findings.repeated"]
+    assert len(unreadable) == REPEATS_SHOWN and len(repeated) == 1
+    assert repeated[0].severity == "blocker" and "25개" in repeated[0].message_ko and "판독 불가 파일" in repeated[0].message_ko
+    assert "photo0" in repeated[0].message_ko  # examples of the files it stands for
+    assert submission.programme  # the real documents beside them were read as usual
+    clean, _ = process_plain(_only_documents(tmp_path / "clean", documents))
+    assert "findings.repeated" not in [f.rule for f in clean.findings]
+
+
+def _only_documents(folder, documents):
+    folder.mkdir()
+    for name, data in documents:
+        (folder / name).write_bytes(data)
+    return folder

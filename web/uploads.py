@@ -27,10 +27,11 @@ from typing import BinaryIO
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from checks.submission import NOT_SUBMISSION_RULES
 from review_queue.database import engine_for, now_utc
 from review_queue.records import BundleRecord, SubmissionRecord
 from review_queue.web_tables import WebUpload
-from schemas.vocabulary import DELIVERIES
+from schemas.vocabulary import BUNDLE_STATE_KO, DELIVERIES
 from web.config import Settings
 from web.timefmt import KST, aware
 
@@ -40,7 +41,8 @@ CONTAINER_SUFFIXES = (".zip", ".7z", ".eml", ".msg")
 MAIL_SUFFIXES = (".eml", ".msg")
 CHUNK = 1024 * 1024
 MAX_PART = 180  # characters per path component
-UPLOAD_STATE_KO = {"queued": "대기 중", "processing": "처리 중", "processed": "처리 완료", "failed": "실패"}
+UPLOAD_STATE_KO = {"queued": "대기 중", "processing": "처리 중", "processed": "처리 완료", "failed": "실패",
+                   "not_submission": BUNDLE_STATE_KO["not_submission"]}
 
 
 class UploadError(ValueError):
@@ -176,6 +178,7 @@ class UploadWorker:
 
     def process(self, upload_id: int) -> None:
         from intake.bundles import open_bundle_bounded
+        from intake.spool import discard as discard_spool
 
         with Session(engine_for(self.url)) as session:
             row = session.get(WebUpload, upload_id)
@@ -184,7 +187,10 @@ class UploadWorker:
             entry, received_at = Path(row.entry), aware(row.received_at) if row.received_at else None
         self._update(upload_id, state="processing", started_at=now_utc(), detail=None)
         try:
-            bundle_id = open_bundle_bounded(entry, received_at).id  # a hostile upload is never opened in the web process
+            # a hostile upload is never opened in the web process; its files come back spooled, not in memory
+            opened = open_bundle_bounded(entry, received_at, self.settings.store_root)
+            bundle_id = opened.id
+            discard_spool(opened)  # the flow opens it again for itself
             self._update(upload_id, bundle_id=bundle_id)
             self.processor(entry, self.settings.out_root / f"upload-{upload_id}", received_at, self.url,
                            self.settings.store_root)
@@ -218,8 +224,10 @@ def _outcome(session: Session, row: WebUpload) -> dict | None:
     record = session.get(SubmissionRecord, row.submission_id)
     data = (record.record or {}) if record is not None else {}
     bundle = data.get("bundle") or {}
+    findings = data.get("findings") or []
     return {"documents": len(bundle.get("files") or []), "cached": bundle.get("extraction_cached", 0),
-            "blockers": sum(f.get("severity") == "blocker" for f in data.get("findings") or [])}
+            "blockers": sum(f.get("severity") == "blocker" for f in findings),
+            "not_submission": next((f.get("message_ko") for f in findings if f.get("rule") in NOT_SUBMISSION_RULES), None)}
 
 
 def _stage_of(bundle: BundleRecord | None) -> tuple[int, str, str]:
@@ -240,7 +248,13 @@ def _stage_of(bundle: BundleRecord | None) -> tuple[int, str, str]:
 def status_of(row: WebUpload, bundle: BundleRecord | None, outcome: dict | None = None) -> dict:
     bundle_state = bundle.state if bundle else None
     detail_ko = ""
-    if row.state == "processed":
+    state = row.state
+    if row.state == "processed" and (bundle_state == "not_submission" or (outcome or {}).get("not_submission")):
+        # processed to the end, but nothing in it is a submission: said so, not shown as a done submission
+        state = "not_submission"
+        step, label = 5, UPLOAD_STATE_KO[state]
+        detail_ko = (outcome or {}).get("not_submission") or ""
+    elif row.state == "processed":
         step, label = 5, "처리 완료"
         if outcome:
             detail_ko = (f"서류 {outcome['documents']}건 처리 · 차단 발견사항 {outcome['blockers']}건"
@@ -255,7 +269,7 @@ def status_of(row: WebUpload, bundle: BundleRecord | None, outcome: dict | None 
         step, label, detail_ko = _stage_of(bundle)
     else:
         step, label = 0, UPLOAD_STATE_KO["queued"]
-    return {"id": row.id, "state": row.state, "state_ko": UPLOAD_STATE_KO.get(row.state, row.state),
+    return {"id": row.id, "state": state, "state_ko": UPLOAD_STATE_KO.get(state, state),
             "bundle_id": row.bundle_id, "bundle_state": bundle_state, "detail_ko": detail_ko,
             "submission_id": row.submission_id, "step": step, "step_ko": label, "steps": len(STEPS_KO),
             "done": row.state in ("processed", "failed")}
