@@ -35,6 +35,9 @@ class Rule(BaseModel):
     # words the {detail}, one part per param the problem has, joined by ``detail_join``.
     detail_parts: dict[str, str] = {}
     detail_join: str = ", "
+    # The severity of an occurrence whose source was read by OCR: a comparison of values read from a scan may
+    # rest on a misreading (ocr.low_confidence asks for the look), so it is a question, not a defect.
+    when_read_by_ocr: Severity | None = None
 
     def word(self, key: str, **params: Any) -> str:
         """The rule's word ``key``, formatted with ``params`` (rules.yaml ``words``)."""
@@ -74,7 +77,8 @@ def finding(rule_id: str, *, indicator: str | None = None, source: Provenance | 
     missing = set(rule.params) - set(params)
     if missing:
         raise KeyError(f"{rule_id} needs {sorted(missing)}")
-    return Finding(rule=rule_id, severity=rule.severity, indicator=indicator,
+    severity = rule.when_read_by_ocr if rule.when_read_by_ocr and source and source.method == "ocr" else rule.severity
+    return Finding(rule=rule_id, severity=severity, indicator=indicator,
                    message_ko=with_particles(rule.message_ko.format(**params)), source=source, params=params)
 
 

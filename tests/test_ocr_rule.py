@@ -55,3 +55,22 @@ def test_low_confidence_rule_follows_the_threshold(scanned_summary, monkeypatch)
     fired = [f for f in run_checks(mapped) if f.rule == "ocr.low_confidence"]
     assert len(fired) == len(confidences)
     assert all("신뢰도" in f.message_ko and f.source.file == "정량지표_스캔.png" for f in fired)
+
+
+def test_comparisons_of_values_read_from_a_scan_are_questions_not_defects(scanned_summary):
+    """A mismatch between values OCR read (a recomputation, a count, a period) may rest on a misreading:
+    such findings come as info (ocr.low_confidence asks for the look); the same finding from a text layer keeps
+    its severity. Which rules do so is data (rules.yaml `when_read_by_ocr`)."""
+    from checks.catalogue import catalogue, finding
+
+    _, documents = scanned_summary
+    values = _mapped(documents).submission.indicators
+    scanned = next(values[c].source for c in values if values[c].source and values[c].source.method == "ocr")
+    typed = scanned.model_copy(update={"method": "text_layer", "confidence": None})
+    softened = [r for r in catalogue().values() if r.when_read_by_ocr]
+    assert {"indicator.recompute_mismatch", "indicator.count_mismatch"} <= {r.id for r in softened}
+    for rule in softened:
+        params = {p: "1" for p in rule.params}
+        assert finding(rule.id, source=scanned, **params).severity == rule.when_read_by_ocr == "info"
+        assert finding(rule.id, source=typed, **params).severity == rule.severity != "info"
+    assert catalogue()["document.missing"].when_read_by_ocr is None  # a missing file is no reading
