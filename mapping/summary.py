@@ -146,11 +146,27 @@ def _header_key(text: str) -> str:
 
 
 def _header_columns(row: list[str], labels: SummaryTableLabels) -> tuple[int | None, int | None]:
-    stated_keys = {_header_key(h) for h in labels.stated_headers}
-    pages_keys = {_header_key(h) for h in labels.pages_headers}
+    stated, pages = _header_match(row, labels, _header_key)
+    if (stated is None) != (pages is None):
+        # One label matched exactly: the other may carry OCR grain read as digits or letters after it
+        # (`작성 지표 00090`). Only beside an exact label, so a value such as `실적 3` never makes a header.
+        loose_stated, loose_pages = _header_match(row, labels, _label_letters)
+        stated = stated if stated is not None else (loose_stated if loose_stated != pages else None)
+        pages = pages if pages is not None else (loose_pages if loose_pages != stated else None)
+    return stated, pages
+
+
+def _label_letters(text: str) -> str:
+    """A header label's syllables, without the digits and letters OCR grain leaves after it."""
+    return re.sub(r"[^\uac00-\ud7a3]+$", "", _header_key(text))
+
+
+def _header_match(row: list[str], labels: SummaryTableLabels, key_of) -> tuple[int | None, int | None]:
+    stated_keys = {key_of(h) for h in labels.stated_headers}
+    pages_keys = {key_of(h) for h in labels.pages_headers}
     stated = pages = None
     for c, text in enumerate(row):
-        key = _header_key(text)
+        key = key_of(text)
         if stated is None and key in stated_keys:
             stated = c
         elif pages is None and key in pages_keys:

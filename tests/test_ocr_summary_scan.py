@@ -101,3 +101,24 @@ def _same(expected, got) -> bool:
     if isinstance(expected, bool) or isinstance(got, bool):
         return got is expected
     return isinstance(got, (int, float)) and abs(got - expected) <= max(0.01, 0.005 * abs(expected))
+
+
+def test_a_header_with_grain_after_its_label_still_opens_the_summary(tmp_path, monkeypatch):
+    """A drawn scan (seed 8906) whose 요약표 header cell OCR reads as `작성 지표 00090` (grain read as digits) and
+    whose header is typed again further down: the first header must still be found, or every row above the
+    second one (27 indicators) is unread. The rows under the first header are mapped."""
+    from samples.draw.bundle import draw_bundle
+
+    monkeypatch.setenv("SAMPLES_SCANS", "all")
+    bundle = draw_bundle(8906, tmp_path)
+    truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))
+    message = email.message_from_bytes((bundle / "message.eml").read_bytes(), policy=policy.default)
+    scan = next(p.get_content() for p in message.iter_attachments() if p.get_filename().endswith("평가제안서.pdf"))
+    src, out = pdfium.PdfDocument(scan), pdfium.PdfDocument.new()
+    out.import_pages(src, [1])  # the 요약표's first page, its header typed again near the bottom
+    buf = io.BytesIO()
+    out.save(buf)
+    values = map_summary([extract("요약표_스캔.pdf", buf.getvalue())], load_programme("city-2025")).values
+    first_rows = ["A-1-1", "A-1-2", "A-2-1", "A-3-1", "B-1-1"]
+    assert set(first_rows) <= set(truth["indicators"])
+    assert [code for code in first_rows if code not in values] == []
