@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from extractors.model import Document
 from mapping.values import (UnparseableValue, compact, is_not_applicable, is_placeholder, normalise, numbers,
-                            parse_stated, yes_no_marks)
+                            parse_stated, past_template_numbers, yes_no_marks)
 from schemas.programme import CityProgramme, Indicator, SummaryTableLabels
 from schemas.provenance import Provenance
 from schemas.settings import settings
@@ -355,7 +355,7 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
             continue
         text = normalise(entry.stated_text)
         tail = text.rsplit("당", 1)[1] if "당" in text else text
-        found = numbers(tail)
+        found = numbers(tail) if "당" in text else past_template_numbers(indicator, numbers(tail))
         readings = _readings(tail)
         if entry.recomputed is not None and not _same(value, entry.recomputed):
             fits = {r for r in readings if _same(r, entry.recomputed)}

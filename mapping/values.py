@@ -251,13 +251,26 @@ def parse_stated(indicator: Indicator, text: str) -> float | int | bool | str | 
         return _as_kind(indicator, found[0])  # written bare: `1,340`
     if "당" in t:  # `1만명 당 12.34`, `1km 당 CCTV 수 3.2`: the rate follows the last 당
         t = t.rsplit("당", 1)[1]
-    found = numbers(t)
+        found = numbers(t)
+    else:  # the 당 left out or lost by OCR (`1천명 Scciv 수 7.58`): the form's own numbers are no value
+        found = past_template_numbers(indicator, numbers(t))
     if not found:
         if indicator.value_kind == "custom":
             return t
         raise UnparseableValue(t)
     # a city's own indicator names its measure first (`5G 기지국 수 120개`): its value is the last number
     return _as_kind(indicator, found[-1] if indicator.value_kind == "custom" else found[0])
+
+
+def past_template_numbers(indicator: Indicator, found: list[float]) -> list[float]:
+    """``found`` without the leading numbers the summary template writes before its placeholder (the 1 of
+    `1천명 당 CCTV 수 00.00`), when the text starts with exactly those and has more after them."""
+    template = indicator.summary_template or ""
+    placeholder = next((m for m in _NUMBER.finditer(template) if _PLACEHOLDER.match(m.group().replace(",", ""))), None)
+    fixed = numbers(template[:placeholder.start()]) if placeholder else []
+    if fixed and len(found) > len(fixed) and found[:len(fixed)] == fixed:
+        return found[len(fixed):]
+    return found
 
 
 def _parse_bool_reading(reading: str, t: str) -> bool:

@@ -46,3 +46,19 @@ def test_unreadable_values_raise(code, text):
                                                     ("0건", False), ("12건", False)])
 def test_placeholders(text, placeholder):
     assert is_placeholder(text) is placeholder
+
+
+def test_the_forms_own_number_is_not_the_value_when_the_per_word_is_lost():
+    """`1천명 당 CCTV 수 7.58` read by OCR as `1천명 Scciv 수 7.58` (the 당 lost) or typed without its 당:
+    the 1 of `1천명` is the summary template's own text, not the rate. A number that is not the template's
+    (`10만명 …`) is not dropped."""
+    from mapping.values import parse_stated
+    from schemas import load_programme
+
+    programme = load_programme("city-2025")
+    cctv, firms = programme.indicator("C-2-1"), programme.indicator("A-2-1")
+    assert cctv.summary_template.startswith("1천명") and firms.summary_template.startswith("1만명")
+    assert parse_stated(cctv, "1천명 Scciv 수 7.58") == 7.58
+    assert parse_stated(cctv, "1천명 당 CCTV 수 7.58") == 7.58
+    assert parse_stated(firms, "1만명 기업 수 6.38") == 6.38
+    assert parse_stated(firms, "10만명 기업 수 6.38") == 10
