@@ -73,3 +73,17 @@ def database_url(request, tmp_path):
     with engine.begin() as conn:
         conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
     engine.dispose()
+
+
+def wait_upload_done(client, upload_id: int, seconds: float = 300) -> dict:
+    """Poll the desk's upload status (a TestClient of the web app) until its worker has finished with it."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while True:
+        status = client.get(f"/api/uploads/{upload_id}").json()
+        if status["done"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert status["done"], status
+    return status

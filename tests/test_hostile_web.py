@@ -3,26 +3,16 @@
 from __future__ import annotations
 
 import re
-import time
 
 import yaml
 from fastapi.testclient import TestClient
 
 from flows.process import process_saved_upload
 from web.accounts import create_user
+from tests.conftest import wait_upload_done
 from tests.test_web import ROOT, csrf_of, sign_in
 from web.app import create_app
 from web.config import Settings
-
-
-def _wait_done(client: TestClient, upload_id: int, seconds: float = 300) -> dict:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        status = client.get(f"/api/uploads/{upload_id}").json()
-        if status["done"]:
-            return status
-        time.sleep(0.5)
-    raise AssertionError(status)
 
 
 def test_an_upload_that_is_no_submission_says_so_on_the_desk(tmp_path):
@@ -39,7 +29,7 @@ def test_an_upload_that_is_no_submission_says_so_on_the_desk(tmp_path):
                               follow_redirects=False)
         assert response.status_code == 303, response.text
         upload_id = int(response.headers["location"].rsplit("/", 1)[1])
-        status = _wait_done(clerk, upload_id)
+        status = wait_upload_done(clerk, upload_id)
 
         rule = yaml.safe_load((ROOT / "checks" / "rules.yaml").read_text(encoding="utf-8"))["bundle.not_submission"]
         assert status["state"] == "not_submission" and status["bundle_state"] == "not_submission"

@@ -12,7 +12,6 @@ import os
 import re
 import subprocess
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from review_queue import worklist
 from review_queue.store import record_submission
 from schemas.provenance import Provenance
 from schemas.submission import Applicant, Bundle, BundleFile, Finding, IndicatorValue, Submission
+from tests.conftest import wait_upload_done
 from web.accounts import authenticate, create_user
 from web.app import create_app
 from web.config import Settings
@@ -517,15 +517,6 @@ def test_supplement_request_letter_as_docx_and_pdf(web):
 
 # --- intake desk --------------------------------------------------------------------------------------------
 
-def _wait_done(client: TestClient, upload_id: int) -> dict:
-    for _ in range(100):
-        status = client.get(f"/api/uploads/{upload_id}").json()
-        if status["done"]:
-            return status
-        time.sleep(0.05)
-    raise AssertionError(status)
-
-
 def test_upload_is_saved_under_incoming_and_processed_by_the_worker(web):
     clerk = sign_in(web["app"], "clerk")
     token = page_token(clerk, "/intake")
@@ -536,7 +527,7 @@ def test_upload_is_saved_under_incoming_and_processed_by_the_worker(web):
                           files=files, follow_redirects=False)
     assert response.status_code == 303, response.text
     upload_id = int(response.headers["location"].rsplit("/", 1)[1])
-    status = _wait_done(clerk, upload_id)
+    status = wait_upload_done(clerk, upload_id)
     assert status["state"] == "processed" and status["step"] == status["steps"] - 1
     entry, received_at = web["processor"].calls[-1]
     incoming = web["settings"].store_root.parent / "incoming" / "web"
@@ -601,7 +592,7 @@ def test_upload_rules_and_limits(web):
                       files=[("files", (EVIL_NOTE + ".eml", b"From: a@b\r\n\r\nhi", "message/rfc822"))],
                       follow_redirects=False)
     upload_id = int(mail.headers["location"].rsplit("/", 1)[1])
-    _wait_done(clerk, upload_id)
+    wait_upload_done(clerk, upload_id)
     entry, received_at = web["processor"].calls[-1]
     assert entry.is_file() and entry.suffix == ".eml" and received_at is None  # e-mail: the message's Date
     listing = clerk.get("/intake").text
