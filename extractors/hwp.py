@@ -93,6 +93,9 @@ def _precheck(data: bytes) -> DocumentProblem | None:
         problem = hwp_header_problem(properties)
         if problem:
             return problem
+        entries = ["/".join(entry).casefold() for entry in ole.listdir(streams=True, storages=True)]
+        if len(set(entries)) < len(entries):  # CFB names are unique per storage; hangulang's lenient retry can then allocate GBs
+            raise ValueError("the compound file's directory names one entry twice: damaged file")
         budget = MAX_INFLATED
         for entry in ole.listdir(streams=True, storages=False):
             path = "/".join(entry)

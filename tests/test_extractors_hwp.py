@@ -290,6 +290,33 @@ def test_parser_panic_becomes_a_plain_exception(corpus):
             pass
 
 
+
+def test_duplicate_directory_name_is_refused_before_the_parser_allocates(corpus):
+    """Found by fuzzing: a stream renamed to a sibling's name made hangulang's lenient CFB retry ask for 3.3 GB."""
+    data = (corpus / "hwplib/sample_hwp/merging-cell.hwp").read_bytes()
+    twin = data.replace("PrvText".encode("utf-16-le"), "DocInfo".encode("utf-16-le"), 1)
+    assert twin != data
+    doc = registry.extract("twin.hwp", twin)
+    assert _unreadable(doc) == ("unreadable.corrupt", CORRUPT_KO)
+
+
+def test_a_cell_address_beyond_any_grid_is_skipped_not_allocated(corpus):
+    """Found by fuzzing: a damaged cell address of 2³¹ made the grid itself exhaust memory."""
+    import hangulang
+
+    from extractors.hwp_parts import owpml
+    from extractors.hwp_parts.payload import PayloadMapper
+
+    data = (corpus / "hwplib/sample_hwp/merging-cell.hwp").read_bytes()
+    payload = hangulang.convert_to_payload(data, include_locations=True)
+    table = next(b["table"] for b in payload["sections"][0]["blocks"] if "table" in b)
+    table["cells"][0]["row"], table["cells"][1]["col_span"] = 2**31, 2**31
+    doc = PayloadMapper(Document(file="far.hwp", sha256="x", media_type=HWP)).fill(payload)
+    first = doc.tables[0]
+    assert first.n_rows <= owpml.MAX_ROW and first.n_cols <= owpml.MAX_COL
+    assert len(first.cells) == len(table["cells"]) - 1
+    assert [p.code for p in doc.problems] == ["note.hwp.cells_out_of_range"]
+
 # --- drawn forms written as HWPX and HWP 5 (python-hwpx), read into the one table model ----------------
 
 def _drawn_forms() -> list[tuple[str, object]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from extractors.hwp_parts.owpml import grid_lines
+from extractors.hwp_parts.owpml import MAX_COL, MAX_ROW, grid_lines
 from extractors.model import Cell, Document, Figure, Page, Table, TextBlock
 
 _EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif", "image/bmp": "bmp",
@@ -66,17 +66,25 @@ class PayloadMapper:
         self.doc.tables.append(table)
         lines = [data["caption"]] if data.get("caption") else []
         self._nested.append([])
+        skipped = 0
         try:
             for raw in data.get("cells") or []:
                 texts = [line for b in raw.get("blocks") or [] for line in self.block(b, in_cell=True)]
-                table.cells.append(Cell(row=int(raw["row"]), col=int(raw["col"]),
-                                        row_span=max(1, int(raw.get("row_span") or 1)),
-                                        col_span=max(1, int(raw.get("col_span") or 1)),
+                row, col = int(raw["row"]), int(raw["col"])
+                if not (0 <= row < MAX_ROW and 0 <= col < MAX_COL):  # a damaged address: no grid of that size
+                    skipped += 1
+                    continue
+                table.cells.append(Cell(row=row, col=col,
+                                        row_span=max(1, min(int(raw.get("row_span") or 1), MAX_ROW - row)),
+                                        col_span=max(1, min(int(raw.get("col_span") or 1), MAX_COL - col)),
                                         text="\n".join(t for t in texts if t.strip()).strip()))
         finally:
             nested = self._nested.pop()
+        if skipped:
+            self.doc.note("note.hwp.cells_out_of_range", f"table {table.index}: {skipped} cell(s) beyond the grid skipped")
         table.n_rows = max([int(data.get("rows") or 0)] + [c.row + c.row_span for c in table.cells])
         table.n_cols = max([int(data.get("cols") or 0)] + [c.col + c.col_span for c in table.cells])
+        table.n_rows, table.n_cols = min(table.n_rows, MAX_ROW), min(table.n_cols, MAX_COL)
         lines.extend(grid_lines(table))
         for inner in nested:
             lines.extend(self.table(inner))
