@@ -103,9 +103,9 @@ def extract(
 
     data = file.read_bytes()
     with console.status(f"추출 중: {file.name}"):
-        doc = extract_bounded(file.name, data)
+        doc = extract_bounded(file.name, data, pictures=True)  # a long PDF's figures rendered in its reading pass
         out.mkdir(parents=True, exist_ok=True)
-        record = document_record(doc, out / "figures", source=data)  # a PDF's figures rendered on the workers
+        record = document_record(doc, out / "figures", source=data)  # the others' on the workers now
     shutdown()
     record["findings"] = [f.model_dump(mode="json", exclude_none=True) for f in document_findings(doc)]
     (out / "document.json").write_text(json.dumps(record, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

@@ -28,8 +28,9 @@ def fill_figure_data(doc: Document, source: bytes, limits: Limits | None = None)
 
     parts = _parts([(f.page, f.bbox) for f in missing], worker_count())
     try:
-        pictures = [p for part in run_bounded_all([(render_figures, (source, part)) for part in parts], limits)
-                    for p in part]
+        rendered = run_bounded_all([(render_figures, (source, part)) for part in parts], limits)
+        by_box = {(page, box): p for part, pictures in zip(parts, rendered) for (page, box), p in zip(part, pictures)}
+        pictures = [by_box.get((f.page, f.bbox)) for f in missing]
     except BoundExceeded as exc:
         log.warning("figures of %s not rendered: %s", doc.file, exc.why)
         return
@@ -44,18 +45,19 @@ def fill_figure_data(doc: Document, source: bytes, limits: Limits | None = None)
         log.warning("%d of %d figures of %s not rendered (their pages do not render)", failed, len(missing), doc.file)
 
 
-# A run of figures rendered on a worker of its own holds at least this many: below that, opening the file once more
-# costs about what the run saves.
+# A share of figures rendered on a worker of its own holds at least this many: below that, opening the file once more
+# costs about what the share saves.
 SPREAD_MIN_FIGURES = 8
 
 
 def _parts(boxes: list[tuple[int, Box]], workers: int) -> list[list[tuple[int, Box]]]:
-    """``boxes`` (in page order) cut into at most ``workers`` runs of about equal size, never inside a page."""
+    """``boxes`` (in page order) dealt to at most ``workers`` shares page by page in turn (a page's figures stay
+    together: one rendering of the page serves them): neighbouring pages are alike, so the shares come out about
+    equally heavy, which runs of pages do not."""
     count = max(1, min(workers, len(boxes) // SPREAD_MIN_FIGURES))
-    parts: list[list[tuple[int, Box]]] = [[]]
-    for i, (page, box) in enumerate(boxes):
-        if (len(parts) < count and parts[-1] and page != parts[-1][-1][0]
-                and i >= len(boxes) * len(parts) / count):
-            parts.append([])
-        parts[-1].append((page, box))
-    return parts
+    parts: list[list[tuple[int, Box]]] = [[] for _ in range(count)]
+    pages = list(dict.fromkeys(page for page, _ in boxes))
+    share = {page: i % count for i, page in enumerate(pages)}
+    for page, box in boxes:
+        parts[share[page]].append((page, box))
+    return [part for part in parts if part]

@@ -20,7 +20,7 @@ from io import BytesIO
 import pdfplumber
 
 from extractors.model import Document, DocumentProblem, Figure, Page, Table, TextBlock
-from extractors.pdf_parts.figures import MAX_FIGURES_PER_PAGE, image_boxes, page_figures, page_image
+from extractors.pdf_parts.figures import MAX_FIGURES_PER_PAGE, image_boxes, page_figures, page_image, page_pictures
 from extractors.pdf_parts.garbage import garbage_score
 from extractors.pdf_parts.rotation import upright_view
 from extractors.pdf_parts.tables import borderless_tables, join_continued, read_tables
@@ -33,7 +33,9 @@ OCR_DPI = 300  # Tesseract reads 10-pt Hangul reliably from about 300 dpi; less 
 LOST_TEXT_MIN_CHARS = 20
 LOST_TEXT_RATIO = 1.5
 # A PDF is spread over the extraction workers when each part gets at least this many pages: below that,
-# opening the file once more in another process costs more than the part saves.
+# opening the file once more in another process costs more than the part saves. A part takes every n-th page
+# (not a run of pages): neighbouring pages are alike, so the parts come out about equally heavy (on the
+# 197-page guide a run split left one worker 13 % more to do).
 SPREAD_MIN_PAGES_PER_PART = 8
 
 
@@ -58,10 +60,10 @@ class PagesPart:
     problems: list[DocumentProblem]
 
 
-def page_ranges(data: bytes, parts: int) -> list[tuple[int, int]] | None:
-    """The first look (PDFium, milliseconds): ``parts`` contiguous page ranges of about equal size for a PDF of
-    SPREAD_MIN_PAGES or more, else None (read in one pass; also when PDFium cannot open it: pdfplumber's
-    pass then says why)."""
+def page_ranges(data: bytes, parts: int) -> list[tuple[int, int, int]] | None:
+    """The first look (PDFium, milliseconds): ``parts`` interleaved page ranges (first, stop, step) for a PDF of
+    ``parts`` × SPREAD_MIN_PAGES_PER_PART pages or more, else None (read in one pass; also when PDFium cannot open
+    it: pdfplumber's pass then says why)."""
     pdfium_doc = _open_pdfium(data, forms=False)
     if pdfium_doc is None:
         return None
@@ -72,22 +74,23 @@ def page_ranges(data: bytes, parts: int) -> list[tuple[int, int]] | None:
     parts = min(parts, count // SPREAD_MIN_PAGES_PER_PART)
     if parts < 2:
         return None
-    bounds = [round(i * count / parts) for i in range(parts + 1)]
-    return list(zip(bounds[:-1], bounds[1:]))
+    return [(first, count, parts) for first in range(parts)]
 
 
-def read_pages(data: bytes, first: int = 0, stop: int | None = None) -> PagesPart:
-    """Pages ``first``..``stop``-1 (0-based) in one pass: the file opened once, each page's objects parsed once
-    (text, tables and figures all read from them) and dropped before the next page."""
+def read_pages(data: bytes, first: int = 0, stop: int | None = None, step: int = 1, pictures: bool = False) -> PagesPart:
+    """Pages ``first``, ``first + step``, … before ``stop`` (0-based) in one pass: the file opened once, each page's
+    objects parsed once (text, tables and figures all read from them) and dropped before the next page. With
+    ``pictures``, the figures' pictures are rendered from the page in hand too."""
     problems: list[DocumentProblem] = []
     results = []
     with pdfplumber.open(BytesIO(data)) as pdf:
         pdfium_doc = _open_pdfium(data)
         try:
-            for index in range(first, len(pdf.pages) if stop is None else min(stop, len(pdf.pages))):
+            for index in range(first, len(pdf.pages) if stop is None else min(stop, len(pdf.pages)), step):
                 page = pdf.pages[index]
                 pdfium_page = pdfium_doc[index] if pdfium_doc is not None and index < len(pdfium_doc) else None
-                results.append(read_page(page, index + 1, problems, pdfium_page=pdfium_page, summarise=True))
+                results.append(read_page(page, index + 1, problems, pdfium_page=pdfium_page, summarise=True,
+                                         pictures=pictures))
                 page.close()  # drop the page's cached objects: long documents stay small in memory
                 if pdfium_page is not None:
                     pdfium_page.close()
@@ -99,9 +102,8 @@ def read_pages(data: bytes, first: int = 0, stop: int | None = None) -> PagesPar
 
 def join_pages(doc: Document, parts: list[PagesPart]) -> Document:
     """The document from its parts in page order: notes, pages, blocks, figures, tables joined across pages."""
-    results = [r for part in parts for r in part.results]
-    for part in parts:
-        doc.problems.extend(part.problems)
+    results = sorted((r for part in parts for r in part.results), key=lambda r: r.page.number)
+    doc.problems.extend(sorted((p for part in parts for p in part.problems), key=lambda p: p.page or 0))
     unmapped = [r for r in results if r.unmapped is not None]
     if unmapped:  # one line for what can be a hundred pages of equations
         shares = [r.unmapped for r in unmapped]
@@ -119,12 +121,12 @@ def join_pages(doc: Document, parts: list[PagesPart]) -> Document:
 
 
 def read_page(page, number: int, problems: list[DocumentProblem] | None = None, *, pdfium_page=None,
-              ocr: bool = True, figures: bool = True, summarise: bool = False) -> PageResult:
+              ocr: bool = True, figures: bool = True, summarise: bool = False, pictures: bool = False) -> PageResult:
     """One page: text, blocks, tables (on this page only) and figures (their boxes); OCR when the text layer fails.
 
     Operator notes (``note.pdf.*``, with the page) go to ``problems``. ``pdfium_page`` (pypdfium2)
     enables the check for text pdfminer lost; ``summarise`` leaves the note about a partly unmapped
-    text layer to the caller (``PageResult.unmapped``).
+    text layer to the caller (``PageResult.unmapped``); ``pictures`` renders the figures' pictures through it.
     """
     problems = problems if problems is not None else []
 
@@ -175,6 +177,9 @@ def read_page(page, number: int, problems: list[DocumentProblem] | None = None, 
         if len(keep) > MAX_FIGURES_PER_PAGE:
             note("note.pdf.figures_capped", f"{len(keep)} images; the first {MAX_FIGURES_PER_PAGE} kept as figures")
         result.figures = page_figures(number, keep)
+        if pictures and pdfium_page is not None and result.figures:
+            for figure, picture in zip(result.figures, page_pictures(page, pdfium_page, [f.bbox for f in result.figures])):
+                figure.data = picture or b""
     return result
 
 

@@ -41,7 +41,8 @@ EXTRACTORS: dict[str, str] = {
 }
 
 # media type -> module whose long files are read in parts spread over the worker processes: it gives
-# ``page_ranges(data, parts)`` (None: read in one pass), ``read_pages(data, first, stop)`` (one part, in a worker)
+# ``page_ranges(data, parts)`` (None: read in one pass), ``read_pages(data, first, stop, step, pictures)`` (one part,
+# in a worker)
 # and ``join_pages(doc, parts)`` (in the caller). A 197-page PDF takes half the time on two cores.
 SPREAD: dict[str, str] = {media.PDF: "extractors.pdf"}
 
@@ -208,8 +209,10 @@ def _result(future, limits: Limits):
                             {"gib": limits.memory_bytes / 1024**3}) from None
 
 
-def extract_bounded(name: str, data: bytes, limits: Limits | None = None) -> Document:
-    """``extract`` in a worker process under ``limits``; a file that breaks them becomes unreadable.
+def extract_bounded(name: str, data: bytes, limits: Limits | None = None, pictures: bool = False) -> Document:
+    """``extract`` in a worker process under ``limits``; a file that breaks them becomes unreadable. ``pictures``:
+    the caller will want the figures' pictures, so a long PDF renders them in its reading pass (otherwise
+    ``extractors.figures.fill_figure_data`` renders them when asked).
 
     The exception boundary of one file: whatever goes wrong, the result is a Document."""
     sha256 = hashlib.sha256(data).hexdigest()
@@ -217,7 +220,7 @@ def extract_bounded(name: str, data: bytes, limits: Limits | None = None) -> Doc
     try:
         spread = _spread_plan(name, data)
         if spread is not None:  # a long PDF: its page ranges read on the workers at once
-            doc = _extract_spread(name, data, *spread, limits)
+            doc = _extract_spread(name, data, *spread, limits, pictures)
             if doc is not None:
                 return doc
         return run_bounded(extract, name, data, limits=limits)
@@ -242,15 +245,16 @@ def _spread_plan(name: str, data: bytes) -> tuple[str, list] | None:
     return (module_name, ranges) if ranges else None
 
 
-def _read_part(module_name: str, data: bytes, first: int, stop: int):
-    return importlib.import_module(module_name).read_pages(data, first, stop)
+def _read_part(module_name: str, data: bytes, first: int, stop: int, step: int, pictures: bool):
+    return importlib.import_module(module_name).read_pages(data, first, stop, step, pictures)
 
 
-def _extract_spread(name: str, data: bytes, module_name: str, ranges: list, limits: Limits) -> Document | None:
+def _extract_spread(name: str, data: bytes, module_name: str, ranges: list, limits: Limits,
+                    pictures: bool = False) -> Document | None:
     """The parts read on the workers and joined here; None when a part failed (the one-pass reading then turns
     the failure into an unreadable document, with its reason)."""
     try:
-        parts = run_bounded_all([(_read_part, (module_name, data, first, stop)) for first, stop in ranges], limits)
+        parts = run_bounded_all([(_read_part, (module_name, data, *part, pictures)) for part in ranges], limits)
     except BoundExceeded:
         raise
     except Exception as exc:  # noqa: BLE001 - corrupt or encrypted: reported by the one-pass reading

@@ -22,7 +22,7 @@ def test_page_ranges_cover_every_page_once(corpus):
     data = _long_pdf(corpus).read_bytes()
     ranges = page_ranges(data, 2)
     assert ranges is not None and len(ranges) == 2
-    pages = [p for first, stop in ranges for p in range(first, stop)]
+    pages = sorted(p for first, stop, step in ranges for p in range(first, stop, step))
     import pypdfium2
 
     assert pages == list(range(len(pypdfium2.PdfDocument(data))))
@@ -84,3 +84,21 @@ def test_workers_start_with_the_extractors_and_without_the_callers_main_script(t
     run = subprocess.run([sys.executable, str(main)], capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert run.returncode == 0, run.stderr[-2000:]
     assert run.stdout.strip() == "[False, True, True]"
+
+
+def test_pictures_rendered_in_the_reading_pass_equal_those_rendered_on_demand(corpus):
+    """`intake extract` asks for the pictures beforehand: the parts render them from the page in hand, and they are
+    the very pictures `fill_figure_data` renders afterwards for a caller that did not ask."""
+    from extractors.figures import fill_figure_data
+
+    path = _long_pdf(corpus)
+    data = path.read_bytes()
+    try:
+        in_pass = extract_bounded(path.name, data, pictures=True)
+        later = extract_bounded(path.name, data)
+        assert later.figures and not any(f.data for f in later.figures)
+        fill_figure_data(later, data)
+    finally:
+        shutdown()
+    assert [f.data[:8] for f in in_pass.figures] == [b"\x89PNG\r\n\x1a\n"] * len(in_pass.figures)
+    assert in_pass.model_dump() == later.model_dump()

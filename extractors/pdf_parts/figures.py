@@ -2,8 +2,10 @@
 
 Reading a page only notes where its figures are (``page_figures``: page, box, file name): most callers never
 look at the pictures, and rendering and PNG-encoding them was a fifth of the work of reading a PDF. Whoever
-writes them out asks for the bytes (``render_figures``, in a bounded worker: ``extractors.figures``): a figure
-is the page rendered by PDFium at FIGURE_DPI, cropped to the image's box. Cropping the rendering rather than
+writes them out asks for the bytes: in the reading pass itself when asked beforehand (``page_pictures`` on the
+page in hand, ``extractors.registry.extract_bounded(..., pictures=True)``), or afterwards (``render_figures``,
+in a bounded worker: ``extractors.figures``). A figure is the page rendered by PDFium at FIGURE_DPI, cropped to
+the image's box. Cropping the rendering rather than
 decoding the image stream gives what the reader saw (masks, clipping, colour spaces, JBIG2/JPX that Pillow
 cannot open) in one code path.
 """
@@ -63,30 +65,35 @@ def render_figures(data: bytes, boxes: list[tuple[int, Box]]) -> list[bytes | No
         pdfium_doc = pypdfium2.PdfDocument(data)
         try:
             pdfium_doc.init_forms()  # filled form fields drawn, as pdfplumber's to_image does (before any page loads)
-            out: list[bytes | None] = []
-            rendered: dict[int, tuple] = {}  # page number → (its rendering, its origin): the page in hand
-            for number, box in boxes:
-                if number not in rendered:
-                    rendered = {number: _render_page(pdf, pdfium_doc, number)}
-                picture, origin = rendered[number]
-                out.append(None if picture is None else _png(_crop(picture, origin, box)))
+            by_page: dict[int, list[int]] = {}  # page number → indexes into ``boxes``
+            for i, (number, _) in enumerate(boxes):
+                by_page.setdefault(number, []).append(i)
+            out: list[bytes | None] = [None] * len(boxes)
+            for number, indexes in by_page.items():
+                pdfium_page = None
+                try:
+                    pdfium_page = pdfium_doc[number - 1]
+                    pictures = page_pictures(pdf.pages[number - 1], pdfium_page, [boxes[i][1] for i in indexes])
+                except Exception:  # noqa: BLE001 - a page that does not load costs its own figures only
+                    continue
+                finally:
+                    if pdfium_page is not None:
+                        pdfium_page.close()
+                for i, picture in zip(indexes, pictures):
+                    out[i] = picture
             return out
         finally:
             pdfium_doc.close()
 
 
-def _render_page(pdf, pdfium_doc, number: int) -> tuple:
-    """(the page rendered at FIGURE_DPI, the top-left corner of its box), or (None, None) when it does not render."""
-    pdfium_page = None
+def page_pictures(page, pdfium_page, boxes: list[Box]) -> list[bytes | None]:
+    """PNG bytes of ``boxes`` cut from one rendering of ``page`` (pdfplumber) through ``pdfium_page`` (the same page
+    loaded by PDFium); None for each when the page does not render."""
     try:
-        page = pdf.pages[number - 1]
-        pdfium_page = pdfium_doc[number - 1]
-        return page_image(page, FIGURE_DPI, pdfium_page), page.bbox[:2]
+        rendered = page_image(page, FIGURE_DPI, pdfium_page)
     except Exception:  # noqa: BLE001 - a page that does not render costs its own figures only
-        return None, None
-    finally:
-        if pdfium_page is not None:
-            pdfium_page.close()
+        return [None] * len(boxes)
+    return [_png(_crop(rendered, page.bbox[:2], box)) for box in boxes]
 
 
 def _crop(rendered, origin: tuple[float, float], box: Box):
