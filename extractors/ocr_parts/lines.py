@@ -320,12 +320,14 @@ def _letter_strokes(vs: list[Seg], ink: np.ndarray) -> np.ndarray:
 
 def _smoothed(gray: np.ndarray, axis: int) -> np.ndarray:
     """The page averaged over SMOOTH pixels along ``axis`` (1: along rows, for horizontal rulings)."""
-    g = gray.astype(np.int32) if axis == 1 else gray.T.astype(np.int32)
     pad = SMOOTH // 2
-    padded = np.pad(g, ((0, 0), (pad + 1, pad)), mode="edge")
-    sums = np.cumsum(padded, axis=1)
-    out = ((sums[:, SMOOTH:] - sums[:, :-SMOOTH]) // SMOOTH).astype(np.uint8)
-    return out if axis == 1 else np.ascontiguousarray(out.T)
+    widths = ((0, 0), (pad, pad)) if axis == 1 else ((pad, pad), (0, 0))
+    padded = np.pad(gray, widths, mode="edge").astype(np.uint16)  # SMOOTH × 255 fits
+    n = gray.shape[axis]
+    total = padded[:, :n].copy() if axis == 1 else padded[:n].copy()
+    for i in range(1, SMOOTH):  # SMOOTH shifted adds: cheaper than a cumulative sum of the page
+        total += padded[:, i:i + n] if axis == 1 else padded[i:i + n]
+    return (total // SMOOTH).astype(np.uint8)
 
 
 def _on_paper(ink: np.ndarray, s: Seg, axis: int) -> bool:
