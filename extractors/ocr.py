@@ -49,9 +49,8 @@ CELL_INSET = 6  # prepared pixels kept clear of the rulings when cropping a cell
 EDGE_BAND = 8  # a cell crop's border band where line-like remnants are wiped
 MIN_RING, MAX_RING = 15, 120  # pixels (prepared, ~300 dpi): the size of a ○ written in a cell
 RING_CONFIDENCE = 80.0
-# "12.285": on a scan a thousands comma and a decimal point differ by a pixel or two, and Korean tables
-# seldom give three decimals, so such a number is only as sure as a coin toss and is flagged for a look.
-AMBIGUOUS_SEPARATOR = re.compile(r"(?<![\d.,])\d{1,3}\.\d{3}(?![\d.,])")
+# A lone 0 is only as sure as a coin toss (whether "12.285" is twelve thousand is the mapping's question:
+# mapping.summary.reconcile_ocr_values knows the form's placeholder and the bundle's other readings).
 AMBIGUOUS_CONFIDENCE = 50.0
 LONE_ZERO = {"0", "O", "o"}  # a cell of just 0 may be the ○ mark read wrong: yes read as no
 RING_TEXTS = {"", "0", "O", "o", "ㅇ", "○", "○ ○"}  # what Tesseract makes of a lone ○, if anything  # a ○ recognised by its shape: a clean ring, not a guess
@@ -330,7 +329,7 @@ def _read_tables(grids: list[Grid], clean: np.ndarray, page_number: int, box_out
             confs.extend(cell_confs)
             text = normalise_ocr_number(text)
             confidence = round(sum(cell_confs) / len(cell_confs), 2) if cell_confs else None
-            if confidence is not None and (AMBIGUOUS_SEPARATOR.search(text) or text.strip("()[] ") in LONE_ZERO):
+            if confidence is not None and text.strip("()[] ") in LONE_ZERO:
                 confidence = min(confidence, AMBIGUOUS_CONFIDENCE)
             cells.append(Cell(row=cell.row, col=cell.col, row_span=cell.row_span, col_span=cell.col_span,
                               text=text, bbox=box_out(cell.box), confidence=confidence))

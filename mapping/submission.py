@@ -91,7 +91,7 @@ def _map_city(mapped: MappedBundle, programme: CityProgramme) -> None:
     annexes = mapped.part_documents() + mapped.by_role("evidence")
     mapped.details = read_details(proposals, programme, annexes=annexes)
     _attach_components(submission, mapped.details)
-    reconcile_ocr_values(submission.indicators, programme)
+    reconcile_ocr_values(submission.indicators, programme, _stated_on_detail_forms(submission, mapped.details))
     optional = [d.code for d in programme.domain_rules.domains if d.kind == "optional"]
     present = {programme.indicator(code).domain for code in summary.values}
     submission.selected_domains = [d for d in optional if d in present]
@@ -113,6 +113,16 @@ def _attach_components(submission: Submission, details: dict[str, Detail]) -> No
         if detail.items:
             entry.listed_items = len(detail.items)
             entry.listed = [ListedEntry(text=i.text, month=i.month, source=i.provenance) for i in detail.items]
+
+
+def _stated_on_detail_forms(submission: Submission, details: dict[str, Detail]) -> dict[str, str]:
+    """Each indicator's value as its detail form states it, where that is another cell than its 요약표 row's."""
+    out = {}
+    for code, detail in details.items():
+        entry = submission.indicators.get(code)
+        if entry is not None and detail.stated_text and detail.stated_provenance != entry.source:
+            out[code] = detail.stated_text
+    return out
 
 
 def _plain(value: float) -> float | int:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from extractors.model import Document
 from mapping.values import (UnparseableValue, compact, is_not_applicable, is_placeholder, normalise, numbers,
-                            parse_stated, past_template_numbers, yes_no_marks)
+                            parse_stated, past_template_numbers, shaped_like_placeholder, yes_no_marks)
 from schemas.programme import CityProgramme, Indicator, SummaryTableLabels
 from schemas.provenance import Provenance
 from schemas.settings import settings
@@ -18,6 +18,13 @@ NAME_MATCH_CUTOFF = 0.86
 # An OCR'd value that its own components do not bear out, or that could be another number of its cell, is no
 # surer than this (below settings' ocr_min_confidence, so ocr.low_confidence flags it for a look).
 DOUBTFUL_CONFIDENCE = 50.0
+# An OCR'd value that an independent reading of the bundle bears out (its recomputation, its detail form's
+# statement, the items the form lists) is no longer in doubt, whatever Tesseract thought of its glyphs.
+CONFIRMED_CONFIDENCE = 90.0
+# "12.285": on a scan a thousands comma and a decimal point differ by a pixel or two, and Korean tables seldom
+# give three decimals, so such a number is only as sure as a coin toss unless its form tells which it is.
+AMBIGUOUS_SEPARATOR = re.compile(r"(?<![\d.,])\d{1,3}\.\d{3}(?![\d.,])")
+_NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 MISREAD_CUTOFF = 0.7  # an OCR'd row's name against the next few indicators' names (misread_match)
 MISREAD_LOOKAHEAD = 3
 TRAILING_PARENTHESES = re.compile(r"\s*\([^()]*\)\s*$")
@@ -331,46 +338,111 @@ def optional_domain(programme: CityProgramme, indicator: Indicator) -> bool:
     return kinds.get(indicator.domain) == "optional"
 
 
-def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgramme) -> None:
+def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgramme,
+                         stated_elsewhere: dict[str, str] | None = None) -> None:
     """Cross-check the 요약표 values read by OCR against what else the bundle says about them.
 
     A number read from a scan is taken from its cell's text, which OCR may have cut wrong: a stray "1" read
     from the word before it (`1천명 당 (1 수 7.89`, CCTV read as "(1"), a decimal point lost (`198%` for
-    1.98) or a comma read as a point. When the value recomputed from the detail form's components differs
-    from the value, and exactly one other reading of the cell's digits (another number in it, or its digits
-    with the point moved) gives the recomputed value, that reading is the value. Otherwise a value that
-    disagrees with its components, or whose cell holds other numbers it could be, keeps at most
+    1.98) or a comma read as a point. The other readings of a value are independent of its cell: the value
+    recomputed from the detail form's components, the value the detail form states (``stated_elsewhere``, its
+    text by code) and the number of items it lists. A value one of them bears out is no longer in doubt: its
+    confidence is raised to CONFIRMED_CONFIDENCE. When none does, and exactly one other reading of the cell's
+    digits (another number in it, or its digits with the point moved) gives one of theirs, that reading is the
+    value. Otherwise a value they contradict, or whose cell holds other numbers it could be, keeps at most
     DOUBTFUL_CONFIDENCE, so ocr.low_confidence asks for a look at exactly the values that may be wrong."""
+    stated_elsewhere = stated_elsewhere or {}
     for code, entry in values.items():
         source = entry.source
         if source is None or source.method != "ocr" or not entry.stated_text:
             continue
         indicator = programme.indicator(code)
         value = entry.value
-        if indicator.value_kind == "boolean" and value is None:  # a yes/no row without its mark: OCR lost it
-            entry.source = source.model_copy(update={"confidence": min(source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
+        others = _other_readings(entry, indicator, stated_elsewhere.get(code))
+        if indicator.value_kind == "boolean":
+            said = [o for o in others if isinstance(o, bool)]
+            if not isinstance(value, bool):  # a yes/no row without its mark: OCR lost it
+                _doubt(entry)
+            elif value in said:
+                _confirm(entry)
+            elif said:
+                _doubt(entry)
             continue
-        if indicator.value_kind in ("boolean", "custom") or indicator.reading == "sum" \
+        if indicator.value_kind == "custom" or indicator.reading == "sum" \
                 or isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
         text = normalise(entry.stated_text)
         tail = text.rsplit("당", 1)[1] if "당" in text else text
         found = numbers(tail) if "당" in text else past_template_numbers(indicator, numbers(tail))
-        readings = _readings(tail)
-        if entry.recomputed is not None and not _same(value, entry.recomputed):
-            fits = {r for r in readings if _same(r, entry.recomputed)}
+        found = shaped_like_placeholder(indicator, tail, found) if len(found) > 1 else found
+        grouped = _grouped_integer(indicator, tail)
+        if grouped is not None:  # `2.787` where the form writes `0,000건`: a thousands comma read as a point
+            entry.value = value = grouped
+        numeric = [o for o in others if not isinstance(o, bool)]
+        # the detail form's cell may hold more than its value (`다운로드 4 30,897 건`, 수 read as 4): any of its
+        # numbers bears the value out
+        written = numbers(normalise(stated_elsewhere.get(code) or ""))
+        if any(_same(value, o) for o in numeric + written):
+            _confirm(entry)
+            continue
+        if numeric:
+            fits = {r for r in _readings(tail) if any(_same(r, o) for o in numeric)}
             if len(fits) == 1:
                 entry.value = _plain(fits.pop())
-                continue
-            entry.source = source.model_copy(update={"confidence": min(source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
-        elif entry.recomputed is None and len(found) > 1 and indicator.reading != "count_before_unit":
+                _confirm(entry)
+            else:
+                _doubt(entry)
+            continue
+        if grouped is not None:
+            continue
+        if AMBIGUOUS_SEPARATOR.search(tail):  # `12.285`: a thousands comma or a decimal point, a pixel apart
+            _doubt(entry)
+        elif len(found) > 1 and indicator.reading != "count_before_unit":
             unit = _unit_mark(indicator.unit)
             beside = [float(m.group(1).replace(",", "")) for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*" + re.escape(unit), tail)] \
                 if unit else []
             if len(beside) == 1:  # `815 비율 58.95 %` (BIS read as 815): the number the unit follows
                 entry.value = _plain(beside[0])
                 continue
-            entry.source = source.model_copy(update={"confidence": min(source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
+            _doubt(entry)
+
+
+def _other_readings(entry: IndicatorValue, indicator: Indicator, detail_text: str | None) -> list[float | bool]:
+    """What the bundle says of the value apart from its 요약표 cell: recomputed, stated on the detail form, listed."""
+    out: list[float | bool] = []
+    if entry.recomputed is not None:
+        out.append(entry.recomputed)
+    if detail_text:  # read from the same scan, its comma may have come back as a point too
+        try:
+            stated = _grouped_integer(indicator, normalise(detail_text)) or parse_stated(indicator, detail_text)
+        except UnparseableValue:
+            stated = None
+        if isinstance(stated, (int, float)):  # bool included
+            out.append(stated)
+    if indicator.listed_items and entry.listed_items:
+        out.append(float(entry.listed_items))
+    return out
+
+
+def _confirm(entry: IndicatorValue) -> None:
+    entry.source = entry.source.model_copy(update={"confidence": max(entry.source.confidence or 0.0, CONFIRMED_CONFIDENCE)})
+
+
+def _doubt(entry: IndicatorValue) -> None:
+    entry.source = entry.source.model_copy(update={"confidence": min(entry.source.confidence or 0.0, DOUBTFUL_CONFIDENCE)})
+
+
+def _grouped_integer(indicator: Indicator, text: str) -> int | None:
+    """The whole number ``text`` writes as `2.787` when the form's placeholder for the value has no decimals
+    (`0,000건`, `000백만원`): on a scan its thousands comma came back as a point. None otherwise."""
+    template = indicator.summary_template or ""
+    placeholder = [m.group() for m in _NUMBER_TOKEN.finditer(template)]
+    if not placeholder or any("." in p for p in placeholder) or indicator.value_kind not in ("count", "amount"):
+        return None
+    tokens = AMBIGUOUS_SEPARATOR.findall(text)
+    if len(tokens) != 1 or len(numbers(text)) != 1:
+        return None
+    return int(tokens[0].replace(".", ""))
 
 
 def _unit_mark(unit: str | None) -> str | None:

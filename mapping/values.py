@@ -254,12 +254,27 @@ def parse_stated(indicator: Indicator, text: str) -> float | int | bool | str | 
         found = numbers(t)
     else:  # the 당 left out or lost by OCR (`1천명 Scciv 수 7.58`): the form's own numbers are no value
         found = past_template_numbers(indicator, numbers(t))
+    if len(found) > 1 and indicator.value_kind != "custom":
+        found = shaped_like_placeholder(indicator, t, found)
     if not found:
         if indicator.value_kind == "custom":
             return t
         raise UnparseableValue(t)
     # a city's own indicator names its measure first (`5G 기지국 수 120개`): its value is the last number
     return _as_kind(indicator, found[-1] if indicator.value_kind == "custom" else found[0])
+
+
+def shaped_like_placeholder(indicator: Indicator, text: str, found: list[float]) -> list[float]:
+    """Of several numbers in ``text``, the one written with as many decimals as the form's placeholder
+    (`1천명 당 CCTV 수 00.00`) when exactly one is: OCR makes numbers of the words around a rate (`CCTV` read
+    as `007`), never with its decimals. ``found`` unchanged otherwise."""
+    places = {len(m.group(1)) for m in re.finditer(r"\d\.(\d+)", indicator.summary_template or "")}
+    if len(places) != 1:
+        return found
+    decimals = places.pop()
+    shaped = [float(m.group().replace(",", "")) for m in _NUMBER.finditer(text)
+              if re.search(r"\.\d{%d}$" % decimals, m.group())]
+    return shaped if len(shaped) == 1 else found
 
 
 def past_template_numbers(indicator: Indicator, found: list[float]) -> list[float]:

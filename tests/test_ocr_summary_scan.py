@@ -85,6 +85,33 @@ def test_scanned_summary_values_are_right_or_flagged(summary_doc, truth):
     assert len(right) >= 0.94 * len(truth["indicators"])
 
 
+def test_a_value_its_detail_form_bears_out_is_confirmed_and_one_it_contradicts_is_doubted(summary_doc, truth):
+    """The detail forms state each value again, in a cell of their own: a 요약표 value read by OCR that agrees with
+    that statement is not in doubt (no ocr.low_confidence on a right value), one that disagrees is corrected when
+    exactly one other reading of its cell's digits gives the statement, and is flagged otherwise."""
+    programme = load_programme("city-2025")
+    threshold = settings().ocr_min_confidence
+    values = map_summary([summary_doc], programme).values
+    stated = {code: exp["stated_text"] for code, exp in truth["indicators"].items() if exp.get("stated_text")}
+    reconcile_ocr_values(values, programme, stated)  # the detail forms say what the truth says
+    right = [code for code, exp in truth["indicators"].items() if code in values and _same(exp["value"], values[code].value)]
+    doubted_right = [c for c in right if values[c].source.confidence < threshold]
+    wrong_unflagged = [c for c in truth["indicators"] if c in values and c not in right
+                       and values[c].source.confidence >= threshold]
+    assert len(right) >= 0.94 * len(truth["indicators"])
+    assert not wrong_unflagged
+    confirmable = [c for c in right if programme.indicator(c).value_kind not in ("custom",)
+                   and programme.indicator(c).reading != "sum"]
+    assert len(doubted_right) <= 0.1 * len(confirmable), doubted_right
+
+    values = map_summary([summary_doc], programme).values
+    numeric = {c: e for c, e in values.items() if isinstance(e.value, (int, float)) and not isinstance(e.value, bool)
+               and programme.indicator(c).value_kind not in ("custom",) and programme.indicator(c).reading != "sum"}
+    contradicted = {c: f"{e.value * 3 + 7:g}" for c, e in numeric.items()}  # no reading of the cell gives these
+    reconcile_ocr_values(values, programme, contradicted)
+    assert all(values[c].source.confidence < threshold for c in numeric if values[c].recomputed is None)
+
+
 def test_rings_beside_words_are_read_as_marks(summary_doc, truth):
     """The yes/no indicators state `관련 조례 ○`, `계획 수립 ○ (승인 ○)`: the thin ○ of the scan is read as ○ (the
     Korean model reads it as 0, O), >, or drops it), so each such value is a boolean, and the right one."""

@@ -50,8 +50,9 @@ def test_placeholders(text, placeholder):
 
 def test_the_forms_own_number_is_not_the_value_when_the_per_word_is_lost():
     """`1천명 당 CCTV 수 7.58` read by OCR as `1천명 Scciv 수 7.58` (the 당 lost) or typed without its 당:
-    the 1 of `1천명` is the summary template's own text, not the rate. A number that is not the template's
-    (`10만명 …`) is not dropped."""
+    the 1 of `1천명` is the summary template's own text, not the rate. Of several numbers, the one written like
+    the form's `00.00` is the rate: `10만명 기업 수 6.38` states 6.38 (its other base is the recomputation's
+    question), and OCR's `007` for the word CCTV is no rate."""
     from mapping.values import parse_stated
     from schemas import load_programme
 
@@ -61,4 +62,28 @@ def test_the_forms_own_number_is_not_the_value_when_the_per_word_is_lost():
     assert parse_stated(cctv, "1천명 Scciv 수 7.58") == 7.58
     assert parse_stated(cctv, "1천명 당 CCTV 수 7.58") == 7.58
     assert parse_stated(firms, "1만명 기업 수 6.38") == 6.38
-    assert parse_stated(firms, "10만명 기업 수 6.38") == 10
+    assert parse_stated(firms, "10만명 기업 수 6.38") == 6.38
+    assert parse_stated(cctv, "1천명 당 007 수 5.11") == 5.11  # a scan's reading, CCTV as 007
+    assert parse_stated(cctv, "1천명 4 3.34") == 3.34  # 당 CCTV 수 lost but for a 4
+    assert parse_stated(firms, "1만명 당 기업 수 12") == 12  # one number: whatever its decimals
+    assert parse_stated(cctv, "1천명 당 007 수 5.1") == 7  # no number shaped like 00.00: unchanged (and doubted)
+
+
+def test_a_point_where_the_form_writes_whole_numbers_is_a_thousands_comma_read_by_ocr():
+    """`2,787건` scanned comes back as `2.787`: the form's `0,000건` says the value is a whole number, so the point
+    was its comma. Where the form writes decimals (`00.00`) the same `1.234` stays in doubt, for a look."""
+    from mapping.summary import reconcile_ocr_values
+    from schemas import load_programme
+    from schemas.provenance import Provenance
+    from schemas.submission import IndicatorValue
+
+    programme = load_programme("city-2025")
+    assert "." not in programme.indicator("C-2-2").summary_template
+    scan = Provenance(file="scan.pdf", page=2, method="ocr", confidence=88.0)
+    values = {"C-2-2": IndicatorValue(stated_text="2.787", value=2.787, source=scan),
+              "B-4-3": IndicatorValue(stated_text="민간 투자 11.778백만원", value=11.778, source=scan),
+              "C-2-1": IndicatorValue(stated_text="1천명 당 CCTV 수 1.234", value=1.234, source=scan)}
+    reconcile_ocr_values(values, programme)
+    assert (values["C-2-2"].value, values["C-2-2"].source.confidence) == (2787, 88.0)
+    assert values["B-4-3"].value == 11778
+    assert values["C-2-1"].value == 1.234 and values["C-2-1"].source.confidence < 70
