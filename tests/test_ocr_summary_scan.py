@@ -149,3 +149,28 @@ def test_a_header_with_grain_after_its_label_still_opens_the_summary(tmp_path, m
     first_rows = ["A-1-1", "A-1-2", "A-2-1", "A-3-1", "B-1-1"]
     assert set(first_rows) <= set(truth["indicators"])
     assert [code for code in first_rows if code not in values] == []
+
+
+def test_ticks_and_crosses_beside_words_are_read_as_marks(tmp_path, monkeypatch):
+    """A drawn scan (seed 8941) whose yes/no rows are ticked and crossed (`계획 수립 ✗ (승인 ✗)`, `지침 ✓, 계획 ✓`):
+    Tesseract's Korean model reads ✓ as `/`, `<`, `+` or nothing and ✗ as `*`; each is read by its shape."""
+    from samples.draw.bundle import draw_bundle
+
+    monkeypatch.setenv("SAMPLES_SCANS", "all")
+    bundle = draw_bundle(8941, tmp_path)
+    truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))
+    assert truth["variants"]["marks"] == ["✓", "✗"] and truth["variants"]["proposal_scanned"]
+    message = email.message_from_bytes((bundle / "message.eml").read_bytes(), policy=policy.default)
+    scan = next(p.get_content() for p in message.walk() if (p.get_filename() or "").endswith(".pdf")
+                and "평가제안서" in p.get_filename())
+    src, out = pdfium.PdfDocument(scan), pdfium.PdfDocument.new()
+    out.import_pages(src, [1, 2])  # the 요약표
+    buf = io.BytesIO()
+    out.save(buf)
+    programme = load_programme("city-2025")
+    values = map_summary([extract("요약표_스캔.pdf", buf.getvalue())], programme).values
+    marked = [code for code, exp in truth["indicators"].items() if isinstance(exp["value"], bool)
+              and any(mark in (exp.get("stated_text") or "") for mark in "✓✗")]
+    assert len(marked) >= 4
+    assert {code: values[code].value for code in marked if code in values} == \
+        {code: truth["indicators"][code]["value"] for code in marked}

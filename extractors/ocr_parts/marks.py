@@ -1,10 +1,11 @@
-"""The ○ mark beside words in a cell ("시스템 도입 ○", "계획 수립 ○ (승인 ○)"), found by its shape.
+"""The yes/no marks beside words in a cell ("시스템 도입 ○", "계획 수립 ✗ (승인 ✗)", "지침 ✓, 계획 ✓"), found by shape.
 
-Tesseract's Korean model has no ○: a thin scanned ring comes back as "0", "O)", "(>" or nothing at all.
-Each line of a cell crop is cut into glyphs at blank columns; a glyph that is a ring (round, hollow, nearly as
-tall as the line's words, ``ring_shaped``) and is not part of a word holding Hangul or digits becomes "○":
-the word Tesseract made of it is rewritten (brackets beside the ring kept), or a word is added where
-Tesseract read nothing. The ㅇ of a syllable lies inside a Hangul word, and is shorter than a ○.
+Tesseract's Korean model has no ○, ✓ or ✗: a thin scanned ring comes back as "0", "O)", "(>" or nothing at
+all, a tick as "/", "<", "+", "~" or nothing, a cross as "*". Each line of a cell crop is cut into glyphs at
+blank columns; a glyph that is a ring (round, hollow, nearly as tall as the line's words: ``ring_shaped``),
+a tick or a cross (``tick_or_cross``) and is not part of a word holding Hangul or digits becomes its mark: the
+word Tesseract made of it is rewritten (brackets beside the mark kept), or a word is added where Tesseract
+read nothing. The ㅇ of a syllable lies inside a Hangul word, and is shorter than a ○.
 """
 
 from __future__ import annotations
@@ -16,10 +17,13 @@ import numpy as np
 INK = 200  # darker is ink: a thin ○ of a 150-dpi scan is light grey where it runs across (cell crops are on white)
 MIN_RING, MAX_RING = 15, 120  # pixels (prepared, ~300 dpi)
 RING_HEIGHT = 0.75  # a ○ is at least this share of the height of the words on its line
+TICK_HEIGHT = 0.5  # a ✓ or ✗ at least this share (a ✓ sits low: about 0.6 of a Hangul syllable's height)
+MAX_MARK_HEIGHT = 1.4  # and at most this many times it
 RING_CONFIDENCE = 80.0
 BRACKET_OUT = 0.25  # a word box reaching this share of the ring's height past it holds a bracket there
 _WORDY = re.compile(r"[\uac00-\ud7a31-9]")
-_MARK_WORD = re.compile(r"^[0Oo○ㅇ@©<>()\[\]{}.,:;'\"`~-]+$")  # what Tesseract makes of a ○ and the brackets beside it
+# what Tesseract makes of a ○, ✓ or ✗ and the brackets beside it
+_MARK_WORD = re.compile(r"^[0Oo○ㅇ@©<>()\[\]{}.,:;'\"`~\-/\\|+*xXvV✓✔✗✘√]+$")
 MAX_MARK_WORD = 3  # characters: longer words are text, not a misread mark
 
 
@@ -41,24 +45,52 @@ def _runs(flags: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(np.flatnonzero(step == 1).tolist(), np.flatnonzero(step == -1).tolist()))
 
 
-def rings(crop: np.ndarray) -> list[tuple[int, int, int, int]]:
-    """Boxes (x0, y0, x1, y1) of the ring-shaped glyphs of a cell crop, line by line."""
+def tick_or_cross(box: np.ndarray) -> str | None:
+    """``box`` (booleans, ink True, cropped to the glyph) as "✓" or "✗", else None. Both have a long stroke rising
+    to the upper right; a ✗ also has ink in its upper left and lower right (its second stroke), a ✓ has neither
+    but a short stroke coming down from its left middle. A slash has none of these."""
+    h, w = box.shape
+    if not (MIN_RING <= h <= MAX_RING and 0.5 <= w / h <= 1.6):
+        return None
+
+    def ink(top: float, bottom: float, left: float, right: float) -> float:
+        part = box[int(top * h):max(int(bottom * h), int(top * h) + 1), int(left * w):max(int(right * w), int(left * w) + 1)]
+        return float(part.mean())
+
+    upper_left, lower_right, upper_right = ink(0, .4, 0, .4), ink(.7, 1, .6, 1), ink(0, .3, .6, 1)
+    # the sides and the bottom middle of a cross are paper; a syllable's strokes reach them
+    left, right, bottom = ink(.35, .65, 0, .2), ink(.35, .65, .8, 1), ink(.8, 1, .4, .6)
+    if upper_right < 0.3:
+        return None
+    if upper_left > 0.15 and lower_right > 0.15 and left < 0.1 and right < 0.15 and bottom < 0.1:
+        return "✗"
+    if upper_left < 0.08 and lower_right < 0.08 and right < 0.15 and ink(.5, .8, 0, .2) > 0.2:
+        return "✓"
+    return None
+
+
+def glyph_marks(crop: np.ndarray) -> list[tuple[tuple[int, int, int, int], str]]:
+    """(box (x0, y0, x1, y1), mark) of the glyphs of a cell crop shaped like ○, ✓ or ✗, line by line."""
     ink = crop < INK
     out = []
     for y0, y1 in _runs(ink.any(axis=1)):
         band = ink[y0:y1]
         for x0, x1 in _runs(band.any(axis=0)):
-            rows = np.flatnonzero(band[:, x0:x1].any(axis=1))
-            top, bottom = y0 + int(rows[0]), y0 + int(rows[-1]) + 1
-            if ring_shaped(ink[top:bottom, x0:x1]):
-                out.append((x0, top, x1, bottom))
+            # the glyph is the tallest run of inked rows in its columns: a speck of scan dust above or below
+            # it (a run of its own) is not part of its shape
+            top, bottom = max(_runs(band[:, x0:x1].any(axis=1)), key=lambda run: run[1] - run[0])
+            top, bottom = y0 + top, y0 + bottom
+            glyph = ink[top:bottom, x0:x1]
+            mark = "○" if ring_shaped(glyph) else tick_or_cross(glyph)
+            if mark:
+                out.append(((x0, top, x1, bottom), mark))
     return out
 
 
-def mark_rings(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> list:
-    """``words`` (tess.Word, boxes in a canvas where ``crop`` sits at (dx, dy)) with the rings of ``crop`` read as
-    ○. ``make_word(text, conf, box, like)`` builds a new word on the line of word ``like``."""
-    found = rings(crop)
+def mark_glyphs(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> list:
+    """``words`` (tess.Word, boxes in a canvas where ``crop`` sits at (dx, dy)) with the ○, ✓ and ✗ of ``crop`` read
+    as such. ``make_word(text, conf, box, like)`` builds a new word on the line of word ``like``."""
+    found = glyph_marks(crop)
     if not found or not words:
         return words
     heights = sorted(w.box[3] - w.box[1] for w in words if _WORDY.search(w.text))
@@ -66,11 +98,11 @@ def mark_rings(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> li
         return words  # no text to measure a mark against (a cell of just a mark: extractors.ocr tells it by shape)
     line_height = heights[len(heights) // 2]
     out = list(words)
-    for x0, y0, x1, y1 in found:
+    for (x0, y0, x1, y1), mark in found:
         x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
         h = y1 - y0
-        if h < RING_HEIGHT * line_height:
-            continue  # smaller than the words beside it: the ㅇ of a syllable, or a degree sign
+        if not (RING_HEIGHT if mark == "○" else TICK_HEIGHT) * line_height <= h <= MAX_MARK_HEIGHT * line_height:
+            continue  # smaller than the words beside it: the ㅇ of a syllable, a degree sign, a stroke of a letter
         over = [w for w in out if min(w.box[2], x1) - max(w.box[0], x0) > 0.5 * (x1 - x0)
                 and min(w.box[3], y1) - max(w.box[1], y0) > 0.5 * h]
         marky = [w for w in over if _MARK_WORD.match(w.text) and len(w.text) <= MAX_MARK_WORD]
@@ -80,13 +112,13 @@ def mark_rings(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> li
             word = marky[0]
             before = "(" if word.box[0] < x0 - BRACKET_OUT * h and word.text[:1] in "([" else ""
             after = word.text[-1] if word.box[2] > x1 + BRACKET_OUT * h and word.text[-1:] in ")],." else ""
-            word.text, word.conf = before + "○" + after, max(word.conf, RING_CONFIDENCE)
+            word.text, word.conf = before + mark + after, max(word.conf, RING_CONFIDENCE)
             continue
         middle = (y0 + y1) / 2
         like = min(out, key=lambda w: abs((w.box[1] + w.box[3]) / 2 - middle))
-        mark = make_word("○", RING_CONFIDENCE, (x0, y0, x1, y1), like)
+        new = make_word(mark, RING_CONFIDENCE, (x0, y0, x1, y1), like)
         at = next((i for i, w in enumerate(out) if w.line == like.line and w.box[0] > x0), None)
         if at is None:  # after the last word of its line
             at = max(i for i, w in enumerate(out) if w.line == like.line) + 1
-        out.insert(at, mark)
+        out.insert(at, new)
     return out

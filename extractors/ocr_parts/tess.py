@@ -16,7 +16,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
-from extractors.ocr_parts.marks import mark_rings
+from extractors.ocr_parts.marks import mark_glyphs
 
 PAGE_TIMEOUT = 180  # wall seconds per Tesseract call (a backstop for a stalled process); a killed call raises RuntimeError
 # CPU seconds per Tesseract call. A dense A3 page at 300 dpi takes about 15; a large image of noise (a
@@ -297,7 +297,7 @@ def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: 
     found = words(canvas, psm)
     for (top, bottom), i, crop in zip(spans, index, stack):
         mine = [w for w in found if top <= (w.box[1] + w.box[3]) / 2 < bottom]
-        mine = _without_junk(mark_rings(mine, np.asarray(crop), GAP, top, _word_like))
+        mine = _without_junk(mark_glyphs(mine, np.asarray(crop), GAP, top, _word_like))
         if mine:
             text = join_lines(lines(mine, keep_marks=True), GAP + crop.width)
             results[i] = (text, _value_confidences(mine))
