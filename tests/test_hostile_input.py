@@ -56,6 +56,73 @@ def test_a_mail_of_20000_parts_is_read_linearly_with_one_summary_problem():
     assert len({f.name for f in parsed.attachments}) == len(parsed.attachments)  # twins numbered, none lost
 
 
+def test_a_mail_of_20000_parts_over_the_lazy_size_is_counted_without_parsing_the_rest(monkeypatch):
+    """The same flood, parsed part by part (intake/mail/split.py): the same files, the same one problem."""
+    import intake.mail.split as split
+
+    part = ("--b\r\nContent-Type: application/pdf\r\nContent-Disposition: attachment; "
+            "filename*=UTF-8''%EA%B0%99%EC%9D%80.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\nJVBERi0xLjQgeA==\r\n".encode())
+    raw = (b"From: city@example.kr\r\nSubject: x\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=b\r\n\r\n"
+           b"preamble\r\n--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nbody\r\n" + part * 20_000 + b"--b--\r\nepilogue")
+    whole = parse_eml(raw)
+    monkeypatch.setattr(split, "LAZY_FROM", 0)
+    lazy = parse_eml(raw)
+    assert [(p.rule, p.detail) for p in lazy.problems] == [(p.rule, p.detail) for p in whole.problems]
+    assert [(f.name, f.data) for f in lazy.attachments] == [(f.name, f.data) for f in whole.attachments]
+    assert lazy.body_text == whole.body_text == "body"
+
+
+def test_every_mail_we_have_parses_part_by_part_exactly_as_whole(corpus, monkeypatch):
+    """The dev set's, the corpus's and the samples' e-mails: attachments, bodies, dates and problems the same whether
+    the message is parsed whole or split at its top-level boundary first."""
+    import dataclasses
+
+    import intake.mail.split as split
+    from tests.conftest import SHARED
+
+    files = sorted({*SHARED.glob("devset/**/*.eml"), *corpus.glob("**/*.eml"), *ROOT.glob("samples/build/**/*.eml")})
+    assert len(files) >= 30
+
+    def seen(raw: bytes) -> dict:
+        mail = parse_eml(raw)
+        out = dataclasses.asdict(mail)
+        out["attachments"] = [(f.name, f.data) for f in mail.attachments]
+        out["problems"] = [(p.rule, p.detail, p.log) for p in mail.problems]
+        return out
+
+    for path in files:
+        raw = path.read_bytes()
+        monkeypatch.setattr(split, "LAZY_FROM", 32 * 1024**2)
+        whole = seen(raw)
+        monkeypatch.setattr(split, "LAZY_FROM", 0)
+        assert seen(raw) == whole, path
+
+
+def test_a_mail_of_four_25_mb_scans_opens_within_the_bound(tmp_path):
+    """142 MB of e-mail: parsed whole, the standard library's parser peaked at 1 GB and the bound stopped it."""
+    import hashlib
+
+    scans = [os.urandom(25 * 1024**2) for _ in range(4)]
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"] = "city@example.kr", "intake@example.kr", "스마트도시 인증 신청"
+    mail["Date"] = "Mon, 01 Dec 2025 10:00:00 +0900"
+    mail.set_content("신청 서류를 보냅니다.")
+    for i, scan in enumerate(scans):
+        mail.add_attachment(scan, maintype="application", subtype="pdf", filename=f"근거자료_{i + 1}.pdf")
+    path = tmp_path / "message.eml"
+    path.write_bytes(bytes(mail))
+    del mail
+    from intake.spool import discard, make
+
+    bundle = run_bounded(open_bundle, path, None, None, str(make(tmp_path / "store")), limits=Limits(seconds=300, memory_bytes=GIB))
+    try:
+        assert [f.name for f in bundle.files] == [f"근거자료_{i + 1}.pdf" for i in range(4)]
+        assert [f.sha256 for f in bundle.files] == [hashlib.sha256(s).hexdigest() for s in scans]
+        assert not bundle.problems
+    finally:
+        discard(bundle)
+
+
 def test_sniffing_reads_a_line_of_a_gibibyte_mimetype_member(tmp_path):
     """A 1 MB zip whose "mimetype" inflates to 1 GiB: told by its first bytes inside a 256 MiB worker."""
     data = io.BytesIO()

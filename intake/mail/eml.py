@@ -15,7 +15,9 @@ from email.utils import parsedate_to_datetime
 from intake.mail.charsets import decode_bytes, decode_header_text
 from intake.mail.html import html_to_text
 from intake.mail.links import add_links
+from intake.mail import split as split_module
 from intake.mail.names import _Names
+from intake.mail.split import split_message
 from intake.model import ParsedMail, Problem, ReceivedFile
 
 MAX_DEPTH = 40  # nested multiparts / forwarded messages deeper than this are not followed (a bomb, not a mail)
@@ -32,7 +34,8 @@ _POLICY = _RawHeaders()
 
 
 def parse_eml(raw: bytes) -> ParsedMail:
-    msg = email.message_from_bytes(raw, policy=_POLICY)
+    split = split_message(raw, _POLICY) if len(raw) >= split_module.LAZY_FROM else None
+    msg = email.message_from_bytes(split[0] if split else raw, policy=_POLICY)
     mail = ParsedMail(sender=_header(msg, "From"), subject=_header(msg, "Subject"), date=None,
                       message_id=_header(msg, "Message-ID"), body_text="")
     date = msg.get("Date")
@@ -42,7 +45,16 @@ def parse_eml(raw: bytes) -> ParsedMail:
         except (TypeError, ValueError, IndexError):
             mail.problems.append(Problem("email.date_unreadable", str(date), f"unparseable Date header: {date!r}"))
     walk = _Walk(mail)
-    walk.part(msg, depth=0, forwarded=False)
+    if split is None:
+        walk.part(msg, depth=0, forwarded=False)
+    else:  # a large multipart: its top-level parts parsed and walked one at a time (intake/mail/split.py)
+        walk.parts += 1  # the multipart itself, as the walk of a whole message counts it
+        for chunk in split[1]:
+            if walk.parts >= MAX_PARTS:  # counted, not parsed
+                walk.parts += 1
+                walk.parts_left += 1
+                continue
+            walk.part(email.message_from_bytes(chunk, policy=_POLICY), depth=1, forwarded=False)
     if walk.parts_left:  # one problem for all that were left, not one per part
         mail.problems.append(Problem("email.parts_limit", f"{MAX_PARTS}개 초과, {walk.parts_left}개 미처리",
                                      f"message has more than {MAX_PARTS} MIME parts; {walk.parts_left} left unread"))
