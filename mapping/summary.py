@@ -156,8 +156,9 @@ def _header_columns(row: list[str], labels: SummaryTableLabels) -> tuple[int | N
     stated, pages = _header_match(row, labels, _header_key)
     if (stated is None) != (pages is None):
         # One label matched exactly: the other may carry OCR grain read as digits or letters after it
-        # (`작성 지표 00090`). Only beside an exact label, so a value such as `실적 3` never makes a header.
-        loose_stated, loose_pages = _header_match(row, labels, _label_letters)
+        # (`작성 지표 00090`), or as one syllable (`작성지표 때`). Only beside an exact label, so a value such as
+        # `실적 3` never makes a header.
+        loose_stated, loose_pages = _header_match(row, labels, _label_letters, loose=True)
         stated = stated if stated is not None else (loose_stated if loose_stated != pages else None)
         pages = pages if pages is not None else (loose_pages if loose_pages != stated else None)
     return stated, pages
@@ -168,15 +169,23 @@ def _label_letters(text: str) -> str:
     return re.sub(r"[^\uac00-\ud7a3]+$", "", _header_key(text))
 
 
-def _header_match(row: list[str], labels: SummaryTableLabels, key_of) -> tuple[int | None, int | None]:
+GRAIN_SYLLABLES = 1  # a loosely matched header label may have this many syllables of grain after it
+
+
+def _header_match(row: list[str], labels: SummaryTableLabels, key_of, loose: bool = False) -> tuple[int | None, int | None]:
     stated_keys = {key_of(h) for h in labels.stated_headers}
     pages_keys = {key_of(h) for h in labels.pages_headers}
+
+    def matches(key: str, keys: set[str]) -> bool:
+        return key in keys or (loose and any(key.startswith(k) and 0 < len(key) - len(k) <= GRAIN_SYLLABLES
+                                             for k in keys if len(k) >= 2))
+
     stated = pages = None
     for c, text in enumerate(row):
         key = key_of(text)
-        if stated is None and key in stated_keys:
+        if stated is None and matches(key, stated_keys):
             stated = c
-        elif pages is None and key in pages_keys:
+        elif pages is None and matches(key, pages_keys):
             pages = c
     return stated, pages
 

@@ -87,3 +87,15 @@ def test_a_point_where_the_form_writes_whole_numbers_is_a_thousands_comma_read_b
     assert (values["C-2-2"].value, values["C-2-2"].source.confidence) == (2787, 88.0)
     assert values["B-4-3"].value == 11778
     assert values["C-2-1"].value == 1.234 and values["C-2-1"].source.confidence < 70
+
+
+def test_a_summary_header_with_a_syllable_of_grain_beside_an_exact_label_is_the_header():
+    """v8947's scanned 요약표: `작성지표 때` (grain read as 때) beside `증빙 쪽` still names the value column; a row
+    without any exact label is no header however close its words are."""
+    from mapping.summary import _header_columns
+    from schemas import load_programme
+
+    labels = load_programme("city-2025").summary_table
+    assert _header_columns(["No.", "구분", "지표명", "작성지표 때", "증빙 쪽"], labels) == (3, 4)
+    assert _header_columns(["No.", "구분", "지표명", "작성 지표 00090", "증빙 쪽"], labels) == (3, 4)
+    assert _header_columns(["1", "공공역량", "A-1-1", "실적 3", "증빙 2쪽"], labels) == (None, None)
