@@ -370,15 +370,21 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
         others = _other_readings(entry, indicator, stated_elsewhere.get(code))
         if indicator.value_kind == "boolean":
             said = [o for o in others if isinstance(o, bool)]
-            if not isinstance(value, bool):  # a yes/no row without its mark: OCR lost it
-                _doubt(entry)
+            # the form's `지침 O/X, 계획 O/X` has two marks to read: one found is a reading with a mark lost
+            slots = len(yes_no_marks(indicator.summary_template or "")) // 2
+            if not isinstance(value, bool) or len(yes_no_marks(normalise(entry.stated_text))) < slots:
+                _doubt(entry)  # a yes/no row without (all) its marks: OCR lost them
             elif value in said:
                 _confirm(entry)
             elif said:
                 _doubt(entry)
             continue
-        if indicator.value_kind == "custom" or indicator.reading == "sum" \
-                or isinstance(value, bool) or not isinstance(value, (int, float)):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            continue
+        if indicator.value_kind == "custom" or indicator.reading == "sum":  # no template to read the cell by
+            written = numbers(normalise(stated_elsewhere.get(code) or ""))
+            if others and not any(_same(value, o) for o in others + written):
+                _doubt(entry)
             continue
         text = normalise(entry.stated_text)
         tail = text.rsplit("당", 1)[1] if "당" in text else text

@@ -99,3 +99,22 @@ def test_a_summary_header_with_a_syllable_of_grain_beside_an_exact_label_is_the_
     assert _header_columns(["No.", "구분", "지표명", "작성지표 때", "증빙 쪽"], labels) == (3, 4)
     assert _header_columns(["No.", "구분", "지표명", "작성 지표 00090", "증빙 쪽"], labels) == (3, 4)
     assert _header_columns(["1", "공공역량", "A-1-1", "실적 3", "증빙 2쪽"], labels) == (None, None)
+
+
+def test_a_yes_no_reading_with_a_mark_lost_is_doubted_even_where_the_detail_form_agrees():
+    """v8949's scan: `지침 예, 계획 아니오` read as `지침 Of, 계획아니오` (예 lost) is False for B-2-3 (either
+    policy counts), and its detail form, glued by OCR, reads False too. The form writes two marks (`지침 O/X,
+    계획 O/X`): a reading with one is in doubt, whatever agrees with it."""
+    from mapping.summary import reconcile_ocr_values
+    from schemas import load_programme
+    from schemas.provenance import Provenance
+    from schemas.submission import IndicatorValue
+
+    programme = load_programme("city-2025")
+    scan = Provenance(file="scan.pdf", page=2, method="ocr", confidence=84.79)
+    lost = IndicatorValue(stated_text="지침 Of, 계획아니오", value=False, source=scan)
+    whole = IndicatorValue(stated_text="지침 예, 계획 아니오", value=True, source=scan)
+    reconcile_ocr_values({"B-2-3": lost}, programme, {"B-2-3": "정보보안지침예정보보안계획아니오"})
+    reconcile_ocr_values({"B-2-3": whole}, programme, {"B-2-3": "정보보안 지침 예 정보보안 계획 아니오"})
+    assert lost.source.confidence < 70
+    assert whole.source.confidence >= 84.79
