@@ -15,7 +15,6 @@ from email.utils import parsedate_to_datetime
 from intake.mail.charsets import decode_bytes, decode_header_text
 from intake.mail.html import html_to_text
 from intake.mail.links import add_links
-from intake.mail import split as split_module
 from intake.mail.names import _Names
 from intake.mail.split import split_message
 from intake.model import ParsedMail, Problem, ReceivedFile
@@ -34,7 +33,7 @@ _POLICY = _RawHeaders()
 
 
 def parse_eml(raw: bytes) -> ParsedMail:
-    split = split_message(raw, _POLICY) if len(raw) >= split_module.LAZY_FROM else None
+    split = split_message(raw, _POLICY)
     msg = email.message_from_bytes(split[0] if split else raw, policy=_POLICY)
     mail = ParsedMail(sender=_header(msg, "From"), subject=_header(msg, "Subject"), date=None,
                       message_id=_header(msg, "Message-ID"), body_text="")

@@ -19,8 +19,10 @@ _AFTER_DELIMITER = (b"\r", b"\n", b" ", b"\t", b"-")
 
 
 def split_message(raw: bytes, policy) -> tuple[bytes, Iterator[bytes]] | None:
-    """(the header block, the bytes of each top-level part in order) of a multipart message, or None when it is
-    to be parsed whole (not multipart, encrypted, no boundary, no header block)."""
+    """(the header block, the bytes of each top-level part in order) of a multipart message of LAZY_FROM bytes or
+    more, or None when it is to be parsed whole (smaller, not multipart, encrypted, no boundary, no header block)."""
+    if len(raw) < LAZY_FROM:
+        return None
     end = _HEAD_END.search(raw)
     if end is None:
         return None
