@@ -34,8 +34,9 @@ def write_payload_tags(bag_dir: Path, payload: list[tuple[str, str, int]], bag_i
             "Bag-Software-Agent": f"bagit.py v{bagit.VERSION} <{bagit.PROJECT_URL}>", **bag_info,
             "Payload-Oxum": f"{sum(size for _, _, size in payload)}.{len(payload)}"}
     lines = []
-    for key in sorted(info):  # as bagit's _make_tag_file: one line per field, CR/LF dropped
-        value = str(info[key]).replace("\r\n", "").replace("\r", "").replace("\n", "")
+    for key in sorted(info):  # one line per field: every line boundary dropped, not only CR/LF, because bagit reads
+        # the file back with str.splitlines (a .msg's subject with \x0b or \x1c in it broke `verify`: found by fuzzing)
+        value = "".join(str(info[key]).splitlines())
         lines.append(f"{key}: {value}\n")
     (bag_dir / "bag-info.txt").write_text("".join(lines), encoding="utf-8")
     (bag_dir / MANIFEST).write_text("".join(f"{sha}  {_encoded(f'{PAYLOAD}/{path}')}\n" for path, sha, _ in payload),

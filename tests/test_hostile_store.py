@@ -183,3 +183,20 @@ def test_spooled_opening_gives_the_same_bundle_as_opening_in_memory(tmp_path):
         assert shape(spooled) == shape(in_memory) and len(in_memory.files) >= 3, entry.name
         assert all(f.path and f.path.startswith(str(spool)) and f._data is None for f in spooled.files)
         assert [f.data for f in spooled.files] == [f.data for f in in_memory.files]
+
+
+def test_a_bag_info_value_with_any_line_boundary_keeps_the_bag_valid(tmp_path):
+    """Found by fuzzing .msg files: a subject holding \\x0b or \\x1c (line boundaries for str.splitlines, which bagit
+    reads bag-info.txt with) made a fresh bag fail `verify`. Every line boundary is dropped from a tag value."""
+    from intake.bagwrite import write_payload_tags, write_tag_manifest
+
+    bag = tmp_path / "bag"
+    (bag / "data").mkdir(parents=True)
+    (bag / "data" / "a.txt").write_bytes(b"x")
+    import hashlib
+
+    odd = "신청\x0b서\x0c류\x1c\x1d\x1e\x85\u2028\u2029\r\n끝   __substg1.0_3002001F"
+    write_payload_tags(bag, [("a.txt", hashlib.sha256(b"x").hexdigest(), 1)], {"Subject": odd})
+    write_tag_manifest(bag)
+    bagit.Bag(str(bag)).validate()
+    assert bagit.Bag(str(bag)).info["Subject"] == "신청서류끝   __substg1.0_3002001F"
