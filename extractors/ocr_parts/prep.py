@@ -36,7 +36,8 @@ def to_gray(image: Image.Image) -> Image.Image:
 
 
 def otsu(gray: np.ndarray) -> int:
-    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+    # PIL's histogram: bincount first widens every pixel to 64 bits (a seventh of the time)
+    hist = np.asarray(Image.fromarray(np.ascontiguousarray(gray, dtype=np.uint8)).histogram(), np.float64)
     p = hist / max(hist.sum(), 1.0)
     w = np.cumsum(p)
     mu = np.cumsum(p * np.arange(256))

@@ -8,12 +8,13 @@ import numpy as np
 def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Horizontal runs of True in each row: (row, start, end) with ``end`` exclusive, row-major order."""
     h, w = mask.shape
-    padded = np.zeros((h, w + 2), np.int8)
+    padded = np.zeros((h, w + 2), bool)
     padded[:, 1:-1] = mask
-    step = np.diff(padded, axis=1)
-    rows, starts = np.nonzero(step == 1)
-    _, ends = np.nonzero(step == -1)
-    return rows, starts, ends
+    # Each row is padded with False at both ends, so its edges alternate start, end, start, …: one flat
+    # search over the edges finds both (two 2-D ``nonzero`` calls were a tenth of an OCR'd page's Python time)
+    edges = np.flatnonzero(padded[:, 1:] != padded[:, :-1])
+    rows, starts = np.divmod(edges[0::2], w + 1)
+    return rows, starts, edges[1::2] - rows * (w + 1)
 
 
 def _fill(shape: tuple[int, int], rows, starts, ends, values=None) -> np.ndarray:
