@@ -11,6 +11,7 @@ tables come from pdfplumber's own code as before. Whatever PLAYA cannot parse is
 from __future__ import annotations
 
 import logging
+import re
 
 from unicodedata import normalize as normalize_unicode
 
@@ -19,6 +20,7 @@ log = logging.getLogger(__name__)
 _ATTRS = ("x0", "y0", "x1", "y1", "width", "height", "pts", "linewidth", "stroke", "fill", "evenodd", "stroking_color",
           "non_stroking_color", "matrix", "fontname", "adv", "upright", "size", "name", "stream", "srcsize",
           "imagemask", "bits", "colorspace", "mcid", "tag")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")  # C0 and C1 controls but tab and line ends
 _KINDS = {"LTChar": "char", "LTRect": "rect", "LTLine": "line", "LTCurve": "curve", "LTImage": "image"}
 
 
@@ -81,13 +83,24 @@ def _items(obj):
     kind = type(obj).__name__
     if kind == "TextObject":
         for glyph in obj:
-            yield LTChar(glyph), _descent_shift(glyph)
+            char = LTChar(glyph)
+            text = char.get_text()
+            if not text or (_CONTROL.fullmatch(text) and not _maps_to_unicode(glyph.font)):
+                # A glyph without Unicode: PLAYA gives nothing (or, without a ToUnicode map, the code itself), where
+                # pdfminer.six writes (cid:n), which the garbage score knows to send to OCR. (With a map, a control
+                # character is what the map says: Hancom maps spaces to NUL.)
+                char._text = f"(cid:{glyph.cid})"
+            yield char, _descent_shift(glyph)
     elif kind == "XObjectObject":
         for child in obj:
             yield from _items(child)
     else:
         for item in process_object(obj):
             yield from _flattened(item)
+
+
+def _maps_to_unicode(font) -> bool:
+    return getattr(font, "tounicode", None) is not None or getattr(font, "unicode_map", None) is not None
 
 
 def _flattened(item):
