@@ -2,12 +2,13 @@
 (joined across pages), embedded images as figures (boxes; PNG rendered on demand), and OCR for pages whose text layer is
 missing (scans) or garbage (fonts without a usable ToUnicode map).
 
-Per page: NUL spaces and (cid:n) placeholders normalised; a page whose text runs sideways read
-through an upright view (pdf_parts/rotation.py); PDFium consulted when pdfminer drops a font's
-text; the garbage score (pdf_parts/garbage.py) decides between the text layer and OCR
-(``extractors.ocr.ocr_page_image`` at OCR_DPI), and every such decision lands in
-``doc.problems`` as an operator note (``note.pdf.*``). Cross-page joining runs once all pages are
-read (pdf_parts/tables.py).
+Each page's content is parsed by PLAYA and handed to pdfplumber as its objects (pdf_parts/playa_page.py: the
+same objects pdfminer.six would give, three times as fast); pages PLAYA reads differently, and files it cannot
+open, are parsed by pdfminer.six as pdfplumber always does. Per page: NUL spaces and (cid:n) placeholders
+normalised; a page whose text runs sideways read through an upright view (pdf_parts/rotation.py); PDFium consulted
+when the parser drops a font's text; the garbage score (pdf_parts/garbage.py) decides between the text layer and
+OCR (``extractors.ocr.ocr_page_image`` at OCR_DPI), and every such decision lands in ``doc.problems`` as an
+operator note (``note.pdf.*``). Cross-page joining runs once all pages are read (pdf_parts/tables.py).
 
 Encrypted and corrupt files raise; the registry turns that into an unreadable document.
 """
