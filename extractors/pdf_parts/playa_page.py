@@ -27,6 +27,9 @@ _KINDS = {"LTChar": "char", "LTRect": "rect", "LTLine": "line", "LTCurve": "curv
 def open_document(data: bytes):
     """PLAYA's document in pdfminer.six's coordinates, or None when PLAYA cannot open it (pdfminer.six then reads
     every page, and pdfplumber says why when it cannot either)."""
+    # PLAYA logs every damaged object it meets, with a traceback; what it could not read is read again by
+    # pdfminer.six, whose warnings and the pipeline's notes say what the operator needs
+    logging.getLogger("playa").setLevel(logging.CRITICAL)
     try:
         import playa
 
@@ -52,7 +55,12 @@ def attach(page, playa_doc, index: int) -> bool:
             if playa_page.rotate % 180 == 0 or abs(abs(x1 - x0) - float(page.height)) > 0.01:
                 log.info("page %d: PLAYA's page is not pdfplumber's size; pdfminer.six reads it", index + 1)
                 return False
-        page._objects = plumber_objects(playa_page, page)  # pdfplumber's own cache of parsed objects
+        objects = plumber_objects(playa_page, page)
+        if any(char["text"].startswith("(cid:") for char in objects.get("char", ())):
+            # glyphs without Unicode: a font PLAYA could not use (damaged, or without a map) — pdfminer.six's
+            # fallbacks differ, and its reading is the one the garbage score and OCR decision were built on
+            raise _Unlike("glyphs without Unicode")
+        page._objects = objects  # pdfplumber's own cache of parsed objects
         return True
     except _Unlike as exc:
         log.info("page %d: %s; pdfminer.six reads it", index + 1, exc)
