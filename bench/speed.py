@@ -10,7 +10,7 @@ and processes still running after it ended (the resident Prefect server, which o
 is left out of both). Rows:
 
 - ``pdf``: ``intake extract`` of the 197-page Korean guide against pdfplumber (``extract_text`` +
-  ``extract_tables`` over every page, one process), pdfminer.six (``extract_pages``: layout analysis) and
+  ``extract_tables`` over every page, one process), pdfminer.six (``extract_pages``: layout analysis), PLAYA (its pdfminer-like page objects: the parse the pipeline uses) and
   pypdfium2 (page text), in alternating order, medians of ``--repeat`` runs (wall and CPU), and the ratios; with
   ``--base DIR`` also the ``intake extract`` of another source tree (``git archive 320e406 | tar -x -C DIR``), run
   with this checkout's environment — on a busy machine the CPU ratios say more than the wall times;
@@ -58,6 +58,13 @@ import sys
 from pdfminer.high_level import extract_pages
 for _ in extract_pages(sys.argv[1]):
     pass
+""",
+    "playa-pdf page objects": """
+import sys, playa
+from playa.miner import extract_page
+with playa.open(sys.argv[1], space="page") as pdf:
+    for page in pdf.pages:
+        extract_page(page)
 """,
     "pypdfium2 text": """
 import sys, pypdfium2

@@ -19,7 +19,7 @@ from io import BytesIO
 
 import numpy as np
 import pytesseract
-from PIL import Image, ImageFilter, ImageOps
+from PIL import Image, ImageOps
 
 from extractors.model import (
     UNREADABLE_IMAGE,
@@ -37,7 +37,7 @@ from extractors.ocr_parts.lines import Grid, find_tables
 from extractors.ocr_parts.numbers import normalise_ocr_number
 from extractors.ocr_parts.orient import BETTER_BY, UPSIDE_DOWN_CONFIDENCE, is_sideways, unturn
 from extractors.ocr_parts.photo import flatten_photo
-from extractors.ocr_parts.prep import prepare
+from extractors.ocr_parts.prep import median3, prepare
 
 __all__ = ["OcrPage", "extract_image", "normalise_ocr_number", "ocr_page_image"]
 
@@ -278,7 +278,7 @@ def _despeckled(crop: np.ndarray) -> np.ndarray:
     paper = crop[np.abs(crop.astype(np.int16) - int(background)) < 25]
     if paper.size < 16 or float(paper.std()) < GRAIN:
         return crop
-    out = np.asarray(Image.fromarray(crop).filter(ImageFilter.MedianFilter(3))).copy()
+    out = median3(crop)
     out[out > PAPER_CUT] = 255
     return out
 
