@@ -25,6 +25,9 @@ CONFIRMED_CONFIDENCE = 90.0
 # give three decimals, so such a number is only as sure as a coin toss unless its form tells which it is.
 AMBIGUOUS_SEPARATOR = re.compile(r"(?<![\d.,])\d{1,3}\.\d{3}(?![\d.,])")
 _NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# What a scanned ○ comes back as from Tesseract's Korean model when the scan broke or thinned the ring: the digit 0
+# standing apart from other digits, or a lone Hangul ㅇ (jamo or compatibility letter)
+RING_LOOKALIKE = re.compile(r"(?<!\d)(?<!\d[.,])0(?!\d|[.,]\d)|(?<![\uac00-\ud7a3])[\u110b\u3147](?![\uac00-\ud7a3])")
 MISREAD_CUTOFF = 0.7  # an OCR'd row's name against the next few indicators' names (misread_match)
 MISREAD_LOOKAHEAD = 3
 TRAILING_PARENTHESES = re.compile(r"\s*\([^()]*\)\s*$")
@@ -326,9 +329,27 @@ def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult
             try:
                 entry.value = parse_stated(row.indicator, row.stated_text)
             except UnparseableValue:
-                result.unparseable.append((row, row.stated_text))
+                entry.value = _rings_restored(row)
+                if entry.value is None:
+                    result.unparseable.append((row, row.stated_text))
+                else:
+                    _doubt(entry)  # a guess at what the scan shows: a reviewer looks (ocr.low_confidence)
             result.values[code] = entry
     return result
+
+
+def _rings_restored(row: SummaryRow) -> bool | None:
+    """A yes/no cell read by OCR whose ○ marks came back as look-alikes (`계획 수립 0 (승인 0)`, `시스템도입0`,
+    `안내서비스도입 ᄋ`: a broken ring read as the digit or the Hangul letter): read again with ○ in their place."""
+    if row.provenance is None or row.provenance.method != "ocr" or row.indicator.value_kind != "boolean":
+        return None
+    text = RING_LOOKALIKE.sub("○", row.stated_text)
+    if text == row.stated_text:
+        return None
+    try:
+        return parse_stated(row.indicator, text)
+    except UnparseableValue:
+        return None
 
 
 def _garbled_dash(row: SummaryRow) -> bool:

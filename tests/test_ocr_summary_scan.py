@@ -174,3 +174,28 @@ def test_ticks_and_crosses_beside_words_are_read_as_marks(tmp_path, monkeypatch)
     assert len(marked) >= 4
     assert {code: values[code].value for code in marked if code in values} == \
         {code: truth["indicators"][code]["value"] for code in marked}
+
+
+def test_rings_read_as_look_alikes_are_restored_and_left_in_doubt(tmp_path, monkeypatch):
+    """A drawn scan (seed 9403, never tuned on) whose yes/no rows' ○ came back from Tesseract as the digit 0 or
+    the letter ᄋ (`계획 수립 0 (승인 0)`, `시스템도입0`, `안내서비스도입 ᄋ`): each is read as its ○ again, and the
+    value stays below the confidence a reviewer is asked to check (ocr.low_confidence), being a guess."""
+    from checks.pipeline import extractable_files
+    from intake.bundles import open_bundle
+    from samples.draw.bundle import draw_bundle
+
+    monkeypatch.setenv("SAMPLES_SCANS", "all")
+    bundle = draw_bundle(9403, tmp_path, programme="city-2025", defect=None)
+    truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))
+    scanned = {f["name"].rsplit("/", 1)[-1] for f in truth["files"] if f.get("scanned") and f["name"].endswith(".pdf")}
+    scan = next(f.data for f in extractable_files(open_bundle(bundle / "message.eml")) if f.name in scanned)
+    src, out = pdfium.PdfDocument(scan), pdfium.PdfDocument.new()
+    out.import_pages(src, [1, 2])  # the 요약표's two pages
+    buf = io.BytesIO()
+    out.save(buf)
+    values = map_summary([extract("요약표_스캔.pdf", buf.getvalue())], load_programme("city-2025")).values
+    restored = {code: values[code] for code in ("B-2-1", "C-1-6", "C-2-5") if code in values}
+    assert {code: v.value for code, v in restored.items()} == {code: truth["indicators"][code]["value"]
+                                                               for code in restored}
+    assert len(restored) == 3 and all(v.value is True for v in restored.values())
+    assert all(v.source.confidence < settings().ocr_min_confidence for v in restored.values())
