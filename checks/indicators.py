@@ -164,8 +164,13 @@ def check_duplicates(m: MappedBundle) -> Iterator[Finding]:
 def check_ocr_confidence(m: MappedBundle) -> Iterator[Finding]:
     if _city(m) is None:
         return
+    # a cell whose text could not be read as a value already has its finding (indicator.value_unparseable, naming
+    # the cell and its text): one finding for one cell
+    unparseable = {row.indicator.code for row, _ in (m.summary.unparseable if m.summary else [])}
     for code, entry in m.submission.indicators.items():
         confidence = entry.source.model_dump().get("confidence") if entry.source else None
+        if code in unparseable:
+            continue
         if confidence is not None and confidence < settings().ocr_min_confidence:
             yield finding("ocr.low_confidence", indicator=code, code=code, name=m.programme.indicator(code).name,
                           text=entry.stated_text, confidence=confidence, where=where_ko(entry.source), source=entry.source)

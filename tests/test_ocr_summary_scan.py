@@ -199,3 +199,34 @@ def test_rings_read_as_look_alikes_are_restored_and_left_in_doubt(tmp_path, monk
                                                                for code in restored}
     assert len(restored) == 3 and all(v.value is True for v in restored.values())
     assert all(v.source.confidence < settings().ocr_min_confidence for v in restored.values())
+
+
+def test_a_scanned_cell_that_cannot_be_read_gets_one_finding(tmp_path, monkeypatch):
+    """A drawn scan (seed 9401, never tuned on) with a yes/no cell OCR read as `에`: the clerk gets
+    indicator.value_unparseable naming the cell and its text, not also ocr.low_confidence for the same cell.
+    The whole bundle goes through the checks, its proposal cut to the 요약표's two pages (OCR time)."""
+    from checks.pipeline import assess_bundle, extractable_files
+    from intake.bundles import open_bundle
+    from samples.draw.bundle import draw_bundle
+
+    monkeypatch.setenv("SAMPLES_SCANS", "all")
+    bundle = draw_bundle(9401, tmp_path, programme="city-2025", defect=None)
+    truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))
+    scanned = {f["name"].rsplit("/", 1)[-1] for f in truth["files"] if f.get("scanned") and f["name"].endswith(".pdf")}
+    received = open_bundle(next(p for p in bundle.iterdir() if p.name != "expected.json"))  # its mail or USB
+    documents = []
+    for f in extractable_files(received):
+        data = f.data
+        if f.name in scanned:
+            src, out = pdfium.PdfDocument(data), pdfium.PdfDocument.new()
+            out.import_pages(src, [1, 2])
+            buf = io.BytesIO()
+            out.save(buf)
+            data = buf.getvalue()
+        documents.append(extract(f.name, data))
+    findings = assess_bundle(received, documents).findings
+    unparseable = {f.indicator for f in findings if f.rule == "indicator.value_unparseable"}
+    doubted = {f.indicator for f in findings if f.rule == "ocr.low_confidence"}
+    assert unparseable  # the cell OCR could not read is there for the clerk
+    assert doubted  # and the doubtful values that were read
+    assert not unparseable & doubted
