@@ -168,9 +168,9 @@ def check_ocr_confidence(m: MappedBundle) -> Iterator[Finding]:
     # the cell and its text): one finding for one cell
     unparseable = {row.indicator.code for row, _ in (m.summary.unparseable if m.summary else [])}
     for code, entry in m.submission.indicators.items():
-        confidence = entry.source.model_dump().get("confidence") if entry.source else None
         if code in unparseable:
             continue
+        confidence = entry.source.model_dump().get("confidence") if entry.source else None
         if confidence is not None and confidence < settings().ocr_min_confidence:
             yield finding("ocr.low_confidence", indicator=code, code=code, name=m.programme.indicator(code).name,
                           text=entry.stated_text, confidence=confidence, where=where_ko(entry.source), source=entry.source)

@@ -15,11 +15,15 @@ import re
 
 from unicodedata import normalize as normalize_unicode
 
+import playa
+from playa.miner import LTChar, process_object
+from playa.pdftypes import num_value
+
 log = logging.getLogger(__name__)
 
 _ATTRS = ("x0", "y0", "x1", "y1", "width", "height", "pts", "linewidth", "stroke", "fill", "evenodd", "stroking_color",
           "non_stroking_color", "matrix", "fontname", "adv", "upright", "size", "name", "stream", "srcsize",
-          "imagemask", "bits", "colorspace", "mcid", "tag")
+          "imagemask", "bits", "colorspace")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]+")  # C0 and C1 controls but tab and line ends
 _KINDS = {"LTChar": "char", "LTRect": "rect", "LTLine": "line", "LTCurve": "curve", "LTImage": "image"}
 
@@ -31,8 +35,6 @@ def open_document(data: bytes):
     # pdfminer.six, whose warnings and the pipeline's notes say what the operator needs
     logging.getLogger("playa").setLevel(logging.CRITICAL)
     try:
-        import playa
-
         return playa.parse(data, space="page")
     except Exception as exc:  # noqa: BLE001 - any failure only means the slower parser reads the file
         log.info("PLAYA cannot open the PDF (%s: %s); pdfminer.six reads it", type(exc).__name__, exc)
@@ -86,8 +88,6 @@ def plumber_objects(playa_page, page) -> dict[str, list[dict]]:
 def _items(obj):
     """pdfminer.six's objects (playa.miner's LT classes) for one PLAYA content object, figures flattened as
     pdfplumber flattens them; each with the shift that puts a character's box where pdfminer.six puts it."""
-    from playa.miner import LTChar, process_object
-
     kind = type(obj).__name__
     if kind == "TextObject":
         for glyph in obj:
@@ -120,16 +120,9 @@ def _flattened(item):
 
 
 def _plumber_dict(obj, kind: str, page, shift: tuple[float, float] | None) -> dict:
-    attr = {}
-    for name in _ATTRS:
-        value = getattr(obj, name, None) if hasattr(obj, name) else _MISSING
-        if value is not _MISSING:
-            attr[name] = value
+    attr = {name: getattr(obj, name) for name in _ATTRS if hasattr(obj, name)}
     mcstack = getattr(obj, "mcstack", None)
-    if mcstack:
-        attr["mcid"], attr["tag"] = mcstack[-1].mcid, mcstack[-1].tag
-    else:
-        attr["mcid"], attr["tag"] = None, None
+    attr["mcid"], attr["tag"] = (mcstack[-1].mcid, mcstack[-1].tag) if mcstack else (None, None)
     attr["object_type"] = kind
     attr["page_number"] = page.page_number
     if kind == "char":
@@ -163,9 +156,6 @@ def _plumber_dict(obj, kind: str, page, shift: tuple[float, float] | None) -> di
     return attr
 
 
-_MISSING = object()
-
-
 def _descent_shift(glyph) -> tuple[float, float] | None:
     """How far to move a character's box to where pdfminer.six puts it. Both hang the box (one font size tall) from
     the baseline by the font's descent, but pdfminer.six takes the descriptor's /Descent (0 when absent), where PLAYA
@@ -176,8 +166,6 @@ def _descent_shift(glyph) -> tuple[float, float] | None:
         raise _Unlike("vertical writing")
     if type(font).__name__ == "Type3Font":
         return None
-    from playa.pdftypes import num_value
-
     descent = -abs(num_value(font.descriptor.get("Descent", 0))) * 0.001
     shift = descent - font.descent * font.matrix[3]
     if not shift:
