@@ -38,6 +38,7 @@ from extractors.ocr_parts.numbers import normalise_ocr_number
 from extractors.ocr_parts.orient import BETTER_BY, UPSIDE_DOWN_CONFIDENCE, is_sideways, unturn
 from extractors.ocr_parts.photo import flatten_photo
 from extractors.ocr_parts.prep import median3, prepare
+from extractors.ocr_parts.runs import runs
 
 __all__ = ["OcrPage", "extract_image", "normalise_ocr_number", "ocr_page_image"]
 
@@ -54,6 +55,10 @@ RING_CONFIDENCE = 80.0
 AMBIGUOUS_CONFIDENCE = 50.0
 LONE_ZERO = {"0", "O", "o"}  # a cell of just 0 may be the ○ mark read wrong: yes read as no
 RING_TEXTS = {"", "0", "O", "o", "ㅇ", "○", "○ ○"}  # what Tesseract makes of a lone ○, if anything  # a ○ recognised by its shape: a clean ring, not a guess
+# A cell read as at most this many characters is checked for a glyph at all (a dash or specks read as `7`)
+SHORT_READING = 3
+GLYPH_MIN_STROKE = 12  # pixels (prepared, ~300 dpi): the shortest vertical stroke of a digit or syllable is ~20
+DASH_MIN_WIDTH = 6
 PAPER_CUT = 190
 GRAIN = 3.0  # grey levels of spread in the paper of a cell: a scan's grain; a rendering's paper is flat  # lighter than this in a cell crop (after its contrast is stretched): paper
 MIN_CELL_INK = 12
@@ -297,6 +302,20 @@ def _is_ring(crop: np.ndarray) -> bool:
     return middle.size > 0 and float(middle.mean()) < 0.1 and float(edge.mean()) > 0.2
 
 
+def _glyphless(crop: np.ndarray) -> tuple[str, list[float]] | None:
+    """A cell whose ink has no stroke as tall as a letter's (a vertical run of GLYPH_MIN_STROKE pixels): the `-`
+    of a row left empty when one ink run is at least twice as wide as the tallest, else specks of the scan
+    (nothing). None when the cell holds a glyph."""
+    ink = crop < CELL_INK_LEVEL
+    _, top, bottom = runs(ink.T)
+    if len(top) and int((bottom - top).max()) >= GLYPH_MIN_STROKE:
+        return None
+    tallest = int((bottom - top).max()) if len(top) else 0
+    _, start, end = runs(ink)
+    widest = int((end - start).max()) if len(start) else 0
+    return ("-", [RING_CONFIDENCE]) if widest >= max(2 * tallest, DASH_MIN_WIDTH) else ("", [])
+
+
 def _inside(inner, outer) -> bool:
     return inner[0] >= outer[0] - 2 and inner[1] >= outer[1] - 2 and inner[2] <= outer[2] + 2 and inner[3] <= outer[3] + 2
 
@@ -321,6 +340,8 @@ def _read_tables(grids: list[Grid], clean: np.ndarray, page_number: int, box_out
     for key, crop in zip(where, crops):
         if read[key][0].strip("()[].,: ") in RING_TEXTS and _is_ring(np.asarray(crop)):
             read[key] = ("○", [RING_CONFIDENCE])  # the kor model does not read a lone ○
+        elif len(read[key][0].strip()) <= SHORT_READING and (glyphless := _glyphless(np.asarray(crop))) is not None:
+            read[key] = glyphless  # a dash or specks read as `7`, `지이`: no stroke in the cell is a letter's height
     tables, confs = [], []
     for t, grid in enumerate(grids):
         cells = []

@@ -7,8 +7,10 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.model import Document
-from mapping.values import (UnparseableValue, compact, is_not_applicable, is_placeholder, normalise, numbers,
-                            parse_stated, past_template_numbers, shaped_like_placeholder, yes_no_marks)
+from extractors.ocr_parts.lookalikes import ANSWER_SYLLABLES, RING_IN_TEXT
+from mapping.values import (UnparseableValue, compact, is_not_applicable, is_placeholder, label_before_marks,
+                            normalise, numbers, parse_stated, past_template_numbers, shaped_like_placeholder,
+                            yes_no_marks)
 from schemas.programme import CityProgramme, Indicator, SummaryTableLabels
 from schemas.provenance import Provenance
 from schemas.settings import settings
@@ -25,9 +27,6 @@ CONFIRMED_CONFIDENCE = 90.0
 # give three decimals, so such a number is only as sure as a coin toss unless its form tells which it is.
 AMBIGUOUS_SEPARATOR = re.compile(r"(?<![\d.,])\d{1,3}\.\d{3}(?![\d.,])")
 _NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
-# What a scanned ○ comes back as from Tesseract's Korean model when the scan broke or thinned the ring: the digit 0
-# standing apart from other digits, or a lone Hangul ㅇ (jamo or compatibility letter)
-RING_LOOKALIKE = re.compile(r"(?<!\d)(?<!\d[.,])0(?!\d|[.,]\d)|(?<![\uac00-\ud7a3])[\u110b\u3147](?![\uac00-\ud7a3])")
 MISREAD_CUTOFF = 0.7  # an OCR'd row's name against the next few indicators' names (misread_match)
 MISREAD_LOOKAHEAD = 3
 TRAILING_PARENTHESES = re.compile(r"\s*\([^()]*\)\s*$")
@@ -164,6 +163,12 @@ def _header_columns(row: list[str], labels: SummaryTableLabels) -> tuple[int | N
         loose_stated, loose_pages = _header_match(row, labels, _label_letters, loose=True)
         stated = stated if stated is not None else (loose_stated if loose_stated != pages else None)
         pages = pages if pages is not None else (loose_pages if loose_pages != stated else None)
+    elif stated is None:
+        # Neither label exact: a scan may have misread a syllable of each (`작성 지표 다`, `증빙폐이지`). Both have
+        # to be there, each close to a label of four or more syllables, for the row to be taken for the header.
+        near_stated, near_pages = _header_match(row, labels, _label_letters, loose=True, near=True)
+        if near_stated is not None and near_pages is not None:
+            stated, pages = near_stated, near_pages
     return stated, pages
 
 
@@ -175,13 +180,20 @@ def _label_letters(text: str) -> str:
 GRAIN_SYLLABLES = 1  # a loosely matched header label may have this many syllables of grain after it
 
 
-def _header_match(row: list[str], labels: SummaryTableLabels, key_of, loose: bool = False) -> tuple[int | None, int | None]:
+NEAR_LABEL = 0.8  # similarity of a misread header label to the label (one syllable of five wrong)
+NEAR_LABEL_LENGTH = 4
+
+
+def _header_match(row: list[str], labels: SummaryTableLabels, key_of, loose: bool = False,
+                  near: bool = False) -> tuple[int | None, int | None]:
     stated_keys = {key_of(h) for h in labels.stated_headers}
     pages_keys = {key_of(h) for h in labels.pages_headers}
 
     def matches(key: str, keys: set[str]) -> bool:
         return key in keys or (loose and any(key.startswith(k) and 0 < len(key) - len(k) <= GRAIN_SYLLABLES
-                                             for k in keys if len(k) >= 2))
+                                             for k in keys if len(k) >= 2)) or \
+            (near and any(difflib.SequenceMatcher(None, key, k).ratio() >= NEAR_LABEL
+                          for k in keys if len(k) >= NEAR_LABEL_LENGTH))
 
     stated = pages = None
     for c, text in enumerate(row):
@@ -339,17 +351,29 @@ def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult
 
 
 def _rings_restored(row: SummaryRow) -> bool | None:
-    """A yes/no cell read by OCR whose ○ marks came back as look-alikes (`계획 수립 0 (승인 0)`, `시스템도입0`,
-    `안내서비스도입 ᄋ`: a broken ring read as the digit or the Hangul letter): read again with ○ in their place."""
+    """A yes/no cell read by OCR whose marks came back as look-alikes, read again with the marks in their place:
+    a broken ○ read as the digit 0 or the letter ㅇ (`계획 수립 0 (승인 0)`, `시스템도입0`, `안내서비스도입 ᄋ`), and a
+    one-mark form's answer glued to its label or read a stroke off (`안내서비스도입예`, `에` for 예)."""
     if row.provenance is None or row.provenance.method != "ocr" or row.indicator.value_kind != "boolean":
         return None
-    text = RING_LOOKALIKE.sub("○", row.stated_text)
-    if text == row.stated_text:
-        return None
-    try:
-        return parse_stated(row.indicator, text)
-    except UnparseableValue:
-        return None
+    for reading in _mark_readings(row.indicator, row.stated_text):
+        try:
+            return parse_stated(row.indicator, reading)
+        except UnparseableValue:
+            continue
+    return None
+
+
+def _mark_readings(indicator: Indicator, text: str) -> list[str]:
+    """``text`` of a yes/no cell read again with its look-alike marks in their place (see _rings_restored)."""
+    ringed = RING_IN_TEXT.sub("○", text)
+    readings = [ringed] if ringed != text else []
+    template = indicator.summary_template or ""
+    if len(yes_no_marks(template)) == 2:  # one O/X: the answer is what follows the label
+        label, said = compact(label_before_marks(template)), compact(normalise(ringed))
+        answer = said[len(label):] if label and said.startswith(label) else said
+        readings.append(ANSWER_SYLLABLES.get(answer, answer))
+    return readings
 
 
 def _garbled_dash(row: SummaryRow) -> bool:
@@ -393,7 +417,10 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
             said = [o for o in others if isinstance(o, bool)]
             # the form's `지침 O/X, 계획 O/X` has two marks to read: one found is a reading with a mark lost
             slots = len(yes_no_marks(indicator.summary_template or "")) // 2
-            if not isinstance(value, bool) or len(yes_no_marks(normalise(entry.stated_text))) < slots:
+            # marks counted as restored (`지침 0, 계획 ○`: two), so the detail form can bear a restored value out
+            marks = max(len(yes_no_marks(normalise(t))) for t in [entry.stated_text,
+                                                                   *_mark_readings(indicator, entry.stated_text)])
+            if not isinstance(value, bool) or marks < slots:
                 _doubt(entry)  # a yes/no row without (all) its marks: OCR lost them
             elif value in said:
                 _confirm(entry)
@@ -405,7 +432,13 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
         if indicator.value_kind == "custom" or indicator.reading == "sum":  # no template to read the cell by
             written = numbers(normalise(stated_elsewhere.get(code) or ""))
             if others and not any(_same(value, o) for o in others + written):
-                _doubt(entry)
+                numeric = [o for o in others if not isinstance(o, bool)] + written
+                fits = {r for r in _readings(normalise(entry.stated_text)) if any(_same(r, o) for o in numeric)}
+                if len(fits) == 1:  # `11875 개` where the detail form says 1,875: a comma read as 1
+                    entry.value = _plain(fits.pop())
+                    _confirm(entry)
+                else:
+                    _doubt(entry)
             continue
         text = normalise(entry.stated_text)
         tail = text.rsplit("당", 1)[1] if "당" in text else text
@@ -490,13 +523,15 @@ def _unit_mark(unit: str | None) -> str | None:
 
 
 def _readings(text: str) -> set[float]:
-    """Every number the text may hold: its numbers as written, and each one's digits with the decimal point
-    put anywhere (or nowhere)."""
+    """Every number the text may hold: its numbers as written, each one's digits with the decimal point put
+    anywhere (or nowhere), and with one digit fewer (a unit syllable or a comma read as a digit: `44` for
+    `4건`, `11875` for `1,875`)."""
     out = set(numbers(text))
     for raw in re.findall(r"\d[\d.,]*\d|\d", text):
         digits = re.sub(r"\D", "", raw)
         out.add(float(digits))
         out.update(float(digits[:k] + "." + digits[k:]) for k in range(1, len(digits)))
+        out.update(float(digits[:k] + digits[k + 1:]) for k in range(len(digits)) if len(digits) > 1)
     return out
 
 

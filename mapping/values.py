@@ -218,6 +218,14 @@ def yes_no_marks(text: str) -> list[bool]:
     return [compact(m.group()) in yes_marks for m in pattern.finditer(t)]
 
 
+def label_before_marks(text: str) -> str:
+    """``text`` (normalised) up to its first yes/no mark: the label a form's template puts before it
+    (`안내서비스 도입` of `안내서비스 도입 O/X`)."""
+    t = normalise(text)
+    found = _yes_no_marks()[0].search(t)
+    return t[:found.start()].strip() if found else t
+
+
 def parse_boolean(text: str) -> bool | None:
     """Yes or no as ``text`` states it first; None when it says neither."""
     marks = yes_no_marks(text)

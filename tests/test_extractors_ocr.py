@@ -211,6 +211,8 @@ def test_multipage_tiff_reads_every_frame():
     ("제1O회", "제10회"),
     ("１２，３４５원", "12,345원"),
     ("５０％", "50%"),
+    ("4.905,859", "4,905,859"),  # a point before a thousands comma is a comma read as a point
+    ("예산 1.234.567,890원", "예산 1,234,567,890원"),
     # plausibly right as read: left alone
     ("2.345", "2.345"),
     ("2.5점", "2.5점"),

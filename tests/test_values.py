@@ -101,6 +101,19 @@ def test_a_summary_header_with_a_syllable_of_grain_beside_an_exact_label_is_the_
     assert _header_columns(["1", "공공역량", "A-1-1", "실적 3", "증빙 2쪽"], labels) == (None, None)
 
 
+def test_a_summary_header_with_a_syllable_of_each_label_misread_is_the_header():
+    """v9403's scanned 요약표 read by the Korean model: `작성 지표 다` and `증빙폐이지` (페 read as 폐). Neither label is
+    exact, both are a syllable off; without the header all 26 rows of the page went unread."""
+    from mapping.summary import _header_columns
+    from schemas import load_programme
+
+    labels = load_programme("city-2025").summary_table
+    assert _header_columns(["분류", "지표명", "작성 지표 다", "증빙폐이지"], labels) == (2, 3)
+    assert _header_columns(["혁신성", "공공역량", "스마트도시 전담부서 지정 여부", "정보통신과 (총원 9명)", "2-3"],
+                           labels) == (None, None)
+    assert _header_columns(["분류", "지표명", "작성 지표 다", "2-3"], labels) == (None, None)
+
+
 def test_a_yes_no_reading_with_a_mark_lost_is_doubted_even_where_the_detail_form_agrees():
     """v8949's scan: `지침 예, 계획 아니오` read as `지침 Of, 계획아니오` (예 lost) is False for B-2-3 (either
     policy counts), and its detail form, glued by OCR, reads False too. The form writes two marks (`지침 O/X,
@@ -118,3 +131,45 @@ def test_a_yes_no_reading_with_a_mark_lost_is_doubted_even_where_the_detail_form
     reconcile_ocr_values({"B-2-3": whole}, programme, {"B-2-3": "정보보안 지침 예 정보보안 계획 아니오"})
     assert lost.source.confidence < 70
     assert whole.source.confidence >= 84.79
+
+
+def test_a_scanned_number_with_a_unit_or_comma_read_as_a_digit_takes_the_detail_forms_value():
+    """Fresh scans 9405 and 9407: `4건` read as `44`, `1,875 개` as `11875 개` (the comma a 1). Dropping one digit
+    gives exactly the value the detail form states, so that reading is taken; a value no such reading gives is
+    left in doubt."""
+    from mapping.summary import reconcile_ocr_values
+    from schemas import load_programme
+    from schemas.provenance import Provenance
+    from schemas.submission import IndicatorValue
+
+    programme = load_programme("city-2025")
+    scan = Provenance(file="scan.pdf", page=2, method="ocr", confidence=88.0)
+    count = IndicatorValue(stated_text="프로그램 운영 건수 44", value=44, source=scan)
+    own = IndicatorValue(stated_text="스마트 상점 지원 점포 수 11875 개", value=11875, source=scan)
+    other = IndicatorValue(stated_text="프로그램 운영 건수 44", value=44, source=scan)
+    reconcile_ocr_values({"A-2-4": count, "C-7-3": own}, programme,
+                         {"A-2-4": "프로그램 운영 건수 4건", "C-7-3": "스마트 상점 지원 점포 수 1,875 개"})
+    reconcile_ocr_values({"A-2-4": other}, programme, {"A-2-4": "프로그램 운영 건수 7건"})
+    assert (count.value, own.value) == (4, 1875)
+    assert count.source.confidence >= 70 and own.source.confidence >= 70
+    assert other.value == 44 and other.source.confidence < 70
+
+
+def test_a_scanned_yes_glued_to_its_label_or_read_a_stroke_off_is_yes_and_in_doubt():
+    """Fresh scans 9407 and 9401: `안내서비스도입예` (the space before 예 lost) and `에` (예 a stroke off) in
+    C-1-6's cell (`안내서비스 도입 O/X`). Each is read as yes, and left for a reviewer's look."""
+    from extractors.model import Cell, Document, Table
+    from mapping.summary import map_summary
+    from schemas import load_programme
+
+    programme = load_programme("city-2025")
+    for said in ("안내서비스도입예", "에", "안내서비스도입 ᄋ"):
+        header = ["분류", "지표명", "작성 지표", "증빙 페이지"]
+        row = ["C. 지속가능성", "실시간 도로위험상황 안내서비스 도입 여부", said, "12"]
+        cells = [Cell(row=r, col=c, text=t, confidence=90.0) for r, line in enumerate([header, row])
+                 for c, t in enumerate(line)]
+        doc = Document(file="scan.pdf", sha256="0" * 64, media_type="application/pdf",
+                       tables=[Table(index=0, page=2, method="ocr", cells=cells, n_rows=2, n_cols=4)])
+        value = map_summary([doc], programme).values["C-1-6"]
+        assert value.value is True, said
+        assert value.source.confidence < 70

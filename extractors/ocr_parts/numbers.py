@@ -31,6 +31,9 @@ _7H_FOR_GAE = re.compile(r"(?<![A-Za-z\d.,])(\d[\d,.]*?\s?)7H(?![A-Za-z\d])")
 _COUNT_UNIT = r"(?=\s?(?:건|명|원|개소|가구|세대|(?:대|회|개|곳)(?![\uac00-\ud7a3])))"
 _DOT_GROUPED = re.compile(r"(?<![\d.,])([1-9]\d{0,2}(?:[.,]\d{3})*\.\d{3}(?:[.,]\d{3})*)(?![\d.,])" + _COUNT_UNIT)
 
+# `4.905,859`: a point before a thousands comma is no decimal point, it is a comma read as one
+_POINT_BEFORE_COMMA = re.compile(r"(?<![\d.,])\d{1,3}(?:[.,]\d{3})*\.\d{3}(?:[.,]\d{3})*,\d{3}(?![\d.,]|\.\d)")
+
 
 def _fix_run(match: re.Match) -> str:
     run = match.group(0)
@@ -45,7 +48,7 @@ def _fix_run(match: re.Match) -> str:
 
 def normalise_ocr_number(text: str) -> str:
     """Repair OCR slips in numbers: full-width digits, O/o → 0 and l/I → 1 between digits,
-    H/거 read for 건, and ``2.345건`` → ``2,345건`` where a count unit rules out a decimal."""
+    H/거 read for 건, ``4.905,859`` → ``4,905,859``, and ``2.345건`` → ``2,345건`` where a count unit rules out a decimal."""
     if not text:
         return text
     text = text.translate(_FULLWIDTH_DIGITS)
@@ -55,4 +58,5 @@ def normalise_ocr_number(text: str) -> str:
     text = _H_FOR_GEON.sub(lambda m: m.group(1) + "건", text)
     text = _GEO_FOR_GEON.sub("건", text)
     text = _7H_FOR_GAE.sub(lambda m: m.group(1) + "개", text)
+    text = _POINT_BEFORE_COMMA.sub(lambda m: m.group(0).replace(".", ","), text)
     return _DOT_GROUPED.sub(lambda m: m.group(1).replace(".", ","), text)

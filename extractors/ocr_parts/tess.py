@@ -16,6 +16,7 @@ import numpy as np
 import pytesseract
 from PIL import Image
 
+from extractors.ocr_parts.lookalikes import RING_WORDS
 from extractors.ocr_parts.marks import mark_glyphs
 
 PAGE_TIMEOUT = 180  # wall seconds per Tesseract call (a backstop for a stalled process); a killed call raises RuntimeError
@@ -26,7 +27,6 @@ CALL_CPU_SECONDS = 60
 SPACE_GAP = 0.5  # gap / glyph height: Korean word spaces measure 0.55–0.9, syllable gaps 0–0.45
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _HANGUL_OR_DIGIT = re.compile(r"[\uac00-\ud7a3\d]")
-_RING_LOOKALIKES = {"0", "O", "o", "ㅇ", "©", "@", "O,", "0,"}
 RING_ASPECT = 0.8  # width / height of ○ in Korean fonts ≈ 0.9–1.0; of the digit 0 ≈ 0.55–0.65
 _SPECK_ZEROS = re.compile(r"^[0Oo]{1,6}$")
 SPECK_CONFIDENCE = 30.0
@@ -165,7 +165,7 @@ def words(image: Image.Image, psm: int, timeout: float = PAGE_TIMEOUT, lang: str
             continue  # specks and ruling remnants
         x, y, w, h = (int(v) for v in row[6:10])
         inner = text.strip("()[],")  # brackets around a mark widen its box: judge the mark's own width
-        ring = inner in _RING_LOOKALIKES and w * len(inner) / len(text) >= RING_ASPECT * h and h >= MARK_MIN_HEIGHT
+        ring = inner in RING_WORDS and w * len(inner) / len(text) >= RING_ASPECT * h and h >= MARK_MIN_HEIGHT
         if ring:
             text = "○"  # a 0 or O about as wide as tall: the ○ mark
         elif _SPECK_ZEROS.match(text) and (conf < SPECK_CONFIDENCE or h < MARK_MIN_HEIGHT):
@@ -208,22 +208,15 @@ MAX_CANVAS = 8000  # stack height per Tesseract call
 MAX_MARK_HEIGHT = 120  # second chance only for one-line marks
 MAX_MARKS = 40
 REREAD_BELOW = 60.0  # one-line crops read with a lower mean confidence are read again with --psm 7
+SECOND_OPINION_BELOW = 85.0  # cells with a number read less surely than this are read again by the Korean model
+AGREED_CONFIDENCE = 80.0  # of numbers two models read alike (above settings' ocr_min_confidence)
 
 
 def read_crops(crops: list[Image.Image], psm: int = 6) -> list[tuple[str, list[float]]]:
     """Text and word confidences of each crop, stacked with white gaps into as few images as
     possible (one Tesseract start per stack instead of one per cell)."""
     results: list[tuple[str, list[float]]] = [("", [])] * len(crops)
-    batch: list[int] = []
-    height = GAP
-    for i, crop in enumerate(crops + [None]):
-        if crop is not None and (not batch or height + crop.height + GAP <= MAX_CANVAS):
-            batch.append(i)
-            height += crop.height + GAP
-            continue
-        if batch:
-            _read_stack([crops[j] for j in batch], batch, results, psm)
-        batch, height = ([i], GAP + crop.height + GAP) if crop is not None else ([], GAP)
+    _read_stacks(crops, list(range(len(crops))), results, psm)
     # A second reading, one line at a time (--psm 7), for crops with ink but no words (a lone "-" or
     # "○" is dropped from a block) and for one-line crops read with a low confidence (a lone digit
     # taken for a syllable); the more confident reading is kept.
@@ -231,7 +224,61 @@ def read_crops(crops: list[Image.Image], psm: int = 6) -> list[tuple[str, list[f
               if not text or (confs and sum(confs) / len(confs) < REREAD_BELOW)]
     if missed:
         _read_strip(crops, missed, results)
+    _second_opinion(crops, results, psm)
     return results
+
+
+# A Latin scrap: a short run of letters with a lower-case one in it (`a2`, `be`, `st`, `Te`), what the English
+# model makes of a Hangul unit or particle it was handed (`4건` → `a2`, `8건` → `be`); not a unit after a number
+# (`1km`)
+_LATIN_SCRAP = re.compile(r"(?<![A-Za-z\d])(?=[A-Za-z]{0,3}[a-z])[A-Za-z]{1,4}(?![A-Za-z])")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+
+
+def _second_opinion(crops: list[Image.Image], results: list, psm: int) -> None:
+    """Cells read by ``kor+eng`` with a number Tesseract was unsure of, or with Latin scraps, read again by the
+    Korean model alone. Given both, Tesseract hands a word the Korean model doubts to the English one, which
+    reads a Hangul unit as confident Latin or digits. Where the Korean reading has syllables for the scraps, it
+    is taken; where the two readings give the same numbers, two models agree and the numbers are no longer in
+    doubt (AGREED_CONFIDENCE)."""
+    both = languages()
+    if "kor" not in both.split("+") or both == "kor":
+        return
+    index = [i for i, (text, confs) in enumerate(results) if text and (
+        _LATIN_SCRAP.search(text) or (confs and _mean(confs) < SECOND_OPINION_BELOW and _NUMBER.search(text)))]
+    if not index:
+        return
+    again: list[tuple[str, list[float]]] = [("", [])] * len(crops)
+    _read_stacks(crops, index, again, psm, "kor")
+    for i in index:
+        text, confs = results[i]
+        other = again[i][0]
+        if not other:
+            continue
+        if _NUMBER.search(text) and _NUMBER.findall(text) == _NUMBER.findall(other):
+            results[i] = (text, [max(c, AGREED_CONFIDENCE) for c in confs])
+        elif _HANGUL.search(other) and not _LATIN_SCRAP.search(other) and (
+                _LATIN_SCRAP.search(text) or _mean(again[i][1]) > _mean(confs)):
+            results[i] = again[i]
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else 0.0
+
+
+def _read_stacks(crops: list[Image.Image], index: list[int], results: list, psm: int, lang: str | None = None) -> None:
+    """``crops[i]`` for i in ``index`` read in stacks of at most MAX_CANVAS pixels, into ``results[i]``."""
+    batch: list[int] = []
+    height = GAP
+    for i in index:
+        crop = crops[i]
+        if batch and height + crop.height + GAP > MAX_CANVAS:
+            _read_stack([crops[j] for j in batch], batch, results, psm, lang)
+            batch, height = [], GAP
+        batch.append(i)
+        height += crop.height + GAP
+    if batch:
+        _read_stack([crops[j] for j in batch], batch, results, psm, lang)
 
 
 def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> None:
@@ -285,7 +332,7 @@ def _without_junk(found: list[Word]) -> list[Word]:
                                      and not any(ch.isdigit() for ch in w.text))]
 
 
-def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: int) -> None:
+def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: int, lang: str | None = None) -> None:
     width = max(c.width for c in stack) + 2 * GAP
     canvas = Image.new("L", (width, sum(c.height + GAP for c in stack) + GAP), 255)
     spans = []
@@ -294,7 +341,7 @@ def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: 
         canvas.paste(crop, (GAP, y))
         spans.append((y, y + crop.height))
         y += crop.height + GAP
-    found = words(canvas, psm)
+    found = words(canvas, psm, lang=lang)
     for (top, bottom), i, crop in zip(spans, index, stack):
         mine = [w for w in found if top <= (w.box[1] + w.box[3]) / 2 < bottom]
         mine = _without_junk(mark_glyphs(mine, np.asarray(crop), GAP, top, _word_like))

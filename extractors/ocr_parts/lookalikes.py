@@ -1,0 +1,16 @@
+"""What Tesseract's models return for the marks and syllables of Korean forms when a scan thins or breaks them.
+
+Used where the shape can still be told (tess.py, at OCR time) and where only the form can tell (mapping, a
+yes/no cell whose reading did not parse)."""
+
+from __future__ import annotations
+
+import re
+
+# Words Tesseract returns for a lone ○; tess.py takes one for the mark when its box is about as wide as tall.
+RING_WORDS = frozenset({"0", "O", "o", "ㅇ", "©", "@", "O,", "0,"})
+# In a yes/no cell's text: the digit 0 standing apart from other digits, or a lone Hangul ㅇ (jamo or
+# compatibility letter), what the Korean model makes of a broken or thinned ○
+RING_IN_TEXT = re.compile(r"(?<!\d)(?<!\d[.,])0(?!\d|[.,]\d)|(?<![\uac00-\ud7a3])[\u110b\u3147](?![\uac00-\ud7a3])")
+# Whole-answer syllables read one stroke off: 에 for 예 (the second short stroke of ㅖ lost)
+ANSWER_SYLLABLES = {"에": "예"}
