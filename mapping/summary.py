@@ -474,6 +474,16 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
                 entry.value = _plain(beside[0])
                 continue
             _doubt(entry)
+        elif len(numbers(tail)) > 1 and _label_lost(indicator, tail):
+            _doubt(entry)  # `1천명 당 007 44.15` for `CCTV 수 4.15`: the 수 before the number read as a 4 glued to it
+
+
+def _label_lost(indicator: Indicator, tail: str) -> bool:
+    """Whether the syllable the form's template writes right before the value (수 of `CCTV 수 00.00`) is missing
+    from ``tail``, the cell's text after 당."""
+    template = normalise(indicator.summary_template or "")
+    before = re.search(r"([\uac00-\ud7a3])\s*\d", template.rsplit("당", 1)[-1])
+    return before is not None and before.group(1) not in tail
 
 
 def _other_readings(entry: IndicatorValue, indicator: Indicator, detail_text: str | None) -> list[float | bool]:

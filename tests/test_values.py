@@ -173,3 +173,23 @@ def test_a_scanned_yes_glued_to_its_label_or_read_a_stroke_off_is_yes_and_in_dou
         value = map_summary([doc], programme).values["C-1-6"]
         assert value.value is True, said
         assert value.source.confidence < 70
+
+
+def test_a_scanned_rate_whose_label_syllable_became_a_digit_is_doubted():
+    """Fresh scan 9403: `1천명 당 CCTV 수 4.15` read as `1천명 당 007 44.15` (수 read as a 4 glued to the value) at
+    confidence 84. The 수 the form writes before the value is missing and other digits stand there: in doubt.
+    The same cell read with its 수, or written without the label, is not."""
+    from mapping.summary import reconcile_ocr_values
+    from schemas import load_programme
+    from schemas.provenance import Provenance
+    from schemas.submission import IndicatorValue
+
+    programme = load_programme("city-2025")
+    scan = Provenance(file="scan.pdf", page=3, method="ocr", confidence=84.01)
+    glued = IndicatorValue(stated_text="1천명 당 007 44.15", value=44.15, source=scan)
+    kept = IndicatorValue(stated_text="1천명 당 (1 수 4.15", value=4.15, source=scan)
+    bare = IndicatorValue(stated_text="1천명 당 4.15", value=4.15, source=scan)
+    for entry in (glued, kept, bare):
+        reconcile_ocr_values({"C-2-1": entry}, programme)
+    assert glued.source.confidence < 70
+    assert kept.source.confidence == bare.source.confidence == 84.01
