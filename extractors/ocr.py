@@ -57,7 +57,9 @@ LONE_ZERO = {"0", "O", "o"}  # a cell of just 0 may be the ○ mark read wrong: 
 RING_TEXTS = {"", "0", "O", "o", "ㅇ", "○", "○ ○"}  # what Tesseract makes of a lone ○, if anything  # a ○ recognised by its shape: a clean ring, not a guess
 # A cell read as at most this many characters is checked for a glyph at all (a dash or specks read as `7`)
 SHORT_READING = 3
-GLYPH_MIN_STROKE = 12  # pixels (prepared, ~300 dpi): the shortest vertical stroke of a digit or syllable is ~20
+GLYPH_MIN_HEIGHT = 12  # pixels (prepared, ~300 dpi): a digit or syllable is 25–40 tall, a dash 3–6
+BAND_GAP = 3  # rows of ink this close are one band
+GLYPH_INK_LEVEL = 210  # darker is ink for that test: a thin ○ of a light scan is grey (150–200), paper is white
 DASH_MIN_WIDTH = 6
 PAPER_CUT = 190
 GRAIN = 3.0  # grey levels of spread in the paper of a cell: a scan's grain; a rendering's paper is flat  # lighter than this in a cell crop (after its contrast is stretched): paper
@@ -290,26 +292,31 @@ def _despeckled(crop: np.ndarray) -> np.ndarray:
 
 def _is_ring(crop: np.ndarray) -> bool:
     """The crop's ink is one round mark: about as wide as tall, text-sized, ink around an empty middle."""
-    ys, xs = np.nonzero(crop < CELL_INK_LEVEL)
+    ys, xs = np.nonzero(crop < GLYPH_INK_LEVEL)
     if len(ys) < MIN_CELL_INK:
         return False
     h, w = int(ys.max() - ys.min() + 1), int(xs.max() - xs.min() + 1)
     if not (MIN_RING <= h <= MAX_RING and 0.75 <= w / h <= 1.33):
         return False
-    box = crop[ys.min():ys.max() + 1, xs.min():xs.max() + 1] < CELL_INK_LEVEL
+    box = crop[ys.min():ys.max() + 1, xs.min():xs.max() + 1] < GLYPH_INK_LEVEL
     middle = box[h // 3:h - h // 3, w // 3:w - w // 3]
     edge = np.concatenate([box[: h // 6].ravel(), box[-(h // 6):].ravel(), box[:, : w // 6].ravel(), box[:, -(w // 6):].ravel()])
     return middle.size > 0 and float(middle.mean()) < 0.1 and float(edge.mean()) > 0.2
 
 
 def _glyphless(crop: np.ndarray) -> tuple[str, list[float]] | None:
-    """A cell whose ink has no stroke as tall as a letter's (a vertical run of GLYPH_MIN_STROKE pixels): the `-`
-    of a row left empty when one ink run is at least twice as wide as the tallest, else specks of the scan
-    (nothing). None when the cell holds a glyph."""
-    ink = crop < CELL_INK_LEVEL
+    """A cell whose ink lies in no band of rows as tall as a letter (GLYPH_MIN_HEIGHT pixels, rows a few apart
+    counted as one band, so a thin ring broken by the scan still spans its height): the `-` of a row left
+    empty when one ink run is at least twice as wide as the tallest stroke, else specks of the scan (nothing).
+    None when the cell holds a glyph."""
+    ink = crop < GLYPH_INK_LEVEL
+    rows = np.flatnonzero(ink.any(axis=1))
+    if len(rows):
+        breaks = np.flatnonzero(np.diff(rows) > BAND_GAP)
+        starts, ends = np.r_[rows[0], rows[breaks + 1]], np.r_[rows[breaks], rows[-1]]
+        if int((ends - starts).max()) + 1 >= GLYPH_MIN_HEIGHT:
+            return None
     _, top, bottom = runs(ink.T)
-    if len(top) and int((bottom - top).max()) >= GLYPH_MIN_STROKE:
-        return None
     tallest = int((bottom - top).max()) if len(top) else 0
     _, start, end = runs(ink)
     widest = int((end - start).max()) if len(start) else 0
