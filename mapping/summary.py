@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.model import Document
-from extractors.ocr_parts.lookalikes import ANSWER_SYLLABLES, RING_IN_TEXT
+from extractors.ocr_parts.lookalikes import ANSWER_SYLLABLES, RING_IN_TEXT, YES_MARK_IN_TEXT
 from mapping.values import (UnparseableValue, compact, is_not_applicable, is_placeholder, label_before_marks,
                             normalise, numbers, parse_stated, past_template_numbers, shaped_like_placeholder,
                             yes_no_marks)
@@ -352,7 +352,8 @@ def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult
 
 def _rings_restored(row: SummaryRow) -> bool | None:
     """A yes/no cell read by OCR whose marks came back as look-alikes, read again with the marks in their place:
-    a broken ○ read as the digit 0 or the letter ㅇ (`계획 수립 0 (승인 0)`, `시스템도입0`, `안내서비스도입 ᄋ`), and a
+    a broken ○ read as the digit 0 or the letter ㅇ (`계획 수립 0 (승인 0)`, `시스템도입0`, `안내서비스도입 ᄋ`), a ✓, Y
+    or V read as a slash or a plus (`지침 /, 계획 /`, `안내서비스 도입 +`), and a
     one-mark form's answer glued to its label or read a stroke off (`안내서비스도입예`, `에` for 예)."""
     if row.provenance is None or row.provenance.method != "ocr" or row.indicator.value_kind != "boolean":
         return None
@@ -366,7 +367,7 @@ def _rings_restored(row: SummaryRow) -> bool | None:
 
 def _mark_readings(indicator: Indicator, text: str) -> list[str]:
     """``text`` of a yes/no cell read again with its look-alike marks in their place (see _rings_restored)."""
-    ringed = RING_IN_TEXT.sub("○", text)
+    ringed = YES_MARK_IN_TEXT.sub("○", RING_IN_TEXT.sub("○", text))
     readings = [ringed] if ringed != text else []
     template = indicator.summary_template or ""
     if len(yes_no_marks(template)) == 2:  # one O/X: the answer is what follows the label

@@ -12,5 +12,8 @@ RING_WORDS = frozenset({"0", "O", "o", "ㅇ", "©", "@", "O,", "0,"})
 # In a yes/no cell's text: the digit 0 standing apart from other digits, or a lone Hangul ㅇ (jamo or
 # compatibility letter), what the Korean model makes of a broken or thinned ○
 RING_IN_TEXT = re.compile(r"(?<!\d)(?<!\d[.,])0(?!\d|[.,]\d)|(?<![\uac00-\ud7a3])[\u110b\u3147](?![\uac00-\ud7a3])")
+# In a yes/no cell's text: a lone slash, backslash, plus or angle, what Tesseract makes of a ✓, a Y or a V it
+# cannot read (`지침 /, 계획 /`, `계획 수립 \ (승인 Y)`, `안내서비스 도입 +`); all three are yes marks
+YES_MARK_IN_TEXT = re.compile(r"(?<![\w/\\+<])[/\\+<](?![\w/\\+<])")
 # Whole-answer syllables read one stroke off: 에 for 예 (the second short stroke of ㅖ lost)
 ANSWER_SYLLABLES = {"에": "예"}

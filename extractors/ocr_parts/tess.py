@@ -208,6 +208,11 @@ MAX_CANVAS = 8000  # stack height per Tesseract call
 MAX_MARK_HEIGHT = 120  # second chance only for one-line marks
 MAX_MARKS = 40
 REREAD_BELOW = 60.0  # one-line crops read with a lower mean confidence are read again with --psm 7
+# A reading with none of these is punctuation only (a lone 9 or ✓ read as `;` or `,`): read again with --psm 7
+_MEANING = re.compile(r"[\w○●■□✓✔✗✘×\-]")
+STRIP_INK_LEVEL = 160
+BAND_GAP = 3  # inked rows this close are one band of text
+SPECK_PIXELS = 12  # ink clusters no larger are scan specks
 SECOND_OPINION_BELOW = 85.0  # cells with a number read less surely than this are read again by the Korean model
 AGREED_CONFIDENCE = 80.0  # of numbers two models read alike (above settings' ocr_min_confidence)
 
@@ -221,7 +226,7 @@ def read_crops(crops: list[Image.Image], psm: int = 6) -> list[tuple[str, list[f
     # "○" is dropped from a block) and for one-line crops read with a low confidence (a lone digit
     # taken for a syllable); the more confident reading is kept.
     missed = [i for i, (text, confs) in enumerate(results)
-              if not text or (confs and sum(confs) / len(confs) < REREAD_BELOW)]
+              if not text or (confs and sum(confs) / len(confs) < REREAD_BELOW) or not _MEANING.search(text)]
     if missed:
         _read_strip(crops, missed, results)
     _second_opinion(crops, results, psm)
@@ -288,7 +293,7 @@ def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> No
     tight = []
     for i in index:
         crop = crops[i]
-        box = crop.point(lambda v: 255 if v < 160 else 0).getbbox()
+        box = _ink_box(np.asarray(crop))
         if not box or box[3] - box[1] > MAX_MARK_HEIGHT:
             continue
         if box[0] == 0 or box[1] == 0 or box[2] == crop.width or box[3] == crop.height:
@@ -308,8 +313,34 @@ def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> No
     for (left, right), (i, _) in zip(spans, tight):
         mine = [w for w in found if left <= (w.box[0] + w.box[2]) / 2 < right]
         before = results[i][1]
-        if mine and (not before or sum(w.conf for w in mine) / len(mine) > sum(before) / len(before)):
+        said = Line(mine).text if mine else ""
+        if mine and (not before or sum(w.conf for w in mine) / len(mine) > sum(before) / len(before)
+                     or (_MEANING.search(said) and not _MEANING.search(results[i][0]))):
             results[i] = (Line(mine).text, _value_confidences(mine))
+
+
+def _ink_box(crop: np.ndarray) -> tuple[int, int, int, int] | None:
+    """The box (x0, y0, x1, y1) of a crop's text without the scan's specks around it: the band of inked rows
+    (rows a few apart joined) holding the most ink, and within it the columns of the clusters of ink larger
+    than a speck. None when the crop has no ink."""
+    ink = crop < STRIP_INK_LEVEL
+    per_row = ink.sum(axis=1)
+    rows = np.flatnonzero(per_row)
+    if not len(rows):
+        return None
+    breaks = np.flatnonzero(np.diff(rows) > BAND_GAP)
+    starts, ends = np.r_[rows[0], rows[breaks + 1]], np.r_[rows[breaks], rows[-1]] + 1
+    best = max(range(len(starts)), key=lambda k: int(per_row[starts[k]:ends[k]].sum()))
+    y0, y1 = int(starts[best]), int(ends[best])
+    per_col = ink[y0:y1].sum(axis=0)
+    cols = np.flatnonzero(per_col)
+    gap = max(y1 - y0, BAND_GAP)  # a word space is narrower than the line is tall
+    breaks = np.flatnonzero(np.diff(cols) > gap)
+    c0, c1 = np.r_[cols[0], cols[breaks + 1]], np.r_[cols[breaks], cols[-1]] + 1
+    kept = [k for k in range(len(c0)) if int(per_col[c0[k]:c1[k]].sum()) > SPECK_PIXELS]
+    if not kept:
+        return None
+    return int(c0[kept[0]]), y0, int(c1[kept[-1]]), y1
 
 
 def _value_confidences(found: list[Word]) -> list[float]:
