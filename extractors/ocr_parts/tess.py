@@ -18,6 +18,7 @@ from PIL import Image
 
 from extractors.ocr_parts.lookalikes import RING_WORDS
 from extractors.ocr_parts.marks import mark_glyphs
+from extractors.ocr_parts.orient import UPSIDE_DOWN_CONFIDENCE
 
 PAGE_TIMEOUT = 180  # wall seconds per Tesseract call (a backstop for a stalled process); a killed call raises RuntimeError
 # CPU seconds per Tesseract call. A dense A3 page at 300 dpi takes about 15; a large image of noise (a
@@ -222,6 +223,8 @@ def read_crops(crops: list[Image.Image], psm: int = 6) -> list[tuple[str, list[f
     possible (one Tesseract start per stack instead of one per cell)."""
     results: list[tuple[str, list[float]]] = [("", [])] * len(crops)
     _read_stacks(crops, list(range(len(crops))), results, psm)
+    if _mean([c for _, confs in results for c in confs]) < UPSIDE_DOWN_CONFIDENCE:
+        return results  # a page upside down (read again turned over) or no text: second readings would not help
     # A second reading, one line at a time (--psm 7), for crops with ink but no words (a lone "-" or
     # "○" is dropped from a block) and for one-line crops read with a low confidence (a lone digit
     # taken for a syllable); the more confident reading is kept.
