@@ -431,7 +431,7 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             continue
         if indicator.value_kind == "custom" or indicator.reading == "sum":  # no template to read the cell by
-            written = numbers(normalise(stated_elsewhere.get(code) or ""))
+            written = _last_number(stated_elsewhere.get(code))
             if others and not any(_same(value, o) for o in others + written):
                 numeric = [o for o in others if not isinstance(o, bool)] + written
                 fits = {r for r in _readings(normalise(entry.stated_text)) if any(_same(r, o) for o in numeric)}
@@ -449,9 +449,9 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
         if grouped is not None:  # `2.787` where the form writes `0,000건`: a thousands comma read as a point
             entry.value = value = grouped
         numeric = [o for o in others if not isinstance(o, bool)]
-        # the detail form's cell may hold more than its value (`다운로드 4 30,897 건`, 수 read as 4): any of its
-        # numbers bears the value out
-        written = numbers(normalise(stated_elsewhere.get(code) or ""))
+        # the detail form's cell may hold more than its value (`다운로드 4 30,897 건`, 수 read as 4): its last
+        # number bears the value out
+        written = _last_number(stated_elsewhere.get(code))
         if any(_same(value, o) for o in numeric + written):
             _confirm(entry)
             continue
@@ -487,6 +487,13 @@ def _label_lost(indicator: Indicator, tail: str) -> bool:
     return before is not None and before.group(1) not in tail
 
 
+def _last_number(detail_text: str | None) -> list[float]:
+    """The last number of the detail form's statement: its value follows its words there, and OCR makes numbers
+    of those words (`다운로드 4 30,897 건`, `혜택자 4 47.24`: 수 read as 4), which bear nothing out."""
+    found = numbers(normalise(detail_text or ""))
+    return found[-1:]
+
+
 def _other_readings(entry: IndicatorValue, indicator: Indicator, detail_text: str | None) -> list[float | bool]:
     """What the bundle says of the value apart from its 요약표 cell: recomputed, stated on the detail form, listed."""
     out: list[float | bool] = []
@@ -497,6 +504,9 @@ def _other_readings(entry: IndicatorValue, indicator: Indicator, detail_text: st
             stated = _grouped_integer(indicator, normalise(detail_text)) or parse_stated(indicator, detail_text)
         except UnparseableValue:
             stated = None
+        after = normalise(detail_text).rsplit("당", 1)[-1] if "당" in detail_text else ""
+        if isinstance(stated, (int, float)) and not isinstance(stated, bool) and len(numbers(after)) > 1:
+            stated = _last_number(after)[0]  # `혜택자 4 47.24`: the words before a rate read as a number too
         if isinstance(stated, (int, float)):  # bool included
             out.append(stated)
     if indicator.listed_items and entry.listed_items:
@@ -520,7 +530,7 @@ def _grouped_integer(indicator: Indicator, text: str) -> int | None:
     if not placeholder or any("." in p for p in placeholder) or indicator.value_kind not in ("count", "amount"):
         return None
     tokens = AMBIGUOUS_SEPARATOR.findall(text)
-    if len(tokens) != 1 or len(numbers(text)) != 1:
+    if len(tokens) != 1 or len([n for n in numbers(text) if n]) != 1:  # scan specks read as `000` are no number
         return None
     return int(tokens[0].replace(".", ""))
 

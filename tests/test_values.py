@@ -194,3 +194,23 @@ def test_a_scanned_rate_whose_label_syllable_became_a_digit_is_doubted():
         reconcile_ocr_values({"C-2-1": entry}, programme)
     assert glued.source.confidence < 70
     assert kept.source.confidence == bare.source.confidence == 84.01
+
+
+def test_a_rate_with_a_label_read_as_a_number_in_both_forms_is_not_borne_out_by_the_misreading():
+    """Fresh scan 9705: `1만명 당 혜택자 수 47.24` read as `1만명 당 혜택자 4 47.24` in the 요약표 and in the detail
+    form alike (수 read as 4). The two agreeing on 4 is one misreading twice; the detail form's value is its last
+    number, so 47.24 is taken. And 9704: `8,611 백만원` read as `8.611 백만원 000:` (specks after it) in both is the
+    whole number 8,611 its form's placeholder (`000백만원`) calls for."""
+    from mapping.summary import reconcile_ocr_values
+    from schemas import load_programme
+    from schemas.provenance import Provenance
+    from schemas.submission import IndicatorValue
+
+    programme = load_programme("city-2025")
+    scan = Provenance(file="scan.pdf", page=3, method="ocr", confidence=88.0)
+    rate = IndicatorValue(stated_text="1만명 당 혜택자 4 47.24", value=4, source=scan)
+    money = IndicatorValue(stated_text="8.611 백만원 000:", value=8.611, source=scan)
+    reconcile_ocr_values({"C-4-2": rate, "B-4-3": money}, programme,
+                         {"C-4-2": "1만명 당 혜택자 4 47.24", "B-4-3": "8.611 백만원"})
+    assert rate.value == 47.24 and rate.source.confidence >= 70
+    assert money.value == 8611
