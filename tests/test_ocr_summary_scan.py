@@ -238,22 +238,7 @@ def test_units_beside_numbers_are_read_as_units_not_as_latin_or_digits(tmp_path,
     `106명`). Given kor+eng, Tesseract handed the unit to the English model, which read `4건` as `a2` or `44` and
     `8건` as `be`; the Korean model's second reading is taken where the first has Latin scraps or is the less sure.
     All such counts but one are read right, and none is wrong without a flag."""
-    from checks.pipeline import extractable_files
-    from intake.bundles import open_bundle
-    from samples.draw.bundle import draw_bundle
-
-    monkeypatch.setenv("SAMPLES_SCANS", "all")
-    bundle = draw_bundle(9405, tmp_path, programme="city-2025", defect=None)
-    truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))
-    scanned = {f["name"].rsplit("/", 1)[-1] for f in truth["files"] if f.get("scanned") and f["name"].endswith(".pdf")}
-    source = next(p for p in bundle.iterdir() if p.name != "expected.json")
-    scan = next(f.data for f in extractable_files(open_bundle(source)) if f.name.rsplit("/", 1)[-1] in scanned
-                and "정량" in f.name)
-    src, out = pdfium.PdfDocument(scan), pdfium.PdfDocument.new()
-    out.import_pages(src, [1, 2, 3])  # the 요약표's pages
-    buf = io.BytesIO()
-    out.save(buf)
-    values = map_summary([extract("요약표_스캔.pdf", buf.getvalue())], load_programme("city-2025")).values
+    truth, values = _drawn_summary(9405, tmp_path, monkeypatch)
     counts = {code: exp["value"] for code, exp in truth["indicators"].items()
               if re.search(r"\d[건명개]$", exp.get("stated_text") or "")}
     read = {code: values[code].value if code in values else None for code in counts}
@@ -269,24 +254,30 @@ def test_rows_of_domains_left_out_stay_empty_on_a_scan(tmp_path, monkeypatch):
     """A drawn scan (seed 9404, never tuned on) whose city chose three optional domains and marked the others' rows
     with a small `-`. Tesseract read the dash and the scan's specks as `7` and `지이`: two domains looked
     chosen, and one bundle got seven findings. A cell with no stroke as tall as a letter's holds no value."""
+    truth, values = _drawn_summary(9404, tmp_path, monkeypatch)
+    programme = load_programme("city-2025")
+    chosen = set(truth["selected_domains"])
+    optional = {i.code for i in programme.indicators if optional_domain(programme, i)}
+    assert {code for code in values if code in optional and programme.indicator(code).domain not in chosen} == set()
+    assert {code for code in optional if programme.indicator(code).domain in chosen} <= set(values)
+
+
+def _drawn_summary(seed: int, tmp_path, monkeypatch, pages=(1, 2, 3)) -> tuple[dict, dict]:
+    """A clean city bundle drawn with its proposal scanned: its truth, and the values mapped from the 요약표's
+    pages (0-based) OCR'd."""
     from checks.pipeline import extractable_files
     from intake.bundles import open_bundle
     from samples.draw.bundle import draw_bundle
 
     monkeypatch.setenv("SAMPLES_SCANS", "all")
-    bundle = draw_bundle(9404, tmp_path, programme="city-2025", defect=None)
+    bundle = draw_bundle(seed, tmp_path, programme="city-2025", defect=None)
     truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))
     scanned = {f["name"].rsplit("/", 1)[-1] for f in truth["files"] if f.get("scanned") and f["name"].endswith(".pdf")}
     source = next(p for p in bundle.iterdir() if p.name != "expected.json")
     scan = next(f.data for f in extractable_files(open_bundle(source)) if f.name.rsplit("/", 1)[-1] in scanned
                 and "평가제안서" in f.name)
     src, out = pdfium.PdfDocument(scan), pdfium.PdfDocument.new()
-    out.import_pages(src, [1, 2, 3])  # the 요약표's pages
+    out.import_pages(src, list(pages))
     buf = io.BytesIO()
     out.save(buf)
-    programme = load_programme("city-2025")
-    values = map_summary([extract("요약표_스캔.pdf", buf.getvalue())], programme).values
-    chosen = set(truth["selected_domains"])
-    optional = {i.code for i in programme.indicators if optional_domain(programme, i)}
-    assert {code for code in values if code in optional and programme.indicator(code).domain not in chosen} == set()
-    assert {code for code in optional if programme.indicator(code).domain in chosen} <= set(values)
+    return truth, map_summary([extract("요약표_스캔.pdf", buf.getvalue())], load_programme("city-2025")).values
