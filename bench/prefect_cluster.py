@@ -121,6 +121,25 @@ class PrefectCluster:
         for i in range(self.workers):
             self._spawn([str(BIN / "prefect"), "worker", "start", "--pool", POOL, "--name", f"worker-{i + 1}",
                          "--limit", "1"], f"worker-{i + 1}.log")
+        self._wait_for_workers()
+
+    def _wait_for_workers(self) -> None:
+        """Until every worker polls the pool (ONLINE): on a busy machine a worker takes seconds to start, and runs
+        dispatched before then all went to the first one."""
+        deadline = time.monotonic() + self.startup
+        request = urllib.request.Request(f"{self.url}/work_pools/{POOL}/workers/filter", data=b"{}", method="POST",
+                                         headers={"Content-Type": "application/json"})
+        while True:
+            try:
+                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - local
+                    online = [w for w in json.loads(response.read()) if w.get("status") == "ONLINE"]
+                if len(online) >= self.workers:
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{self.workers} Prefect workers not online: see {self.work}/worker-*.log")
+            time.sleep(0.5)
 
     def run_drop(self, drop: Path, out: Path, timeout: float = 1800) -> dict:
         """Run dispatch_folder over ``drop``; wait for every bundle's run. Wall time in ``wall`` (first start to last
