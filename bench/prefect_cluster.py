@@ -101,17 +101,11 @@ class PrefectCluster:
         self.work.mkdir(parents=True, exist_ok=True)
         self._spawn([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
                     "server.log")
-        deadline = time.monotonic() + self.startup
-        while True:
-            try:
-                with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:  # noqa: S310 - local
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"Prefect server on port {self.port} not healthy: see {self.work / 'server.log'}")
-            time.sleep(0.5)
+        def healthy() -> bool:
+            with urllib.request.urlopen(f"{self.url}/health", timeout=2) as response:  # noqa: S310 - local
+                return response.status == 200
+
+        self._wait_until(healthy, f"Prefect server on port {self.port} not healthy: see {self.work / 'server.log'}")
         self._cli("work-pool", "create", POOL, "--type", "process")
         subprocess.run([sys.executable, "-c", "import sys; from pathlib import Path; "
                         "from flows.deployments import deploy_to_pool; "
@@ -126,19 +120,26 @@ class PrefectCluster:
     def _wait_for_workers(self) -> None:
         """Until every worker polls the pool (ONLINE): on a busy machine a worker takes seconds to start, and runs
         dispatched before then all went to the first one."""
-        deadline = time.monotonic() + self.startup
         request = urllib.request.Request(f"{self.url}/work_pools/{POOL}/workers/filter", data=b"{}", method="POST",
                                          headers={"Content-Type": "application/json"})
+
+        def all_online() -> bool:
+            with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - local
+                return sum(w.get("status") == "ONLINE" for w in json.loads(response.read())) >= self.workers
+
+        self._wait_until(all_online, f"{self.workers} Prefect workers not online: see {self.work}/worker-*.log")
+
+    def _wait_until(self, ready, failure: str) -> None:
+        """Poll ``ready()`` (an unreachable server counts as not ready) until it holds, for at most ``startup`` s."""
+        deadline = time.monotonic() + self.startup
         while True:
             try:
-                with urllib.request.urlopen(request, timeout=5) as response:  # noqa: S310 - local
-                    online = [w for w in json.loads(response.read()) if w.get("status") == "ONLINE"]
-                if len(online) >= self.workers:
+                if ready():
                     return
             except OSError:
                 pass
             if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.workers} Prefect workers not online: see {self.work}/worker-*.log")
+                raise TimeoutError(failure)
             time.sleep(0.5)
 
     def run_drop(self, drop: Path, out: Path, timeout: float = 1800) -> dict:

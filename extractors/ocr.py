@@ -38,7 +38,7 @@ from extractors.ocr_parts.numbers import normalise_ocr_number
 from extractors.ocr_parts.orient import BETTER_BY, UPSIDE_DOWN_CONFIDENCE, is_sideways, unturn
 from extractors.ocr_parts.photo import flatten_photo
 from extractors.ocr_parts.prep import median3, prepare
-from extractors.ocr_parts.runs import runs
+from extractors.ocr_parts.runs import index_runs, runs
 
 __all__ = ["OcrPage", "extract_image", "normalise_ocr_number", "ocr_page_image"]
 
@@ -58,7 +58,6 @@ RING_TEXTS = {"", "0", "O", "o", "ㅇ", "○", "○ ○"}  # what Tesseract make
 # A cell read as at most this many characters is checked for a glyph at all (a dash or specks read as `7`)
 SHORT_READING = 3
 GLYPH_MIN_HEIGHT = 12  # pixels (prepared, ~300 dpi): a digit or syllable is 25–40 tall, a dash 3–6
-BAND_GAP = 3  # rows of ink this close are one band
 GLYPH_INK_LEVEL = 210  # darker is ink for that test: a thin ○ of a light scan is grey (150–200), paper is white
 DASH_MIN_WIDTH = 6
 PAPER_CUT = 190
@@ -312,9 +311,8 @@ def _glyphless(crop: np.ndarray) -> tuple[str, list[float]] | None:
     ink = crop < GLYPH_INK_LEVEL
     rows = np.flatnonzero(ink.any(axis=1))
     if len(rows):
-        breaks = np.flatnonzero(np.diff(rows) > BAND_GAP)
-        starts, ends = np.r_[rows[0], rows[breaks + 1]], np.r_[rows[breaks], rows[-1]]
-        if int((ends - starts).max()) + 1 >= GLYPH_MIN_HEIGHT:
+        starts, ends = index_runs(rows, tess.BAND_GAP)
+        if int((ends - starts).max()) >= GLYPH_MIN_HEIGHT:
             return None
     _, top, bottom = runs(ink.T)
     tallest = int((bottom - top).max()) if len(top) else 0

@@ -17,6 +17,13 @@ def runs(mask: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return rows, starts, edges[1::2] - rows * (w + 1)
 
 
+def index_runs(index: np.ndarray, gap: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted indices (inked rows or columns) joined into runs where neighbours are at most ``gap`` apart:
+    (starts, ends), ``end`` exclusive. ``index`` must not be empty."""
+    breaks = np.flatnonzero(np.diff(index) > gap)
+    return np.r_[index[0], index[breaks + 1]], np.r_[index[breaks], index[-1]] + 1
+
+
 def _fill(shape: tuple[int, int], rows, starts, ends, values=None) -> np.ndarray:
     """Paint runs into an array: True (or ``values``) on [start, end) of each row. Every pixel of every run is
     addressed once (flat positions), so the cost follows the runs' pixels, not the image's: rulings and text are a

@@ -19,6 +19,7 @@ from PIL import Image
 from extractors.ocr_parts.lookalikes import RING_WORDS
 from extractors.ocr_parts.marks import mark_glyphs
 from extractors.ocr_parts.orient import UPSIDE_DOWN_CONFIDENCE
+from extractors.ocr_parts.runs import index_runs
 
 PAGE_TIMEOUT = 180  # wall seconds per Tesseract call (a backstop for a stalled process); a killed call raises RuntimeError
 # CPU seconds per Tesseract call. A dense A3 page at 300 dpi takes about 15; a large image of noise (a
@@ -212,7 +213,7 @@ REREAD_BELOW = 60.0  # one-line crops read with a lower mean confidence are read
 # A reading with none of these is punctuation only (a lone 9 or ✓ read as `;` or `,`): read again with --psm 7
 _MEANING = re.compile(r"[\w○●■□✓✔✗✘×\-]")
 STRIP_INK_LEVEL = 160
-BAND_GAP = 3  # inked rows this close are one band of text
+BAND_GAP = 3  # inked rows this close are one band of text (also ocr._glyphless)
 SPECK_PIXELS = 12  # ink clusters no larger are scan specks
 SECOND_OPINION_BELOW = 85.0  # cells with a number read less surely than this are read again by the Korean model
 AGREED_CONFIDENCE = 80.0  # of numbers two models read alike (above settings' ocr_min_confidence)
@@ -331,15 +332,13 @@ def _ink_box(crop: np.ndarray) -> tuple[int, int, int, int] | None:
     rows = np.flatnonzero(per_row)
     if not len(rows):
         return None
-    breaks = np.flatnonzero(np.diff(rows) > BAND_GAP)
-    starts, ends = np.r_[rows[0], rows[breaks + 1]], np.r_[rows[breaks], rows[-1]] + 1
+    starts, ends = index_runs(rows, BAND_GAP)
     best = max(range(len(starts)), key=lambda k: int(per_row[starts[k]:ends[k]].sum()))
     y0, y1 = int(starts[best]), int(ends[best])
     per_col = ink[y0:y1].sum(axis=0)
     cols = np.flatnonzero(per_col)
     gap = max(y1 - y0, BAND_GAP)  # a word space is narrower than the line is tall
-    breaks = np.flatnonzero(np.diff(cols) > gap)
-    c0, c1 = np.r_[cols[0], cols[breaks + 1]], np.r_[cols[breaks], cols[-1]] + 1
+    c0, c1 = index_runs(cols, gap)
     kept = [k for k in range(len(c0)) if int(per_col[c0[k]:c1[k]].sum()) > SPECK_PIXELS]
     if not kept:
         return None
