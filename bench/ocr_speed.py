@@ -9,7 +9,7 @@ skew, and the drawn application photographed), or from the development set's sca
 page goes through ``extract`` (the registry: PDF pages without a text layer are OCR'd) as a one-page
 PDF, or the photo as a JPEG, in a pool of N processes (Tesseract runs one thread per process).
 "seconds per page per core" is wall time × workers / pages; "CPU s/page" is the CPU time the pages took (the
-extracting process and its Tesseract processes), which other work on the machine does not inflate. ``--first``
+extracting process, Tesseract included), which other work on the machine does not inflate. ``--first``
 picks the pages (e.g. ``--first 1`` skips a cover: the 요약표 and detail forms are the table pages). Prints a
 table; asserts nothing.
 """
@@ -75,7 +75,7 @@ def _devset_scan() -> bytes | None:
 
 
 def _cpu() -> float:
-    """CPU seconds of this process and of the Tesseract processes it waited for."""
+    """CPU seconds of this process (Tesseract runs in it) and of any child processes."""
     own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
@@ -107,7 +107,6 @@ def main() -> None:
     ap.add_argument("--devset", action="store_true", help="also the dev set's scanned proposal (s600-009)")
     ap.add_argument("--first", type=int, default=0, help="first page (0-based) of each scan to read")
     args = ap.parse_args()
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     scan, photo = _drawn(args.seed)
     sources = {f"drawn scan (seed {args.seed})": [("scan.pdf", p) for p in _one_page_pdfs(scan, args.pages, args.first)],
                "drawn photo": [("photo.jpg", photo)]}

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from io import BytesIO
 
 import numpy as np
-import pytesseract
 from PIL import Image, ImageOps
 
 from extractors.model import (
@@ -34,6 +33,7 @@ from extractors.model import (
 )
 from extractors.ocr_parts import tess
 from extractors.ocr_parts.lines import Grid, find_tables
+from extractors.ocr_parts.lookalikes import RING_READING
 from extractors.ocr_parts.numbers import normalise_ocr_number
 from extractors.ocr_parts.orient import BETTER_BY, UPSIDE_DOWN_CONFIDENCE, is_sideways, unturn
 from extractors.ocr_parts.photo import flatten_photo
@@ -54,7 +54,6 @@ RING_CONFIDENCE = 80.0
 # mapping.summary.reconcile_ocr_values knows the form's placeholder and the bundle's other readings).
 AMBIGUOUS_CONFIDENCE = 50.0
 LONE_ZERO = {"0", "O", "o"}  # a cell of just 0 may be the ○ mark read wrong: yes read as no
-RING_TEXTS = {"", "0", "O", "o", "ㅇ", "○", "○ ○"}  # what Tesseract makes of a lone ○, if anything  # a ○ recognised by its shape: a clean ring, not a guess
 # A cell read as at most this many characters is checked for a glyph at all (a dash or specks read as `7`)
 SHORT_READING = 3
 GLYPH_MIN_HEIGHT = 12  # pixels (prepared, ~300 dpi): a digit or syllable is 25–40 tall, a dash 3–6
@@ -86,7 +85,7 @@ def ocr_page_image(image: Image.Image, page_number: int, scale: float) -> OcrPag
     """OCR a rendered PDF page. ``scale`` = image pixels per PDF point (pypdfium2's ``render(scale=…)``);
     every box comes back in PDF points, top-left origin, like pdfplumber's. Tables have index 0.
 
-    Raises ``pytesseract.TesseractNotFoundError`` when Tesseract is missing and ``RuntimeError``
+    Raises ``tess.OcrUnavailable`` when Tesseract's models are missing and ``RuntimeError``
     when a Tesseract call times out."""
     return read_page(image, page_number, unit=1.0 / scale, dpi=72.0 * scale)
 
@@ -126,7 +125,7 @@ def extract_image(doc: Document, data: bytes) -> Document:
                      + f" straightened; {flat.seal_pixels} pixels of red ink (a seal) removed", page=number)
         try:
             page = read_page(frame, number, unit=1.0, dpi=None)
-        except pytesseract.TesseractNotFoundError as exc:
+        except tess.OcrUnavailable as exc:
             return doc.unreadable(UNREADABLE_NO_OCR, f"Tesseract not found ({exc})")
         except tess.OcrTimeout as exc:  # noise or a huge image: Tesseract would run for minutes
             log.warning("OCR of %s page %d stopped: %s", doc.file, number, exc)
@@ -191,7 +190,7 @@ def _read_turned(image: Image.Image, turn: int, page_number: int, unit: float, d
     for grid in outer:
         x0, y0, x1, y1 = (int(round(v)) for v in grid.box)
         text_only[max(y0 - 2, 0):y1 + 3, max(x0 - 2, 0):x1 + 3] = 255
-    # The page text and the table cells are two Tesseract processes: run them side by side.
+    # The page text and the table cells are two Tesseract calls (tesserocr releases the GIL): run them side by side.
     with ThreadPoolExecutor(max_workers=2) as pool:
         page_words = pool.submit(_page_words, text_only)
         tables, cell_confs = _read_tables(rulings.tables, clean, page_number, box_out)
@@ -290,7 +289,12 @@ def _despeckled(crop: np.ndarray) -> np.ndarray:
 
 
 def _is_ring(crop: np.ndarray) -> bool:
-    """The crop's ink is one round mark: about as wide as tall, text-sized, ink around an empty middle."""
+    """The crop's ink is one round mark: about as wide as tall, text-sized, ink around an empty middle (the
+    scan's specks around it left out)."""
+    box = tess.ink_box(crop, GLYPH_INK_LEVEL)
+    if box is None:
+        return False
+    crop = crop[box[1]:box[3], box[0]:box[2]]
     ys, xs = np.nonzero(crop < GLYPH_INK_LEVEL)
     if len(ys) < MIN_CELL_INK:
         return False
@@ -343,7 +347,7 @@ def _read_tables(grids: list[Grid], clean: np.ndarray, page_number: int, box_out
                 where.append((t, c))
     read = dict(zip(where, tess.read_crops(crops, CELL_PSM))) if crops else {}
     for key, crop in zip(where, crops):
-        if read[key][0].strip("()[].,: ") in RING_TEXTS and _is_ring(np.asarray(crop)):
+        if RING_READING.fullmatch(read[key][0]) and _is_ring(np.asarray(crop)):
             read[key] = ("○", [RING_CONFIDENCE])  # the kor model does not read a lone ○
         elif len(read[key][0].strip()) <= SHORT_READING and (glyphless := _glyphless(np.asarray(crop))) is not None:
             read[key] = glyphless  # a dash or specks read as `7`, `지이`: no stroke in the cell is a letter's height

@@ -11,6 +11,7 @@ import re
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 import pytest
@@ -259,3 +260,24 @@ def test_corrupt_png_is_unreadable_not_a_hang(data):
     assert [(p.code, p.fatal) for p in doc.problems] == [("unreadable.image", True)]
     assert [f.params["reason"] for f in document_findings(doc)] == ["이미지 파일이 손상되었거나 잘려 있어 판독할 수 없습니다"]
     assert not doc.pages and not doc.tables
+
+
+def test_tesseract_in_process_is_the_systems():
+    """scripts/setup.sh builds tesserocr against the system's libtesseract, so a page reads as the `tesseract`
+    command reads it; tesserocr's wheel bundles another Tesseract, which reads these scans differently."""
+    import subprocess
+
+    import tesserocr
+    system = subprocess.run(["tesseract", "--version"], capture_output=True, text=True, check=True).stdout.split()[1]
+    assert tesserocr.tesseract_version().split()[1] == system
+
+
+def test_noise_past_the_time_limit_is_unreadable_timeout(monkeypatch):
+    from extractors.ocr_parts import tess
+    monkeypatch.setattr(tess, "CALL_SECONDS", 0.5)
+    noise = Image.fromarray(np.random.default_rng(7).integers(0, 256, (1800, 1800), dtype=np.uint8))
+    started = time.perf_counter()
+    doc = extract_image(_doc("noise.png"), _png(noise))
+    assert time.perf_counter() - started < 60
+    assert [(p.code, p.fatal) for p in doc.problems] == [("unreadable.timeout", True)]
+    assert [f.params["reason"] for f in document_findings(doc)][0].startswith("파일 처리 시간")

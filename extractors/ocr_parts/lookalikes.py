@@ -9,6 +9,9 @@ import re
 
 # Words Tesseract returns for a lone ○; tess.py takes one for the mark when its box is about as wide as tall.
 RING_WORDS = frozenset({"0", "O", "o", "ㅇ", "©", "@", "O,", "0,"})
+# A whole cell's reading made of ring look-alikes only (`Oo`, `(0)`, `○ ○`, or nothing): extractors/ocr.py takes
+# the cell for a ○ when its ink is ring-shaped
+RING_READING = re.compile(r"[0Oo\u3147○©@()\[\].,:\s]{0,5}")
 # In a yes/no cell's text: the digit 0 standing apart from other digits, or a lone Hangul ㅇ (jamo or
 # compatibility letter), what the Korean model makes of a broken or thinned ○
 RING_IN_TEXT = re.compile(r"(?<!\d)(?<!\d[.,])0(?!\d|[.,]\d)|(?<![\uac00-\ud7a3])[\u110b\u3147](?![\uac00-\ud7a3])")

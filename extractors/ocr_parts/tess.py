@@ -1,31 +1,24 @@
-"""Tesseract through pytesseract: words with confidences, lines, and cells read in one batch."""
+"""Tesseract (extractors/ocr_parts/engine.py): words with confidences, lines, and cells read in one batch."""
 
 from __future__ import annotations
 
-import os
 import re
-import resource
-import shlex
-import signal
-import subprocess
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-import pytesseract
 from PIL import Image
 
+from extractors.ocr_parts import engine
+from extractors.ocr_parts.engine import OcrTimeout, OcrUnavailable
 from extractors.ocr_parts.lookalikes import RING_WORDS
 from extractors.ocr_parts.marks import mark_glyphs
 from extractors.ocr_parts.orient import UPSIDE_DOWN_CONFIDENCE
 from extractors.ocr_parts.runs import index_runs
 
-PAGE_TIMEOUT = 180  # wall seconds per Tesseract call (a backstop for a stalled process); a killed call raises RuntimeError
-# CPU seconds per Tesseract call. A dense A3 page at 300 dpi takes about 15; a large image of noise (a
-# corrupted scan, a screenshot upscaled) takes minutes, whatever the load on the machine, so the bound is
-# on CPU time, not on the wall clock: the kernel stops the call (RLIMIT_CPU) and it raises OcrTimeout.
-CALL_CPU_SECONDS = 60
+# Wall seconds per Tesseract call. A dense A3 page at 300 dpi takes about 15 s of CPU; a large image of noise
+# (a corrupted scan, a screenshot upscaled) takes minutes, so a call past this raises OcrTimeout.
+CALL_SECONDS = 90
 SPACE_GAP = 0.5  # gap / glyph height: Korean word spaces measure 0.55–0.9, syllable gaps 0–0.45
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _HANGUL_OR_DIGIT = re.compile(r"[\uac00-\ud7a3\d]")
@@ -93,67 +86,21 @@ class Line:
         return sum(w.conf for w in self.words) / len(self.words)
 
 
-class OcrTimeout(RuntimeError):
-    """A Tesseract call ran past CALL_CPU_SECONDS of CPU time (or PAGE_TIMEOUT of wall time)."""
-
-    def __init__(self, seconds: float):
-        super().__init__(f"Tesseract stopped after {seconds:.0f} s")
-        self.seconds = seconds
-
-
-def _cpu_limit(seconds: int):
-    def limit() -> None:  # runs in the child before exec: its own CPU budget
-        resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds + 5))
-    return limit
-
-
-def run(source: str, base: str, lang: str, config: str, timeout: float = PAGE_TIMEOUT,
-        cpu_seconds: int = CALL_CPU_SECONDS) -> None:
-    """Tesseract on ``source`` writing ``base``.*, under a CPU-time limit and a wall-clock backstop."""
-    args = [pytesseract.pytesseract.tesseract_cmd, source, base, "-l", lang, *shlex.split(config)]
-    try:
-        proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                preexec_fn=_cpu_limit(cpu_seconds))
-    except FileNotFoundError as exc:
-        raise pytesseract.TesseractNotFoundError() from exc
-    try:
-        _, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.communicate()
-        raise OcrTimeout(timeout) from None
-    if proc.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
-        raise OcrTimeout(cpu_seconds)
-    if proc.returncode:
-        raise pytesseract.TesseractError(proc.returncode, err.decode("utf-8", "replace").strip()[-500:])
-
-
 @lru_cache(maxsize=1)
 def languages() -> str:
     """``kor+eng`` when both are installed, else whatever of the two is (``eng`` ships with Tesseract)."""
-    have = set(pytesseract.get_languages(config=""))
+    have = engine.installed()
     langs = [lang for lang in ("kor", "eng") if lang in have]
     return "+".join(langs) or "eng"
 
 
-def words(image: Image.Image, psm: int, timeout: float = PAGE_TIMEOUT, lang: str | None = None) -> list[Word]:
+def words(image: Image.Image, psm: int, lang: str | None = None) -> list[Word]:
     """Recognised words with their confidences (0–100), in Tesseract's reading order.
 
-    One Tesseract run writes both its TSV (what ``pytesseract.image_to_data`` parses: boxes and
-    confidences) and its plain text, whose spacing says which TSV words are one word: Tesseract
-    often splits Korean into syllables in the TSV but joins them in the text."""
-    # One thread per Tesseract process: about 3 s per A4 page instead of 12–33 s on two cores.
-    # pytesseract starts Tesseract with os.environ, so this is where the setting has to go.
-    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    with tempfile.TemporaryDirectory(prefix="ocr-") as tmp:
-        source, base = os.path.join(tmp, "in.bmp"), os.path.join(tmp, "out")
-        image.save(source, "BMP")  # uncompressed: faster to write than PNG
-        run(source, base, lang or languages(), f"--psm {psm} -c tessedit_create_tsv=1 -c tessedit_create_txt=1",
-            timeout=timeout)
-        with open(base + ".tsv", encoding="utf-8", errors="replace") as f:
-            rows = [line.rstrip("\n").split("\t") for line in f][1:]
-        with open(base + ".txt", encoding="utf-8", errors="replace") as f:
-            plain = f.read()
+    Tesseract's TSV gives the boxes and confidences, its plain text the spacing, which says which TSV words
+    are one word: Tesseract often splits Korean into syllables in the TSV but joins them in the text."""
+    tsv, plain = engine.recognise(image, psm, lang or languages(), CALL_SECONDS)
+    rows = [line.split("\t") for line in tsv.splitlines()]
     out, at = [], 0
     gray = np.asarray(image.convert("L"))
     for row in rows:
@@ -297,7 +244,7 @@ def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> No
     tight = []
     for i in index:
         crop = crops[i]
-        box = _ink_box(np.asarray(crop))
+        box = ink_box(np.asarray(crop))
         if not box or box[3] - box[1] > MAX_MARK_HEIGHT:
             continue
         if box[0] == 0 or box[1] == 0 or box[2] == crop.width or box[3] == crop.height:
@@ -323,11 +270,11 @@ def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> No
             results[i] = (Line(mine).text, _value_confidences(mine))
 
 
-def _ink_box(crop: np.ndarray) -> tuple[int, int, int, int] | None:
+def ink_box(crop: np.ndarray, level: int = STRIP_INK_LEVEL) -> tuple[int, int, int, int] | None:
     """The box (x0, y0, x1, y1) of a crop's text without the scan's specks around it: the band of inked rows
     (rows a few apart joined) holding the most ink, and within it the columns of the clusters of ink larger
-    than a speck. None when the crop has no ink."""
-    ink = crop < STRIP_INK_LEVEL
+    than a speck. Darker than ``level`` is ink. None when the crop has no ink."""
+    ink = crop < level
     per_row = ink.sum(axis=1)
     rows = np.flatnonzero(per_row)
     if not len(rows):
