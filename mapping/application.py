@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from extractors.model import Document
+from extractors.ocr_parts.lookalikes import boxes_restored
 from mapping.values import compact, find_boxes, normalise, read_choice, ticked_option
 from schemas.programme import FormField
 from schemas.provenance import Provenance
@@ -129,6 +130,8 @@ def declared_choice(doc: Document, labels: Sequence[str], options: Sequence[str]
         for r, row in enumerate(grid):
             for c, cell in enumerate(row):
                 text = _LEADING.sub("", normalise(cell))  # a bullet or number before the label
+                if table.method == "ocr":
+                    text = boxes_restored(text)
                 match = pattern.match(text)
                 if match is None:
                     continue
@@ -136,6 +139,7 @@ def declared_choice(doc: Document, labels: Sequence[str], options: Sequence[str]
                 while (more := pattern.match(rest.strip())) is not None and more.end() > 0:  # `유형 구분`
                     rest = rest.strip()[more.end():]
                 line = " ".join([rest, *(x for x in row[c + 1:] if normalise(x))])
+                line = boxes_restored(line) if table.method == "ocr" else line
                 reading = _choice_in(line, options)
                 if reading is None and (below := _boxes_below(grid, r, c, options)):
                     reading = _choice_in(below, options)

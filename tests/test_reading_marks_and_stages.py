@@ -177,6 +177,20 @@ def test_declared_size_class_in_a_pdf(cells, size):
     assert mapped(application(cells, "pdf")).submission.applicant.city_size == size
 
 
+@pytest.mark.parametrize(("cell", "size"), [
+    ("[] 대도시 [| 중소도시", "small"),  # a photographed [V] read as `[|` (seed 9905)
+    ("[/] 대도시 [ ] 중소도시", "large"),
+    ("ㅁ 대도시 ■ 중소도시", "small"),  # an empty □ read as the letter ㅁ: else the ■ sits between two words
+], ids=["bracket-stroke", "bracket-slash", "letter-for-box"])
+def test_box_lookalikes_read_by_ocr(cell, size):
+    """What Tesseract makes of boxes on a photographed application counts as the boxes; the same characters in a
+    text layer are what the city typed, and declare nothing."""
+    typed = application([cell])
+    assert mapped(typed).submission.applicant.city_size is None
+    scanned = typed.model_copy(update={"tables": [t.model_copy(update={"method": "ocr"}) for t in typed.tables]})
+    assert mapped(scanned).submission.applicant.city_size == size
+
+
 def test_size_class_is_never_guessed_from_the_name():
     """A 광역시 that ticks nothing declares nothing; one that declares 중소도시 is a mismatch (both read)."""
     rows = [["기관명", "가람광역시"], ["사업자(법인)등록번호", "134-83-00118"], ["대표자", "김가람"]]

@@ -20,3 +20,12 @@ RING_IN_TEXT = re.compile(r"(?<!\d)(?<!\d[.,])0(?!\d|[.,]\d)|(?<![\uac00-\ud7a3]
 YES_MARK_IN_TEXT = re.compile(r"(?<![\w/\\+<])[/\\+<](?![\w/\\+<])")
 # Whole-answer syllables read one stroke off: 에 for 예 (the second short stroke of ㅖ lost)
 ANSWER_SYLLABLES = {"에": "예"}
+# Checkboxes of a scanned or photographed form: the Hangul letter ㅁ standing alone for an empty □, and a bracket
+# with one stroke in it for a ticked [V] (`[|`, `[/]`, `[\\`); `[]` stays an empty bracketed box
+EMPTY_BOX_IN_TEXT = re.compile(r"(?<![\uac00-\ud7a3\w])[\u3141\u1106](?![\uac00-\ud7a3\w])")
+TICKED_BRACKET_IN_TEXT = re.compile(r"\[\s*[|/\\lI](?:\s*\])?")
+
+
+def boxes_restored(text: str) -> str:
+    """``text`` with the look-alikes of empty and ticked boxes written as the boxes."""
+    return TICKED_BRACKET_IN_TEXT.sub("[V]", EMPTY_BOX_IN_TEXT.sub("□", text))
