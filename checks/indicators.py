@@ -45,14 +45,30 @@ def check_summary(m: MappedBundle) -> Iterator[Finding]:
         yield finding(selection.id, why=selection.word("optional_count", expected=programme.domain_rules.choose_optional,
                                                        count=len(selected),
                                                        selected=", ".join(selected) or selection.word("none_selected")))
-    # a row OCR could not read on a scanned 요약표 is not known to be missing: the reviewer looks at the page
     read_by_ocr = any(v.source and v.source.method == "ocr" for v in m.submission.indicators.values())
     scanned = [d for d in m.forms_of("quantitative_proposal") if d.text_source in ("ocr", "mixed")] if read_by_ocr else []
-    rule = "indicator.unread_on_scan" if scanned else "indicator.missing"
     for code in programme.reported_codes(selected):
-        if code not in m.submission.indicators:
-            yield finding(rule, indicator=code, code=code, name=programme.indicator(code).name,
-                          **({"file": ", ".join(d.file for d in scanned)} if scanned else {}))
+        if code in m.submission.indicators:
+            continue
+        if scanned and _maybe_unread(m, programme, code):
+            yield finding("indicator.unread_on_scan", indicator=code, code=code, name=programme.indicator(code).name,
+                          file=", ".join(d.file for d in scanned))
+        else:
+            yield finding("indicator.missing", indicator=code, code=code, name=programme.indicator(code).name)
+
+
+def _maybe_unread(m: MappedBundle, programme: CityProgramme, code: str) -> bool:
+    """Whether an indicator not reported on a scanned 요약표 may be there unread, rather than left out: its row was
+    found without a value, its own form was found, it stands before the first row told or after the last (the
+    table may go on on a page not read), or a row with a value that could not be told (its name unread, and the
+    form's order leaving more than one place for it) stands where the form lists it. Else the indicator is
+    missing: every row read where it would stand was told to be another."""
+    summary = m.summary
+    if summary is None or code in summary.rows_of or code in m.details or code in summary.unplaced_could_be:
+        return True
+    order = {indicator.code: i for i, indicator in enumerate(programme.indicators)}
+    told = [order[c] for c in summary.rows_of if c in order]
+    return not told or not min(told) < order[code] < max(told)
 
 
 def check_recompute(m: MappedBundle) -> Iterator[Finding]:

@@ -45,6 +45,9 @@ class SummaryResult:
     values: dict[str, IndicatorValue] = field(default_factory=dict)
     unparseable: list[tuple[SummaryRow, str]] = field(default_factory=list)
     placeholders: list[SummaryRow] = field(default_factory=list)
+    rows_of: set[str] = field(default_factory=set)  # codes with a row in the 요약표, whatever its value
+    # codes that rows read by OCR with a value, but given no indicator (name and place unread), may stand for
+    unplaced_could_be: set[str] = field(default_factory=set)
 
 
 class IndicatorNames:
@@ -214,14 +217,15 @@ def parse_pages(text: str) -> list[int]:
     return pages
 
 
-def read_summary_rows(doc: Document, programme: CityProgramme) -> list[SummaryRow]:
+def read_summary_rows(doc: Document, programme: CityProgramme) -> tuple[list[SummaryRow], set[str]]:
     """Rows of the 요약표: tables with its header, and the tables that continue one on later pages
     (same columns, no header). Detail forms further on are not part of it. A row holding the header's
     labels again is skipped wherever it stands: it is no indicator (not even a city's own, which an
     unknown name right after a domain's last indicator would otherwise be taken for).
 
     Rows read by OCR whose name was too garbled to match are placed by the form's order
-    (``_by_order``): the 요약표 lists the indicators in the programme's order."""
+    (``_by_order``): the 요약표 lists the indicators in the programme's order. Also returns the codes that such
+    rows, holding a value but not placed, may stand for."""
     names = IndicatorNames(programme)
     form_header = compact(programme.detail_form.header_label)  # a detail form begins: the 요약표 has ended
     rows: list[SummaryRow | _Unmatched] = []
@@ -270,37 +274,42 @@ class _Unmatched:
     provenance: Provenance | None
 
 
-def _by_order(rows: list[SummaryRow | _Unmatched], names: IndicatorNames) -> list[SummaryRow]:
+def _by_order(rows: list[SummaryRow | _Unmatched], names: IndicatorNames) -> tuple[list[SummaryRow], set[str]]:
     """Unrecognised OCR rows take the indicators the programme lists where they stand, when their numbers agree
     exactly: between two recognised rows, before the first recognised row (from the programme's first
     indicator) or after the last one (to its last). A misread name cannot move a row: it only fills the places
-    the form's order leaves for it. Returns the recognised and placed rows in table order."""
+    the form's order leaves for it. Returns the recognised and placed rows in table order, and the codes the
+    rows left unplaced may stand for (those the form lists where they stand)."""
     out: list[SummaryRow] = []
     pending: list[_Unmatched] = []
     last: SummaryRow | None = None
     started = True  # no empty or foreign row since the table's start: a leading run begins at the first indicator
+    could_be: set[str] = set()
 
-    def place(indicators: list[Indicator] | None) -> None:
-        if indicators is not None and pending and len(indicators) == len(pending):
+    def place(indicators: list[Indicator] | None, fits: bool = True) -> None:
+        """``pending`` given ``indicators`` when as many (and ``fits``); else they may be any of them (None: any)."""
+        if fits and indicators is not None and pending and len(indicators) == len(pending):
             out.extend(SummaryRow(ind, p.stated_text, p.evidence_pages, p.provenance)
                        for ind, p in zip(indicators, pending))
+        elif pending:
+            could_be.update(i.code for i in (indicators if indicators is not None else names.by_code.values()))
 
     for row in rows:
         if isinstance(row, _Unmatched):
             if row.provenance is None:
+                place(names.after(last.indicator) if last is not None else None, fits=False)
                 pending, last, started = [], None, False  # an empty or foreign row: the order is broken here
             else:
                 pending.append(row)
             continue
         if last is not None:
             place(names.between(last.indicator, row.indicator))
-        elif started and not out:
-            place(names.before(row.indicator))
+        else:
+            place(names.before(row.indicator), fits=started and not out)
         pending, last = [], row
         out.append(row)
-    if last is not None:
-        place(names.after(last.indicator))
-    return out
+    place(names.after(last.indicator) if last is not None else None)
+    return out, could_be
 
 
 def _row_indicator(row: list[str], names: IndicatorNames, stated_col: int | None,
@@ -326,8 +335,11 @@ def _row_indicator(row: list[str], names: IndicatorNames, stated_col: int | None
 def map_summary(docs: list[Document], programme: CityProgramme) -> SummaryResult:
     result = SummaryResult()
     for doc in docs:
-        for row in read_summary_rows(doc, programme):
+        rows, could_be = read_summary_rows(doc, programme)
+        result.unplaced_could_be |= could_be
+        for row in rows:
             code = row.indicator.code
+            result.rows_of.add(code)
             if code in result.values or not row.stated_text:
                 continue
             if (is_not_applicable(row.stated_text) or _garbled_dash(row)) and optional_domain(programme, row.indicator):

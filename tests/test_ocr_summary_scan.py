@@ -265,12 +265,19 @@ def test_rows_of_domains_left_out_stay_empty_on_a_scan(tmp_path, monkeypatch):
 def _drawn_summary(seed: int, tmp_path, monkeypatch, pages=(1, 2, 3)) -> tuple[dict, dict]:
     """A clean city bundle drawn with its proposal scanned: its truth, and the values mapped from the 요약표's
     pages (0-based) OCR'd."""
+    truth, doc = _drawn_scan(seed, tmp_path, monkeypatch, pages)
+    return truth, map_summary([doc], load_programme("city-2025")).values
+
+
+def _drawn_scan(seed: int, tmp_path, monkeypatch, pages, defect: str | None = None):
+    """A city bundle drawn with its proposal scanned (and ``defect``): its truth, and those pages (0-based) of
+    the proposal extracted."""
     from checks.pipeline import extractable_files
     from intake.bundles import open_bundle
     from samples.draw.bundle import draw_bundle
 
     monkeypatch.setenv("SAMPLES_SCANS", "all")
-    bundle = draw_bundle(seed, tmp_path, programme="city-2025", defect=None)
+    bundle = draw_bundle(seed, tmp_path, programme="city-2025", defect=defect)
     truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))
     scanned = {f["name"].rsplit("/", 1)[-1] for f in truth["files"] if f.get("scanned") and f["name"].endswith(".pdf")}
     source = next(p for p in bundle.iterdir() if p.name != "expected.json")
@@ -280,4 +287,18 @@ def _drawn_summary(seed: int, tmp_path, monkeypatch, pages=(1, 2, 3)) -> tuple[d
     out.import_pages(src, list(pages))
     buf = io.BytesIO()
     out.save(buf)
-    return truth, map_summary([extract("요약표_스캔.pdf", buf.getvalue())], load_programme("city-2025")).values
+    return truth, extract("정량지표_평가제안서_스캔.pdf", buf.getvalue())
+
+
+def test_an_indicator_left_out_of_a_scanned_summary_is_missing(tmp_path, monkeypatch):
+    """A drawn bundle (seed 10101) whose proposal, scanned, leaves one indicator's row out of the 요약표. Every row
+    read where it would stand is told to be another indicator, so it is indicator.missing (a blocker), as on a
+    text layer. (test_ocr_scans.py: the indicators of a 요약표 page not scanned stay unread_on_scan.)"""
+    from checks import run_checks
+    from mapping.submission import map_bundle
+    from schemas.submission import Bundle
+
+    truth, doc = _drawn_scan(10101, tmp_path, monkeypatch, pages=(0, 1, 2), defect="indicator.missing")
+    findings = run_checks(map_bundle(Bundle(id="scan", channel="usb"), [doc]))
+    left_out = {d["indicator"] for d in truth["defects"]}
+    assert {f.indicator for f in findings if f.rule == "indicator.missing"} == left_out
