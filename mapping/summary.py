@@ -460,6 +460,9 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
         grouped = _grouped_integer(indicator, tail)
         if grouped is not None:  # `2.787` where the form writes `0,000건`: a thousands comma read as a point
             entry.value = value = grouped
+        lost_point = _point_lost(indicator, tail)
+        if lost_point is not None:  # `069%` where the form writes `0.00%`: no number is written 0 and digits
+            entry.value = value = lost_point
         numeric = [o for o in others if not isinstance(o, bool)]
         # the detail form's cell may hold more than its value (`다운로드 4 30,897 건`, 수 read as 4): its last
         # number bears the value out
@@ -477,7 +480,9 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
             continue
         if grouped is not None:
             continue
-        if AMBIGUOUS_SEPARATOR.search(tail):  # `12.285`: a thousands comma or a decimal point, a pixel apart
+        if lost_point is not None:
+            _doubt(entry)  # where the point goes is a guess: a reviewer looks
+        elif AMBIGUOUS_SEPARATOR.search(tail):  # `12.285`: a thousands comma or a decimal point, a pixel apart
             _doubt(entry)
         elif len(found) > 1 and indicator.reading != "count_before_unit":
             unit = _unit_mark(indicator.unit)
@@ -489,6 +494,18 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
             _doubt(entry)
         elif len(numbers(tail)) > 1 and _label_lost(indicator, tail):
             _doubt(entry)  # `1천명 당 007 44.15` for `CCTV 수 4.15`: the 수 before the number read as a 4 glued to it
+
+
+_ZERO_THEN_DIGITS = re.compile(r"(?<![\d.,])0(\d+)(?![\d.,])")
+
+
+def _point_lost(indicator: Indicator, tail: str) -> float | None:
+    """The value of ``tail``'s one number written as a 0 followed by digits (`069`), read with the point after the 0,
+    where the form's template writes a decimal point; None otherwise."""
+    match = _ZERO_THEN_DIGITS.search(tail)
+    if match is None or len(numbers(tail)) != 1 or "." not in (indicator.summary_template or ""):
+        return None
+    return float("0." + match.group(1))
 
 
 def _label_lost(indicator: Indicator, tail: str) -> bool:

@@ -196,6 +196,27 @@ def test_a_scanned_rate_whose_label_syllable_became_a_digit_is_doubted():
     assert kept.source.confidence == bare.source.confidence == 84.01
 
 
+def test_a_scanned_rate_that_lost_its_point_after_a_leading_zero_is_read_with_it_and_doubted():
+    """Fresh scan 10106: `0.69%` read as `069%` at confidence 91, taken as 69 with no flag. No number is written as
+    a 0 followed by digits, and the form writes `0.00%`: the value is 0.69, flagged (where the point goes is a
+    guess) unless the detail form bears it out. A count read `07` is not a rate: left alone."""
+    from mapping.summary import reconcile_ocr_values
+    from schemas import load_programme
+    from schemas.provenance import Provenance
+    from schemas.submission import IndicatorValue
+
+    programme = load_programme("city-2025")
+    scan = Provenance(file="scan.pdf", page=3, method="ocr", confidence=91.05)
+    alone = IndicatorValue(stated_text="069%", value=69.0, source=scan)
+    borne = IndicatorValue(stated_text="069%", value=69.0, source=scan.model_copy())
+    count = IndicatorValue(stated_text="07건", value=7, source=scan.model_copy())
+    reconcile_ocr_values({"B-4-1": alone}, programme)
+    reconcile_ocr_values({"B-4-1": borne, "A-2-4": count}, programme, {"B-4-1": "예산 비율 0.69%"})
+    assert alone.value == 0.69 and alone.source.confidence < 70
+    assert borne.value == 0.69 and borne.source.confidence >= 70
+    assert count.value == 7
+
+
 def test_a_rate_with_a_label_read_as_a_number_in_both_forms_is_not_borne_out_by_the_misreading():
     """Fresh scan 9705: `1만명 당 혜택자 수 47.24` read as `1만명 당 혜택자 4 47.24` in the 요약표 and in the detail
     form alike (수 read as 4). The two agreeing on 4 is one misreading twice; the detail form's value is its last
