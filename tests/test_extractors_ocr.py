@@ -281,3 +281,23 @@ def test_noise_past_the_time_limit_is_unreadable_timeout(monkeypatch):
     assert time.perf_counter() - started < 60
     assert [(p.code, p.fatal) for p in doc.problems] == [("unreadable.timeout", True)]
     assert [f.params["reason"] for f in document_findings(doc)][0].startswith("파일 처리 시간")
+
+
+def test_ink_outside_the_words_read_is_found_when_it_stands_apart():
+    """leftovers.uncovered: a glyph standing a space after the words read is found; a stroke touching a word's box
+    (part of it), specks and a ruling's remnant at the crop's edge are not."""
+    from extractors.ocr_parts.leftovers import uncovered
+    image = Image.new("L", (420, 80), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype(NANUM, 32)
+    draw.text((10, 20), "시스템 도입", font=font, fill=0)
+    words_end = int(draw.textbbox((10, 20), "시스템 도입", font=font)[2])
+    draw.text((words_end + 20, 20), "Y", font=font, fill=0)
+    draw.line((words_end + 1, 25, words_end + 1, 55), fill=0, width=2)  # a stroke right against the words
+    draw.point([(300, 10), (301, 10), (350, 70)], fill=0)  # specks
+    draw.line((416, 0, 416, 79), fill=0, width=4)  # a ruling's remnant at the edge
+    words = [(10, 22, words_end, 58)]
+    found = uncovered(np.asarray(image), words)
+    assert len(found) == 1
+    x0, _, x1, _ = found[0]
+    assert words_end + 15 <= x0 < x1 <= words_end + 50

@@ -279,10 +279,10 @@ def _drawn_scan(seed: int, tmp_path, monkeypatch, pages, defect: str | None = No
     monkeypatch.setenv("SAMPLES_SCANS", "all")
     bundle = draw_bundle(seed, tmp_path, programme="city-2025", defect=defect)
     truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))
-    scanned = {f["name"].rsplit("/", 1)[-1] for f in truth["files"] if f.get("scanned") and f["name"].endswith(".pdf")}
+    proposal = next(f["name"].rsplit("/", 1)[-1] for f in truth["files"]
+                    if f.get("scanned") and f.get("role") == "quantitative_proposal")
     source = next(p for p in bundle.iterdir() if p.name != "expected.json")
-    scan = next(f.data for f in extractable_files(open_bundle(source)) if f.name.rsplit("/", 1)[-1] in scanned
-                and "평가제안서" in f.name)
+    scan = next(f.data for f in extractable_files(open_bundle(source)) if f.name.rsplit("/", 1)[-1] == proposal)
     src, out = pdfium.PdfDocument(scan), pdfium.PdfDocument.new()
     out.import_pages(src, list(pages))
     buf = io.BytesIO()
@@ -302,3 +302,13 @@ def test_an_indicator_left_out_of_a_scanned_summary_is_missing(tmp_path, monkeyp
     findings = run_checks(map_bundle(Bundle(id="scan", channel="usb"), [doc]))
     left_out = {d["indicator"] for d in truth["defects"]}
     assert {f.indicator for f in findings if f.rule == "indicator.missing"} == left_out
+
+
+def test_marks_dropped_after_the_words_are_read_again(tmp_path, monkeypatch):
+    """A drawn bundle (seed 10103, never tuned on): Tesseract read `관련 조례 O` and `시스템 도입 O` as `관련 조례` and
+    `시스템 도입` in the stacked cells, the mark dropped, so two yes answers were unparseable. The ink outside every
+    word read is read again on its own line and put after the words."""
+    truth, doc = _drawn_scan(10103, tmp_path, monkeypatch, pages=(1, 2), defect="indicator.missing")
+    values = map_summary([doc], load_programme("city-2025")).values
+    assert truth["indicators"]["B-2-2"]["stated_text"] == "관련 조례 O"
+    assert values["B-2-2"].value is True and values["C-2-5"].value is True

@@ -157,14 +157,14 @@ def test_a_scanned_number_with_a_unit_or_comma_read_as_a_digit_takes_the_detail_
 
 def test_a_scanned_yes_glued_to_its_label_or_read_a_stroke_off_is_yes_and_in_doubt():
     """Fresh scans 9407 and 9401: `안내서비스도입예` (the space before 예 lost) and `에` (예 a stroke off) in
-    C-1-6's cell (`안내서비스 도입 O/X`); 9602 and 9603: its Y or ✓ read as `+` or `/`. Each is read as yes, and
-    left for a reviewer's look."""
+    C-1-6's cell (`안내서비스 도입 O/X`); 9602 and 9603: its Y or ✓ read as `+` or `/`; 10206: its ○ read as the
+    jamo ᄋ glued to the label (`스마트도시조례ᄋ`). Each is read as yes, and left for a reviewer's look."""
     from extractors.model import Cell, Document, Table
     from mapping.summary import map_summary
     from schemas import load_programme
 
     programme = load_programme("city-2025")
-    for said in ("안내서비스도입예", "에", "안내서비스도입 ᄋ", "안내서비스 도입 +", "안내서비스 도입 /"):
+    for said in ("안내서비스도입예", "에", "안내서비스도입 ᄋ", "안내서비스도입ᄋ", "안내서비스 도입 +", "안내서비스 도입 /"):
         header = ["분류", "지표명", "작성 지표", "증빙 페이지"]
         row = ["C. 지속가능성", "실시간 도로위험상황 안내서비스 도입 여부", said, "12"]
         cells = [Cell(row=r, col=c, text=t, confidence=90.0) for r, line in enumerate([header, row])

@@ -12,9 +12,10 @@ RING_WORDS = frozenset({"0", "O", "o", "ㅇ", "©", "@", "O,", "0,"})
 # A whole cell's reading made of ring look-alikes only (`Oo`, `(0)`, `○ ○`, or nothing): extractors/ocr.py takes
 # the cell for a ○ when its ink is ring-shaped
 RING_READING = re.compile(r"[0Oo\u3147○©@()\[\].,:\s]{0,5}")
-# In a yes/no cell's text: the digit 0 standing apart from other digits, or a lone Hangul ㅇ (jamo or
-# compatibility letter), what the Korean model makes of a broken or thinned ○
-RING_IN_TEXT = re.compile(r"(?<!\d)(?<!\d[.,])0(?!\d|[.,]\d)|(?<![\uac00-\ud7a3])[\u110b\u3147](?![\uac00-\ud7a3])")
+# In a yes/no cell's text: the digit 0 standing apart from other digits, a lone Hangul ㅇ (the compatibility
+# letter apart from syllables; the leading jamo ᄋ anywhere without its vowel, as after `조례ᄋ`), what the
+# Korean model makes of a broken or thinned ○
+RING_IN_TEXT = re.compile(r"(?<!\d)(?<!\d[.,])0(?!\d|[.,]\d)|\u110b(?![\u1161-\u1175])|(?<![\uac00-\ud7a3])\u3147(?![\uac00-\ud7a3])")
 # In a yes/no cell's text: a lone slash, backslash, plus or angle, what Tesseract makes of a ✓, a Y or a V it
 # cannot read (`지침 /, 계획 /`, `계획 수립 \ (승인 Y)`, `안내서비스 도입 +`); all three are yes marks
 YES_MARK_IN_TEXT = re.compile(r"(?<![\w/\\+<])[/\\+<](?![\w/\\+<])")

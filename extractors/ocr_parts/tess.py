@@ -11,6 +11,7 @@ from PIL import Image
 
 from extractors.ocr_parts import engine
 from extractors.ocr_parts.engine import OcrTimeout, OcrUnavailable
+from extractors.ocr_parts.leftovers import uncovered
 from extractors.ocr_parts.lookalikes import RING_WORDS
 from extractors.ocr_parts.marks import mark_glyphs
 from extractors.ocr_parts.orient import UPSIDE_DOWN_CONFIDENCE
@@ -170,9 +171,11 @@ def read_crops(crops: list[Image.Image], psm: int = 6) -> list[tuple[str, list[f
     """Text and word confidences of each crop, stacked with white gaps into as few images as
     possible (one Tesseract start per stack instead of one per cell)."""
     results: list[tuple[str, list[float]]] = [("", [])] * len(crops)
-    _read_stacks(crops, list(range(len(crops))), results, psm)
+    placed: dict[int, tuple[list[Word], int, int]] = {}
+    _read_stacks(crops, list(range(len(crops))), results, psm, placed=placed)
     if _mean([c for _, confs in results for c in confs]) < UPSIDE_DOWN_CONFIDENCE:
         return results  # a page upside down (read again turned over) or no text: second readings would not help
+    _read_leftovers(crops, placed, results)
     # A second reading, one line at a time (--psm 7), for crops with ink but no words (a lone "-" or
     # "○" is dropped from a block) and for one-line crops read with a low confidence (a lone digit
     # taken for a syllable); the more confident reading is kept.
@@ -222,19 +225,21 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def _read_stacks(crops: list[Image.Image], index: list[int], results: list, psm: int, lang: str | None = None) -> None:
-    """``crops[i]`` for i in ``index`` read in stacks of at most MAX_CANVAS pixels, into ``results[i]``."""
+def _read_stacks(crops: list[Image.Image], index: list[int], results: list, psm: int, lang: str | None = None,
+                 placed: dict | None = None) -> None:
+    """``crops[i]`` for i in ``index`` read in stacks of at most MAX_CANVAS pixels, into ``results[i]`` (and each
+    crop's words, with the crop's place in its stack, into ``placed[i]``)."""
     batch: list[int] = []
     height = GAP
     for i in index:
         crop = crops[i]
         if batch and height + crop.height + GAP > MAX_CANVAS:
-            _read_stack([crops[j] for j in batch], batch, results, psm, lang)
+            _read_stack([crops[j] for j in batch], batch, results, psm, lang, placed)
             batch, height = [], GAP
         batch.append(i)
         height += crop.height + GAP
     if batch:
-        _read_stack([crops[j] for j in batch], batch, results, psm, lang)
+        _read_stack([crops[j] for j in batch], batch, results, psm, lang, placed)
 
 
 def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> None:
@@ -253,21 +258,69 @@ def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> No
     tight = tight[:MAX_MARKS]
     if not tight:
         return
-    height = max(c.height for _, c in tight) + 2 * GAP
-    canvas = Image.new("L", (sum(c.width + 2 * GAP for _, c in tight) + GAP, height), 255)
-    spans, x = [], GAP
-    for _, crop in tight:
-        canvas.paste(crop, (x, (height - crop.height) // 2))
-        spans.append((x - GAP // 2, x + crop.width + GAP // 2))
-        x += crop.width + 2 * GAP
-    found = words(canvas, 7)
-    for (left, right), (i, _) in zip(spans, tight):
-        mine = [w for w in found if left <= (w.box[0] + w.box[2]) / 2 < right]
+    for (i, _), mine in zip(tight, _strip_words([crop for _, crop in tight])):
         before = results[i][1]
         said = Line(mine).text if mine else ""
         if mine and (not before or sum(w.conf for w in mine) / len(mine) > sum(before) / len(before)
                      or (_MEANING.search(said) and not _MEANING.search(results[i][0]))):
             results[i] = (Line(mine).text, _value_confidences(mine))
+
+
+def _strip_words(pieces: list[Image.Image], lang: str | None = None) -> list[list[Word]]:
+    """``pieces`` side by side on one line, read with --psm 7: the words of each piece, boxes in the piece."""
+    height = max(c.height for c in pieces) + 2 * GAP
+    canvas = Image.new("L", (sum(c.width + 2 * GAP for c in pieces) + GAP, height), 255)
+    spans, x = [], GAP
+    for crop in pieces:
+        top = (height - crop.height) // 2
+        canvas.paste(crop, (x, top))
+        spans.append((x - GAP // 2, x + crop.width + GAP // 2, x, top))
+        x += crop.width + 2 * GAP
+    found = words(canvas, 7, lang=lang)
+    out = []
+    for left, right, dx, dy in spans:
+        mine = [w for w in found if left <= (w.box[0] + w.box[2]) / 2 < right]
+        for w in mine:
+            w.box = (w.box[0] - dx, w.box[1] - dy, w.box[2] - dx, w.box[3] - dy)
+        out.append(mine)
+    return out
+
+
+LEFTOVER_CONFIDENCE = 60.0  # a dropped glyph read again less surely than this is a speck's reading, not kept
+
+
+def _read_leftovers(crops: list[Image.Image], placed: dict, results: list) -> None:
+    """Glyphs the stacked reading dropped after a line's words (ink outside every word it read,
+    ``leftovers.uncovered``), read again on one line and put after them: `시스템 도입 O` had come back as
+    `시스템 도입`, a mark lost."""
+    pieces = []  # (cell, box in the crop, index of the word it follows)
+    for i, (mine, dx, dy) in placed.items():
+        boxes = [(int(w.box[0]) - dx, int(w.box[1]) - dy, int(w.box[2]) - dx, int(w.box[3]) - dy) for w in mine]
+        for box in uncovered(np.asarray(crops[i]), boxes):
+            middle = (box[1] + box[3]) / 2 + dy
+            like = min(mine, key=lambda w: abs((w.box[1] + w.box[3]) / 2 - middle))
+            line = [k for k, w in enumerate(mine) if w.line == like.line]
+            if all(mine[k].box[2] <= box[0] + dx for k in line):  # before or among the words: a letter read alone
+                pieces.append((i, box, line[-1]))                # is a guess (`C.` of a heading read `6`)
+    pieces = pieces[:MAX_MARKS]
+    if not pieces:
+        return
+    # read by the English model alone: given kor+eng, the Korean model reads nothing of a lone Y or O, and no
+    # word is left to hand to the English one (a lone Y: nothing with kor+eng, `Y` at 90 with eng)
+    latin = "eng" if "eng" in engine.installed() else None
+    changed: dict[int, list[tuple[int, Word]]] = {}
+    for (i, box, after), read in zip(pieces, _strip_words([crops[i].crop(box) for i, box, _ in pieces], latin)):
+        said = Line(read).text if read else ""
+        if not _MEANING.search(said) or _mean([w.conf for w in read]) < LEFTOVER_CONFIDENCE:
+            continue
+        mine, dx, dy = placed[i]
+        box = (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
+        changed.setdefault(i, []).append((after, _word_like(said, _mean([w.conf for w in read]), box, mine[after])))
+    for i, found in changed.items():
+        mine, dx, _ = placed[i]
+        for after, word in sorted(found, key=lambda f: (-f[0], -f[1].box[0])):  # from the end: indices stay true
+            mine.insert(after + 1, word)
+        results[i] = (join_lines(lines(mine, keep_marks=True), dx + crops[i].width), _value_confidences(mine))
 
 
 def ink_box(crop: np.ndarray, level: int = STRIP_INK_LEVEL) -> tuple[int, int, int, int] | None:
@@ -312,7 +365,8 @@ def _without_junk(found: list[Word]) -> list[Word]:
                                      and not any(ch.isdigit() for ch in w.text))]
 
 
-def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: int, lang: str | None = None) -> None:
+def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: int, lang: str | None = None,
+                placed: dict | None = None) -> None:
     width = max(c.width for c in stack) + 2 * GAP
     canvas = Image.new("L", (width, sum(c.height + GAP for c in stack) + GAP), 255)
     spans = []
@@ -328,3 +382,5 @@ def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: 
         if mine:
             text = join_lines(lines(mine, keep_marks=True), GAP + crop.width)
             results[i] = (text, _value_confidences(mine))
+            if placed is not None:
+                placed[i] = (mine, GAP, top)
