@@ -50,6 +50,7 @@ CELL_INSET = 6  # prepared pixels kept clear of the rulings when cropping a cell
 EDGE_BAND = 8  # a cell crop's border band where line-like remnants are wiped
 MIN_RING, MAX_RING = 15, 120  # pixels (prepared, ~300 dpi): the size of a ○ written in a cell
 RING_CONFIDENCE = 80.0
+RING_READING_LENGTH = 2  # a reading this short is checked for a ring whatever it says
 # A lone 0 is only as sure as a coin toss (whether "12.285" is twelve thousand is the mapping's question:
 # mapping.summary.reconcile_ocr_values knows the form's placeholder and the bundle's other readings).
 AMBIGUOUS_CONFIDENCE = 50.0
@@ -295,6 +296,11 @@ def _is_ring(crop: np.ndarray) -> bool:
     if box is None:
         return False
     crop = crop[box[1]:box[3], box[0]:box[2]]
+    # the run of inked columns holding the most ink: a ring's columns are all inked, a speck beside it is apart
+    per_col = (crop < GLYPH_INK_LEVEL).sum(axis=0)
+    starts, ends = index_runs(np.flatnonzero(per_col), tess.BAND_GAP)
+    best = max(range(len(starts)), key=lambda k: int(per_col[starts[k]:ends[k]].sum()))
+    crop = crop[:, int(starts[best]):int(ends[best])]
     ys, xs = np.nonzero(crop < GLYPH_INK_LEVEL)
     if len(ys) < MIN_CELL_INK:
         return False
@@ -347,7 +353,9 @@ def _read_tables(grids: list[Grid], clean: np.ndarray, page_number: int, box_out
                 where.append((t, c))
     read = dict(zip(where, tess.read_crops(crops, CELL_PSM))) if crops else {}
     for key, crop in zip(where, crops):
-        if RING_READING.fullmatch(read[key][0]) and _is_ring(np.asarray(crop)):
+        text = read[key][0]
+        # what Tesseract makes of a lone ○: a look-alike, or a digit (`6`, `5 :`) when the ring is thin
+        if (RING_READING.fullmatch(text) or len(text.replace(" ", "")) <= RING_READING_LENGTH) and _is_ring(np.asarray(crop)):
             read[key] = ("○", [RING_CONFIDENCE])  # the kor model does not read a lone ○
         elif len(read[key][0].strip()) <= SHORT_READING and (glyphless := _glyphless(np.asarray(crop))) is not None:
             read[key] = glyphless  # a dash or specks read as `7`, `지이`: no stroke in the cell is a letter's height

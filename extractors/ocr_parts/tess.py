@@ -287,6 +287,9 @@ def _strip_words(pieces: list[Image.Image], lang: str | None = None) -> list[lis
 
 
 LEFTOVER_CONFIDENCE = 60.0  # a dropped glyph read again less surely than this is a speck's reading, not kept
+# What a dropped glyph may be read as: one letter or mark (`Y`, `O`, `V`, `○`), or a number. Longer Latin is the
+# English model's guess at Hangul (`OF` after `목록`)
+_LEFTOVER = re.compile(r"[A-Za-z○●✓✔✗✘×]|\d[\d,.]*")
 
 
 def _read_leftovers(crops: list[Image.Image], placed: dict, results: list) -> None:
@@ -311,7 +314,7 @@ def _read_leftovers(crops: list[Image.Image], placed: dict, results: list) -> No
     changed: dict[int, list[tuple[int, Word]]] = {}
     for (i, box, after), read in zip(pieces, _strip_words([crops[i].crop(box) for i, box, _ in pieces], latin)):
         said = Line(read).text if read else ""
-        if not _MEANING.search(said) or _mean([w.conf for w in read]) < LEFTOVER_CONFIDENCE:
+        if not _LEFTOVER.fullmatch(said) or _mean([w.conf for w in read]) < LEFTOVER_CONFIDENCE:
             continue
         mine, dx, dy = placed[i]
         box = (box[0] + dx, box[1] + dy, box[2] + dx, box[3] + dy)
