@@ -29,6 +29,7 @@ from intake.model import ReceivedBundle
 from intake.rawstore import RawStore
 from intake.spool import discard as discard_spool
 from review_queue import store
+from schemas.settings import settings
 from schemas.submission import Submission
 
 log = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def store_bundle_task(bundle: ReceivedBundle, store_root: Path | None) -> None:
     discard_spool(bundle)
 
 
-@task(cache_key_fn=_extract_cache_key, persist_result=True, tags=["extract"], retries=1, retry_delay_seconds=1)
+@task(cache_key_fn=_extract_cache_key, persist_result=True, retries=1, retry_delay_seconds=1)
 def extract_file_task(name: str, sha256: str, store_root: Path | None) -> Document:
     """Extract one stored file (read back from the raw store by its hash), under time and memory bounds."""
     return extract_stored_bounded(name, RawStore(store_root).object_path(sha256))  # a large file: read by the worker
@@ -152,7 +153,9 @@ def record_task(submission: Submission, database_url: str | None) -> int:
 def _extract_all(bundle: ReceivedBundle, store_root: Path | None,
                  progress: Progress) -> tuple[list[Document], int]:
     """Documents in bundle order (extracted concurrently by the flow's task runner), and how many came from the cache."""
-    futures = [extract_file_task.submit(f.name, f.sha256, store_root) for f in extractable_files(bundle)]
+    tag = settings().extract_tag  # a cluster's concurrency limit on extraction (README: a server and workers)
+    extract = extract_file_task.with_options(tags=[tag]) if tag else extract_file_task
+    futures = [extract.submit(f.name, f.sha256, store_root) for f in extractable_files(bundle)]
     states: list[State] = []
     for future in futures:
         progress("extracting", len(states), len(futures))

@@ -6,6 +6,7 @@
     INTAKE_DASK_ADDRESS          run per-file tasks on that Dask scheduler (with a Prefect server)
     INTAKE_EXTRACT_SECONDS       time bound of one file's extraction (default 300)
     INTAKE_EXTRACT_MEMORY_MB     memory bound of one file's extraction (default 3072)
+    INTAKE_EXTRACT_TAG           Prefect tag of the extraction tasks, for a server's concurrency limit (default none)
     INTAKE_OCR_MIN_CONFIDENCE    OCR confidence below which a read value is flagged (default 70)
     INTAKE_WEB_SECRET            key that signs the web app's cookies; default: a random key in var/web-secret
     INTAKE_WEB_SECURE_COOKIES    auto (Secure when the request came over https), always, never
@@ -36,6 +37,9 @@ class Settings(BaseSettings):
     dask_address: str | None = None
     extract_seconds: float = Field(300, gt=0)
     extract_memory_mb: int = Field(3072, gt=0)
+    # A tagged task asks the server for its tag's concurrency slots first: on the resident server's SQLite the
+    # extraction tasks of a bundle asking at once met `database is locked` (503) and waited 2 s for a retry
+    extract_tag: str | None = None
     ocr_min_confidence: float = Field(70, ge=0, le=100)
     web_secret: str | None = None
     web_secure_cookies: Literal["auto", "always", "never"] = "auto"

@@ -17,6 +17,7 @@ def test_defaults_are_the_embedded_ones(monkeypatch):
     assert s.database_url == "sqlite:///var/intake.db"
     assert s.store_dir == Path("var/store") and s.incoming_dir == Path("var/incoming")
     assert (s.workers, s.extract_seconds, s.extract_memory_mb, s.web_secure_cookies) == (2, 300, 3072, "auto")
+    assert s.extract_tag is None  # untagged: no concurrency-slot request per extraction on the resident server
 
 
 def test_environment_with_the_prefix_is_read_and_checked(monkeypatch):
