@@ -130,8 +130,6 @@ def declared_choice(doc: Document, labels: Sequence[str], options: Sequence[str]
         for r, row in enumerate(grid):
             for c, cell in enumerate(row):
                 text = _LEADING.sub("", normalise(cell))  # a bullet or number before the label
-                if table.method == "ocr":
-                    text = boxes_restored(text)
                 match = pattern.match(text)
                 if match is None:
                     continue

@@ -161,7 +161,7 @@ REREAD_BELOW = 60.0  # one-line crops read with a lower mean confidence are read
 # A reading with none of these is punctuation only (a lone 9 or ✓ read as `;` or `,`): read again with --psm 7
 _MEANING = re.compile(r"[\w○●■□✓✔✗✘×\-]")
 STRIP_INK_LEVEL = 160
-BAND_GAP = 3  # inked rows this close are one band of text (also ocr._glyphless)
+BAND_GAP = 3  # inked rows this close are one band of text (also ocr._glyphless and ocr._is_ring)
 SPECK_PIXELS = 12  # ink clusters no larger are scan specks
 SECOND_OPINION_BELOW = 85.0  # cells with a number read less surely than this are read again by the Korean model
 AGREED_CONFIDENCE = 80.0  # of numbers two models read alike (above settings' ocr_min_confidence)
