@@ -7,12 +7,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from checks.particles import with_particles
 from schemas.provenance import Provenance
 from schemas.submission import Finding
+from schemas.yaml_data import read_yaml
 from schemas.vocabulary import Severity
 
 CATALOGUE_PATH = Path(__file__).parent / "rules.yaml"
@@ -68,7 +68,7 @@ class _Lenient(string.Formatter):
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, Rule]:
-    data = yaml.safe_load(CATALOGUE_PATH.read_text(encoding="utf-8"))
+    data = read_yaml(CATALOGUE_PATH)
     return {rule_id: Rule(id=rule_id, **spec) for rule_id, spec in data.items()}
 
 

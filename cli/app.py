@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 
@@ -24,14 +26,21 @@ app.add_typer(queue_app, name="queue")
 app.add_typer(user_app, name="user")
 
 
-def _orchestrator() -> None:
+@contextmanager
+def _orchestrated() -> Iterator[None]:
     """Share one resident Prefect server between commands (flows.resident) instead of a temporary server per
-    command; INTAKE_PREFECT_RESIDENT=0 keeps Prefect's temporary server, a set PREFECT_API_URL is used as is."""
+    command; INTAKE_PREFECT_RESIDENT=0 keeps Prefect's temporary server, a set PREFECT_API_URL is used as is.
+    The flow runs of the block send heartbeats only to the operator's own server (flows.runtime)."""
+    from flows.runtime import without_heartbeats
+
+    operators_server = bool(os.environ.get("PREFECT_API_URL"))
     if os.environ.get("INTAKE_PREFECT_RESIDENT", "1") != "0":
         from flows.resident import attach
 
         with console.status("Prefect 서버 연결 중"):
             attach()
+    with nullcontext() if operators_server else without_heartbeats():
+        yield
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -67,13 +76,13 @@ def process(
     """Process one bundle end to end and write OUT/submission.json."""
     when = _parse_time(received_at)
     _refuse_empty(bundle)
-    _orchestrator()
-    from flows.process import process_bundle, reporting
+    with _orchestrated():
+        from flows.process import process_bundle, reporting
 
-    with stages(1, "번들 처리") as (entry_shown, progress), reporting(progress):
-        entry_shown(bundle.name, False)
-        submission = process_bundle(bundle, out, when, database_url)
-        entry_shown(bundle.name, True)
+        with stages(1, "번들 처리") as (entry_shown, progress), reporting(progress):
+            entry_shown(bundle.name, False)
+            submission = process_bundle(bundle, out, when, database_url)
+            entry_shown(bundle.name, True)
     summary_table([(bundle.name, submission)])
     if submission.bundle.received_at is None:
         console.print("[yellow]접수 시각이 입력되지 않았습니다[/yellow]: 우편·방문 접수는 --received-at "
@@ -122,19 +131,19 @@ def process_samples(
     database_url: str | None = typer.Option(None, help="Store; default INTAKE_DATABASE_URL or sqlite:///var/intake.db."),
 ) -> None:
     """Generate the sample bundles and process every one of them."""
-    _orchestrator()
-    from flows.process import process_bundle, reporting
-    from samples.make_samples import build_all
+    with _orchestrated():
+        from flows.process import process_bundle, reporting
+        from samples.make_samples import build_all
 
-    with console.status("샘플 번들 생성 중"):
-        built = build_all()
-    results = []
-    with stages(len(built), "번들 처리") as (entry_shown, progress), reporting(progress):
-        for spec, path in built:
-            entry_shown(path.name, False)
-            when = None if spec["channel"] == "email" else datetime.fromisoformat(spec["received_at"])
-            results.append((path.name, process_bundle(path, out / spec["id"], when, database_url)))
-            entry_shown(path.name, True)
+        with console.status("샘플 번들 생성 중"):
+            built = build_all()
+        results = []
+        with stages(len(built), "번들 처리") as (entry_shown, progress), reporting(progress):
+            for spec, path in built:
+                entry_shown(path.name, False)
+                when = None if spec["channel"] == "email" else datetime.fromisoformat(spec["received_at"])
+                results.append((path.name, process_bundle(path, out / spec["id"], when, database_url)))
+                entry_shown(path.name, True)
     summary_table(results)
     console.print(f"결과 위치: [bold]{out}/[/bold]")
 
@@ -153,19 +162,19 @@ def ingest(
         raise usage("번들 경로, --drop 폴더, --imap 주소 중 하나만 지정하십시오", "ingest needs exactly one of PATH, --drop, --imap")
     if path is not None:
         _refuse_empty(path)
-    _orchestrator()
-    from flows.ingest import drop_entries, ingest_mailbox, process_entries
+    with _orchestrated():
+        from flows.ingest import drop_entries, ingest_mailbox, process_entries
 
-    if imap:
-        with console.status("메일함 확인 중"):
-            report = ingest_mailbox(imap, out, database_url)
-        console.print(f"메일 {len(report['taken_uids'])}통을 가져와 {len(report['processed'])}건 처리, "
-                      f"{len(report['failed'])}건 실패")
-        return
-    entries = drop_entries(drop) if drop else [(path, _parse_time(received_at))]
-    with stages(len(entries), "번들 접수") as (entry_shown, progress):
-        report = process_entries(entries, out, database_url, None,
-                                 on_entry=lambda entry, done: entry_shown(entry.name, done), progress=progress)
+        if imap:
+            with console.status("메일함 확인 중"):
+                report = ingest_mailbox(imap, out, database_url)
+            console.print(f"메일 {len(report['taken_uids'])}통을 가져와 {len(report['processed'])}건 처리, "
+                          f"{len(report['failed'])}건 실패")
+            return
+        entries = drop_entries(drop) if drop else [(path, _parse_time(received_at))]
+        with stages(len(entries), "번들 접수") as (entry_shown, progress):
+            report = process_entries(entries, out, database_url, None,
+                                     on_entry=lambda entry, done: entry_shown(entry.name, done), progress=progress)
     for entry, reason in report.failed.items():
         console.print(f"[red]처리 실패[/red] {Path(entry).name}: 운영 기록을 확인하십시오")
         logging.getLogger("intake.cli").error("bundle %s failed: %s", entry, reason)

@@ -18,6 +18,7 @@ from pathlib import Path
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import State
+from prefect.utilities.annotations import quote
 
 from checks.pipeline import assess_bundle, extractable_files
 from checks.submission import NOT_SUBMISSION_RULES
@@ -192,18 +193,19 @@ def process_bundle(path: Path, out_dir: Path, received_at: datetime | None = Non
     progress = _never_failing(caller)
     progress("opening", 0, 0)
     bundle = open_bundle_task(Path(path), received_at, store_root)  # bounded: one that cannot be opened still comes back
-    record_received_task(bundle, database_url, delivery)
+    record_received_task(quote(bundle), database_url, delivery)
     # from here the web desk also follows the stage, through the bundle's state detail
     progress = _never_failing(caller, _stage_in_store(bundle.id, database_url))
     try:
         progress("storing", 0, len(bundle.files))
-        store_bundle_task(bundle, store_root)
+        store_bundle_task(quote(bundle), store_root)
         documents, cached = _extract_all(bundle, store_root, progress)
         progress("assessing", 0, len(documents))
-        submission = assess_task(bundle, documents, cached)
+        # quote(): Prefect would otherwise walk every block and cell of the documents looking for futures in them
+        submission = assess_task(quote(bundle), quote(documents), cached)
         progress("recording", len(submission.findings), 0)
-        write_task(submission, Path(out_dir))
-        record_task(submission, database_url)
+        write_task(quote(submission), Path(out_dir))
+        record_task(quote(submission), database_url)
     except Exception as exc:
         store.set_bundle_state(bundle.id, "failed", f"{type(exc).__name__}: {exc}", url=database_url)
         raise

@@ -12,7 +12,6 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 
 from checks.catalogue import where_ko
 from checks.particles import with_particles
@@ -24,6 +23,7 @@ from handoff.report_scores import score_sections
 from handoff.timefmt import kst_label, now_kst_label
 from schemas import load_programme
 from schemas.programme import CityProgramme
+from schemas.yaml_data import read_yaml
 from schemas.vocabulary import NO_KO, OPEN_STATES, SEVERITIES, SEVERITY_KO, STATE_KO, YES_KO
 
 __all__ = ["BarChart", "Section", "decision", "outline", "write_docx", "write_pdf", "write_report"]
@@ -32,7 +32,7 @@ REPORT_WORDS = Path(__file__).with_name("report.yaml")
 
 @lru_cache(maxsize=1)
 def report_words() -> dict:
-    return yaml.safe_load(REPORT_WORDS.read_text(encoding="utf-8"))
+    return read_yaml(REPORT_WORDS)
 
 
 def shown(value) -> str:

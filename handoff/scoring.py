@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict
 
 from schemas import load_programme
 from schemas.programme import CityProgramme, ServiceProgramme
+from schemas.yaml_data import read_yaml
 
 SCORING_DIR = Path(__file__).resolve().parents[1] / "schemas" / "scoring"
 LABEL = "예비 점수(위원회 평가 전 참고용)"
@@ -53,7 +54,7 @@ class ServiceScoring(BaseModel):
 
 @lru_cache(maxsize=None)
 def load_scoring(programme_id: str) -> CityScoring | ServiceScoring:
-    data = yaml.safe_load((SCORING_DIR / f"{programme_id}.yaml").read_text(encoding="utf-8"))
+    data = read_yaml(SCORING_DIR / f"{programme_id}.yaml")
     return CityScoring(**data) if "quantitative" in data else ServiceScoring(**data)
 
 

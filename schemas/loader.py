@@ -5,9 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
 from pydantic import TypeAdapter
 
+from schemas.yaml_data import read_yaml
 from schemas.programme import CityProgramme, Programme, ServiceProgramme
 
 PROGRAMMES_DIR = Path(__file__).parent / "programmes"
@@ -23,7 +23,7 @@ def load_programme(programme_id: str) -> CityProgramme | ServiceProgramme:
     path = PROGRAMMES_DIR / f"{programme_id}.yaml"
     if not path.exists():
         raise KeyError(f"unknown programme {programme_id!r}; known: {programme_ids()}")
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data = read_yaml(path)
     programme = _adapter.validate_python(data)
     if programme.id != programme_id:
         raise ValueError(f"{path.name} declares id {programme.id!r}")

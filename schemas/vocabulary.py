@@ -11,8 +11,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
+
+from schemas.yaml_data import read_yaml
 
 # Findings: how much a problem holds up the preliminary check, most severe first.
 Severity = Literal["blocker", "warning", "info"]
@@ -100,7 +101,7 @@ class MarkVocabulary(BaseModel):
 
 @lru_cache(maxsize=1)
 def mark_vocabulary() -> MarkVocabulary:
-    return MarkVocabulary(**yaml.safe_load(VOCABULARY_PATH.read_text(encoding="utf-8")))
+    return MarkVocabulary(**read_yaml(VOCABULARY_PATH))
 
 
 def _words(words: tuple[str, ...]) -> frozenset[str]:

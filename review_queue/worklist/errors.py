@@ -10,17 +10,17 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from checks.particles import with_particles
 from schemas.vocabulary import ACTION_KO, STATE_KO
+from schemas.yaml_data import read_yaml
 
 REFUSALS_PATH = Path(__file__).parents[1] / "refusals.yaml"
 
 
 @cache
 def refusals() -> dict[str, dict[str, str]]:
-    return yaml.safe_load(REFUSALS_PATH.read_text(encoding="utf-8"))
+    return read_yaml(REFUSALS_PATH)
 
 
 class QueueError(Exception):
