@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import logging
 import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -32,6 +31,7 @@ from extractors.model import (
     TextBlock,
 )
 from extractors.ocr_parts import tess
+from extractors.ocr_parts.engine import release_freed_memory
 from extractors.ocr_parts.lines import Grid, find_tables
 from extractors.ocr_parts.lookalikes import RING_READING
 from extractors.ocr_parts.numbers import normalise_ocr_number
@@ -159,6 +159,13 @@ def _unreadable(doc: Document, exc: BaseException) -> Document:
 def read_page(image: Image.Image, page_number: int, unit: float, dpi: float | None) -> OcrPage:
     """The shared path: turn the page upright, prepare, find rulings, read the text outside tables and
     every table cell. ``unit`` converts source pixels into the caller's units."""
+    try:
+        return _read_upright(image, page_number, unit, dpi)
+    finally:
+        release_freed_memory()
+
+
+def _read_upright(image: Image.Image, page_number: int, unit: float, dpi: float | None) -> OcrPage:
     turn = 90 if is_sideways(image) else 0
     page = _read_turned(image, turn, page_number, unit, dpi)
     # A reading with a low confidence is tried turned over (and, if it was turned, as it came).
@@ -191,11 +198,11 @@ def _read_turned(image: Image.Image, turn: int, page_number: int, unit: float, d
     for grid in outer:
         x0, y0, x1, y1 = (int(round(v)) for v in grid.box)
         text_only[max(y0 - 2, 0):y1 + 3, max(x0 - 2, 0):x1 + 3] = 255
-    # The page text and the table cells are two Tesseract calls (tesserocr releases the GIL): run them side by side.
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        page_words = pool.submit(_page_words, text_only)
-        tables, cell_confs = _read_tables(rulings.tables, clean, page_number, box_out)
-        words = page_words.result()
+    # One after the other: a scan's pages are spread over the workers (extractors.pdf.page_ranges), so reading the
+    # page text on a second thread beside the cells only made the two workers share two cores four ways, and a
+    # worker held two Tesseract page readings at once (about 110 MB more at a bundle's peak)
+    words = _page_words(text_only)
+    tables, cell_confs = _read_tables(rulings.tables, clean, page_number, box_out)
     confs = [w.conf for w in words] + cell_confs
     blocks, items = [], []
     for line in tess.lines(words):

@@ -40,6 +40,9 @@ LOST_TEXT_RATIO = 1.5
 # (not a run of pages): neighbouring pages are alike, so the parts come out about equally heavy (on the
 # 197-page guide a run split left one worker 13 % more to do).
 SPREAD_MIN_PAGES_PER_PART = 8
+# A page with fewer characters than this in its text layer is read by OCR, a second or two a page: a scan is spread
+# from two such pages on.
+SCANNED_PAGE_MAX_CHARS = LOST_TEXT_MIN_CHARS
 
 
 @dataclass
@@ -64,20 +67,36 @@ class PagesPart:
 
 
 def page_ranges(data: bytes, parts: int) -> list[tuple[int, int, int]] | None:
-    """The first look (PDFium, milliseconds): ``parts`` interleaved page ranges (first, stop, step) for a PDF of
-    ``parts`` × SPREAD_MIN_PAGES_PER_PART pages or more, else None (read in one pass; also when PDFium cannot open
-    it: pdfplumber's pass then says why)."""
+    """The first look (PDFium, milliseconds): up to ``parts`` interleaved page ranges (first, stop, step) for a PDF of
+    ``parts`` × SPREAD_MIN_PAGES_PER_PART pages or more, or with two pages or more to read by OCR; else None (read
+    in one pass; also when PDFium cannot open it: pdfplumber's pass then says why)."""
     pdfium_doc = _open_pdfium(data, forms=False)
     if pdfium_doc is None:
         return None
     try:
         count = len(pdfium_doc)
+        by_length = count // SPREAD_MIN_PAGES_PER_PART
+        scanned = _scanned_pages(pdfium_doc) if by_length < parts else 0
     finally:
         pdfium_doc.close()
-    parts = min(parts, count // SPREAD_MIN_PAGES_PER_PART)
+    parts = min(parts, max(by_length, scanned))
     if parts < 2:
         return None
     return [(first, count, parts) for first in range(parts)]
+
+
+def _scanned_pages(pdfium_doc) -> int:
+    """How many pages have (next to) no text layer: OCR will read them."""
+    scanned = 0
+    for index in range(len(pdfium_doc)):
+        page = pdfium_doc[index]
+        textpage = page.get_textpage()
+        try:
+            scanned += textpage.count_chars() < SCANNED_PAGE_MAX_CHARS
+        finally:
+            textpage.close()
+            page.close()
+    return scanned
 
 
 def read_pages(data: bytes, first: int = 0, stop: int | None = None, step: int = 1, pictures: bool = False) -> PagesPart:

@@ -45,6 +45,34 @@ def test_parts_on_workers_equal_one_pass(corpus):
     assert spread.model_dump() == whole.model_dump()  # pages, blocks, tables joined across the parts, notes, figures
 
 
+def _scanned(source: Path, pages: int, dpi: int = 150) -> bytes:
+    """The first ``pages`` pages of ``source`` as page images only (no text layer), as a scanner makes them."""
+    import io
+
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(source)
+    images = [pdf[i].render(scale=dpi / 72).to_pil().convert("L") for i in range(pages)]
+    out = io.BytesIO()
+    images[0].save(out, format="PDF", save_all=True, append_images=images[1:], resolution=dpi)
+    return out.getvalue()
+
+
+def test_a_short_scan_is_spread_and_reads_as_in_one_pass(corpus):
+    """Two pages for OCR are reason enough to use both workers (a page takes seconds, a second opening
+    milliseconds); the parts joined are the one-pass reading."""
+    data = _scanned(_long_pdf(corpus), 3)
+    assert page_ranges(data, 2) == [(0, 3, 2), (1, 3, 2)]
+    assert page_ranges(_scanned(_long_pdf(corpus), 1), 2) is None
+    try:
+        spread = extract_bounded("scan.pdf", data)
+    finally:
+        shutdown()
+    whole = extract("scan.pdf", data)
+    assert [p.method for p in spread.pages] == ["ocr"] * 3
+    assert spread.model_dump() == whole.model_dump()
+
+
 def test_corrupt_pdf_read_in_parts_is_unreadable_not_a_crash(corpus):
     data = bytearray(_long_pdf(corpus).read_bytes())
     middle = len(data) // 2

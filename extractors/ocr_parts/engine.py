@@ -101,3 +101,21 @@ def recognise(image: Image.Image, psm: int, lang: str, seconds: float) -> tuple[
     tsv, text = api.GetTSVText(0), api.GetUTF8Text()
     api.Clear()
     return tsv, text
+
+
+@lru_cache(maxsize=1)
+def _libc_trim():
+    try:
+        import ctypes
+
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc: nothing to hand back
+        return None
+
+
+def release_freed_memory() -> None:
+    """Hand the memory Tesseract freed after a page back to the system. glibc keeps it in each thread's arena
+    otherwise, and a worker grew by about 50 MB a page up to some 390 MB (180 MB with it handed back)."""
+    trim = _libc_trim()
+    if trim is not None:
+        trim(0)
