@@ -424,76 +424,90 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
         if source is None or source.method != "ocr" or not entry.stated_text:
             continue
         indicator = programme.indicator(code)
-        value = entry.value
-        others = _other_readings(entry, indicator, stated_elsewhere.get(code))
-        if indicator.value_kind == "boolean":
-            said = [o for o in others if isinstance(o, bool)]
-            # the form's `지침 O/X, 계획 O/X` has two marks to read: one found is a reading with a mark lost
-            slots = len(yes_no_marks(indicator.summary_template or "")) // 2
-            # marks counted as restored (`지침 0, 계획 ○`: two), so the detail form can bear a restored value out
-            marks = max(len(yes_no_marks(normalise(t))) for t in [entry.stated_text,
-                                                                   *_mark_readings(indicator, entry.stated_text)])
-            if not isinstance(value, bool) or marks < slots:
-                _doubt(entry)  # a yes/no row without (all) its marks: OCR lost them
-            elif value in said:
-                _confirm(entry)
-            elif said:
-                _doubt(entry)
-            continue
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            continue
-        if indicator.value_kind == "custom" or indicator.reading == "sum":  # no template to read the cell by
-            written = _last_number(stated_elsewhere.get(code))
-            if others and not any(_same(value, o) for o in others + written):
-                numeric = [o for o in others if not isinstance(o, bool)] + written
-                fits = {r for r in _readings(normalise(entry.stated_text)) if any(_same(r, o) for o in numeric)}
-                if len(fits) == 1:  # `11875 개` where the detail form says 1,875: a comma read as 1
-                    entry.value = _plain(fits.pop())
-                    _confirm(entry)
-                else:
-                    _doubt(entry)
-            continue
-        text = normalise(entry.stated_text)
-        tail = text.rsplit("당", 1)[1] if "당" in text else text
-        found = numbers(tail) if "당" in text else past_template_numbers(indicator, numbers(tail))
-        found = shaped_like_placeholder(indicator, tail, found) if len(found) > 1 else found
-        grouped = _grouped_integer(indicator, tail)
-        if grouped is not None:  # `2.787` where the form writes `0,000건`: a thousands comma read as a point
-            entry.value = value = grouped
-        lost_point = _point_lost(indicator, tail)
-        if lost_point is not None:  # `069%` where the form writes `0.00%`: no number is written 0 and digits
-            entry.value = value = lost_point
-        numeric = [o for o in others if not isinstance(o, bool)]
-        # the detail form's cell may hold more than its value (`다운로드 4 30,897 건`, 수 read as 4): its last
-        # number bears the value out
-        written = _last_number(stated_elsewhere.get(code))
-        if any(_same(value, o) for o in numeric + written):
+        detail = stated_elsewhere.get(code)
+        _reconcile(entry, indicator, detail)
+        if any(_MISGROUPED.search(normalise(text or "")) for text in (entry.stated_text, detail)):
+            _doubt(entry)  # `3,84474`: a comma before more than three digits is a number glued to what followed it
+
+
+# A thousands comma followed by four digits or more: OCR glued the unit (`3,844개` read `3,84474`) or another number
+_MISGROUPED = re.compile(r"\d,\d{4,}")
+
+
+def _reconcile(entry: IndicatorValue, indicator: Indicator, detail: str | None) -> None:
+    """``reconcile_ocr_values`` for one value, whose detail form states ``detail``."""
+    value = entry.value
+    others = _other_readings(entry, indicator, detail)
+    if indicator.value_kind == "boolean":
+        said = [o for o in others if isinstance(o, bool)]
+        # the form's `지침 O/X, 계획 O/X` has two marks to read: one found is a reading with a mark lost
+        slots = len(yes_no_marks(indicator.summary_template or "")) // 2
+        # marks counted as restored (`지침 0, 계획 ○`: two), so the detail form can bear a restored value out
+        marks = max(len(yes_no_marks(normalise(t))) for t in [entry.stated_text,
+                                                               *_mark_readings(indicator, entry.stated_text)])
+        if not isinstance(value, bool) or marks < slots:
+            _doubt(entry)  # a yes/no row without (all) its marks: OCR lost them
+        elif value in said:
             _confirm(entry)
-            continue
-        if numeric:
-            fits = {r for r in _readings(tail) if any(_same(r, o) for o in numeric)}
-            if len(fits) == 1:
+        elif said:
+            _doubt(entry)
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    if indicator.value_kind == "custom" or indicator.reading == "sum":  # no template to read the cell by
+        written = _last_number(detail)
+        if others and not any(_same(value, o) for o in others + written):
+            numeric = [o for o in others if not isinstance(o, bool)] + written
+            fits = {r for r in _readings(normalise(entry.stated_text)) if any(_same(r, o) for o in numeric)}
+            if len(fits) == 1:  # `11875 개` where the detail form says 1,875: a comma read as 1
                 entry.value = _plain(fits.pop())
                 _confirm(entry)
             else:
                 _doubt(entry)
-            continue
-        if grouped is not None:
-            continue
-        if lost_point is not None:
-            _doubt(entry)  # where the point goes is a guess: a reviewer looks
-        elif AMBIGUOUS_SEPARATOR.search(tail):  # `12.285`: a thousands comma or a decimal point, a pixel apart
+        return
+    text = normalise(entry.stated_text)
+    tail = text.rsplit("당", 1)[1] if "당" in text else text
+    found = numbers(tail) if "당" in text else past_template_numbers(indicator, numbers(tail))
+    found = shaped_like_placeholder(indicator, tail, found) if len(found) > 1 else found
+    grouped = _grouped_integer(indicator, tail)
+    if grouped is not None:  # `2.787` where the form writes `0,000건`: a thousands comma read as a point
+        entry.value = value = grouped
+    lost_point = _point_lost(indicator, tail)
+    if lost_point is not None:  # `069%` where the form writes `0.00%`: no number is written 0 and digits
+        entry.value = value = lost_point
+    numeric = [o for o in others if not isinstance(o, bool)]
+    # the detail form's cell may hold more than its value (`다운로드 4 30,897 건`, 수 read as 4): its last
+    # number bears the value out
+    written = _last_number(detail)
+    if any(_same(value, o) for o in numeric + written):
+        _confirm(entry)
+        return
+    if numeric:
+        # a whole number's cell is read as one: `8,951건` is not the 8.9512 its detail form was misread as
+        fits = {r for r in _readings(tail) if any(_same(r, o) for o in numeric)
+                and (r.is_integer() or not _whole_number(indicator))}
+        if len(fits) == 1:
+            entry.value = _plain(fits.pop())
+            _confirm(entry)
+        else:
             _doubt(entry)
-        elif len(found) > 1 and indicator.reading != "count_before_unit":
-            unit = _unit_mark(indicator.unit)
-            beside = [float(m.group(1).replace(",", "")) for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*" + re.escape(unit), tail)] \
-                if unit else []
-            if len(beside) == 1:  # `815 비율 58.95 %` (BIS read as 815): the number the unit follows
-                entry.value = _plain(beside[0])
-                continue
-            _doubt(entry)
-        elif len(numbers(tail)) > 1 and _label_lost(indicator, tail):
-            _doubt(entry)  # `1천명 당 007 44.15` for `CCTV 수 4.15`: the 수 before the number read as a 4 glued to it
+        return
+    if grouped is not None:
+        return
+    if lost_point is not None:
+        _doubt(entry)  # where the point goes is a guess: a reviewer looks
+    elif AMBIGUOUS_SEPARATOR.search(tail):  # `12.285`: a thousands comma or a decimal point, a pixel apart
+        _doubt(entry)
+    elif len(found) > 1 and indicator.reading != "count_before_unit":
+        unit = _unit_mark(indicator.unit)
+        beside = [float(m.group(1).replace(",", "")) for m in re.finditer(r"(\d[\d,]*(?:\.\d+)?)\s*" + re.escape(unit), tail)] \
+            if unit else []
+        if len(beside) == 1:  # `815 비율 58.95 %` (BIS read as 815): the number the unit follows
+            entry.value = _plain(beside[0])
+            return
+        _doubt(entry)
+    elif len(numbers(tail)) > 1 and _label_lost(indicator, tail):
+        _doubt(entry)  # `1천명 당 007 44.15` for `CCTV 수 4.15`: the 수 before the number read as a 4 glued to it
 
 
 _ZERO_THEN_DIGITS = re.compile(r"(?<![\d.,])0(\d+)(?![\d.,])")
@@ -536,8 +550,9 @@ def _other_readings(entry: IndicatorValue, indicator: Indicator, detail_text: st
         after = normalise(detail_text).rsplit("당", 1)[-1] if "당" in detail_text else ""
         if isinstance(stated, (int, float)) and not isinstance(stated, bool) and len(numbers(after)) > 1:
             stated = _last_number(after)[0]  # `혜택자 4 47.24`: the words before a rate read as a number too
-        if isinstance(stated, (int, float)):  # bool included
-            out.append(stated)
+        if isinstance(stated, bool) or (isinstance(stated, (int, float))
+                                        and (float(stated).is_integer() or not _whole_number(indicator))):
+            out.append(stated)  # not `8.9512` for a count the form writes `0,000건`: a misreading of its detail form
     if indicator.listed_items and entry.listed_items:
         out.append(float(entry.listed_items))
     return out
@@ -554,14 +569,18 @@ def _doubt(entry: IndicatorValue) -> None:
 def _grouped_integer(indicator: Indicator, text: str) -> int | None:
     """The whole number ``text`` writes as `2.787` when the form's placeholder for the value has no decimals
     (`0,000건`, `000백만원`): on a scan its thousands comma came back as a point. None otherwise."""
-    template = indicator.summary_template or ""
-    placeholder = [m.group() for m in _NUMBER_TOKEN.finditer(template)]
-    if not placeholder or any("." in p for p in placeholder) or indicator.value_kind not in ("count", "amount"):
+    if not _whole_number(indicator):
         return None
     tokens = AMBIGUOUS_SEPARATOR.findall(text)
     if len(tokens) != 1 or len([n for n in numbers(text) if n]) != 1:  # scan specks read as `000` are no number
         return None
     return int(tokens[0].replace(".", ""))
+
+
+def _whole_number(indicator: Indicator) -> bool:
+    """Whether the form's placeholder for the value has no decimals (`0,000건`, `000백만원`) on a count or an amount."""
+    placeholder = [m.group() for m in _NUMBER_TOKEN.finditer(indicator.summary_template or "")]
+    return bool(placeholder) and not any("." in p for p in placeholder) and indicator.value_kind in ("count", "amount")
 
 
 def _unit_mark(unit: str | None) -> str | None:

@@ -155,6 +155,27 @@ def test_a_scanned_number_with_a_unit_or_comma_read_as_a_digit_takes_the_detail_
     assert other.value == 44 and other.source.confidence < 70
 
 
+def test_a_count_keeps_its_reading_over_a_detail_form_misread_with_decimals_and_a_misgrouped_number_is_doubted():
+    """Fresh scans 10502 and 10503. C-2-2's `8,951건` was right; its detail form came back `8.9512` (the comma a
+    point, 건 a 2), and the cell's digits with a point moved (8.951) were taken from it with full confidence. The
+    form writes `0,000건`: a count is no `8.9512`, so that reading bears nothing out. C-2-6's `3,844개` came back
+    `3.84474` in the 요약표 and `3,84474` on its detail form: the two agreed on a wrong number. A comma before
+    more than three digits is no thousands comma: the value is flagged for a look."""
+    from mapping.summary import reconcile_ocr_values
+    from schemas import load_programme
+    from schemas.provenance import Provenance
+    from schemas.submission import IndicatorValue
+
+    programme = load_programme("city-2025")
+    scan = Provenance(file="scan.pdf", page=3, method="ocr", confidence=89.72)
+    count = IndicatorValue(stated_text="센터 관제 8,951건", value=8951, source=scan)
+    own = IndicatorValue(stated_text="지능형 SS 설치 + 3.84474", value=3.84474, source=scan.model_copy(update={"confidence": 84.0}))
+    reconcile_ocr_values({"C-2-2": count, "C-2-6": own}, programme,
+                         {"C-2-2": "센터 관제 8.9512", "C-2-6": "지능형 보안등 설차 수 3,84474"})
+    assert count.value == 8951 and count.source.confidence == 89.72
+    assert own.source.confidence < 70
+
+
 def test_a_scanned_yes_glued_to_its_label_or_read_a_stroke_off_is_yes_and_in_doubt():
     """Fresh scans 9407 and 9401: `안내서비스도입예` (the space before 예 lost) and `에` (예 a stroke off) in
     C-1-6's cell (`안내서비스 도입 O/X`); 9602 and 9603: its Y or ✓ read as `+` or `/`; 10206: its ○ read as the
