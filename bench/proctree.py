@@ -1,5 +1,6 @@
-"""Run a command and measure its whole process tree: wall time, CPU seconds, peak resident memory of the
-tree (sampled from /proc), and the processes it left running after it ended.
+"""Run a command and measure its whole process tree: wall time, CPU seconds, peak memory of the tree (sampled
+from /proc: summed resident sets, and summed proportional sets, which count a page shared by several processes
+once in all), and the processes it left running after it ended.
 
 Used by bench/speed.py; standard library only (Linux /proc).
 """
@@ -24,6 +25,9 @@ class Measured:
     peak_mb: float  # highest summed RSS of the tree seen while it ran
     returncode: int
     peak_process_mb: float = 0.0  # highest RSS of any one process of the tree
+    # highest summed PSS: the workers forked from one server share its loaded modules and Tesseract's library, which
+    # summed RSS counts once per worker
+    peak_pss_mb: float = 0.0
     left_behind: list[str] = field(default_factory=list)  # "pid cmdline" of descendants alive after the end
     stdout: str = ""
     stderr: str = ""
@@ -45,6 +49,17 @@ def _table() -> dict[int, tuple[int, int, float]]:
         except (OSError, IndexError, ValueError):
             continue
     return out
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
 
 
 def _descendants(root: int, table: dict[int, tuple[int, int, float]]) -> set[int]:
@@ -77,14 +92,14 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, tim
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = peak_one = 0
+    peak = peak_one = peak_pss = 0
     seen: set[int] = set()
     cpu: dict[int, float] = {}
     done = threading.Event()
     resident: set[int] = set()
 
     def sample() -> None:
-        nonlocal peak, peak_one
+        nonlocal peak, peak_one, peak_pss
         while not done.is_set():
             table = _table()
             tree = _descendants(proc.pid, table) | {proc.pid}
@@ -97,6 +112,7 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, tim
             seen.update(tree)
             peak = max(peak, sum(table[p][1] for p in tree if p in table))
             peak_one = max([peak_one, *(table[p][1] for p in tree if p in table)])
+            peak_pss = max(peak_pss, sum(_pss_kb(p) for p in tree))
             cpu.update({p: table[p][2] for p in tree if p in table})
             done.wait(SAMPLE_SECONDS)
 
@@ -117,7 +133,7 @@ def run(cmd: list[str], *, cwd: Path | None = None, env: dict | None = None, tim
     own = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)  # the command, exactly
     cpu.pop(proc.pid, None)
     return Measured(wall=wall, cpu=own + sum(cpu.values()), peak_mb=peak / 1024, returncode=proc.returncode,
-                    peak_process_mb=peak_one / 1024,
+                    peak_process_mb=peak_one / 1024, peak_pss_mb=peak_pss / 1024,
                     left_behind=[f"{pid} {cmdline(pid)[:120]}" for pid in alive], stdout=stdout, stderr=stderr)
 
 

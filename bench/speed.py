@@ -1,11 +1,12 @@
 """How fast the pipeline is, side by side with the libraries it is built on: one run, one table.
 
     nice -n 10 .venv/bin/python bench/speed.py                       # everything (about 15 minutes on 2 cores)
-    nice -n 10 .venv/bin/python bench/speed.py --only pdf --repeat 3  # one part: pdf, ocr, bundle, big, batch
+    nice -n 10 .venv/bin/python bench/speed.py --only pdf --repeat 3  # one part: pdf, ocr, bundle, scanned, big, batch
     nice -n 10 .venv/bin/python bench/speed.py --batch 24 --ocr-pages 8 --out speed.md
 
 Every figure is a whole process measured from outside (bench/proctree.py): wall time, CPU seconds of the
-process and every descendant it waited for, peak resident memory of its process tree (sampled every 0.1 s),
+process and every descendant it waited for, peak memory of its process tree (sampled every 0.1 s: summed RSS, and
+summed PSS, which counts the pages the forked workers share once),
 and processes still running after it ended (the resident Prefect server, which outlives commands on purpose,
 is left out of both). Rows:
 
@@ -18,6 +19,8 @@ is left out of both). Rows:
   200 dpi, grey, no text layer): seconds per page of wall time and CPU seconds per page;
 - ``bundle``: ``intake process`` of the 5-file sample e-mail (city-hanbit) with a fresh store, database and
   result cache (the resident server of this folder may already run), then the same command again;
+- ``scanned``: ``intake process`` of a drawn city bundle whose every form is an image (samples.draw with
+  ``SAMPLES_SCANS=all``): OCR on both workers at once, the bundle's memory peak;
 - ``big``: ``intake process`` of a folder of text-layer PDFs of ≥ 300 pages;
 - ``batch``: ``intake ingest --drop`` of ``--batch`` drawn bundles (samples.draw) in one command.
 
@@ -45,6 +48,7 @@ GUIDE = SHARED / "corpus" / "khosung-PDF-Parser" / "dataset" / "file_18.pdf"
 PYTHON = str(ROOT / ".venv" / "bin" / "python")
 INTAKE = str(ROOT / ".venv" / "bin" / "intake")
 BATCH_SEED = 7301
+SCANNED_SEED = 10401
 
 LIBRARIES = {
     "pdfplumber text + tables": """
@@ -77,22 +81,22 @@ for page in doc:
 
 class Rows:
     def __init__(self) -> None:
-        self.rows: list[tuple[str, str, str, str, str, str]] = []
+        self.rows: list[tuple[str, ...]] = []
 
     def add(self, what: str, m: Measured | None, per: str = "", note: str = "", wall: float | None = None,
             cpu: float | None = None) -> None:
         if m is None:
-            self.rows.append((what, "", "", "", per, note))
+            self.rows.append((what, "", "", "", "", per, note))
             return
         left = f"{len(m.left_behind)}" + (f" ({m.left_behind[0]})" if m.left_behind else "")
         failed = f"exit {m.returncode}; " if m.returncode else ""
         self.rows.append((what, f"{wall if wall is not None else m.wall:.1f}", f"{cpu if cpu is not None else m.cpu:.1f}",
-                          f"{m.peak_mb:.0f}",
+                          f"{m.peak_mb:.0f}", f"{m.peak_pss_mb:.0f}",
                           per, failed + note + ("" if not m.left_behind else f"; left behind: {left}")))
         print("| " + " | ".join(self.rows[-1]) + " |", file=sys.stderr, flush=True)  # as it comes: runs are long
 
     def table(self) -> str:
-        head = ("measure", "wall s", "CPU s", "peak MB", "rate", "note")
+        head = ("measure", "wall s", "CPU s", "peak MB (RSS)", "peak MB (PSS)", "rate", "note")
         lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(row) + " |" for row in self.rows]
         return "\n".join(lines)
@@ -212,6 +216,19 @@ def bench_big(rows: Rows, work: Path) -> None:
     rows.add(f"big: intake process, {files} PDFs, {pages} pages", m, f"{pages / m.wall:.1f} pages/s")
 
 
+def bench_scanned_bundle(rows: Rows, work: Path, seed: int = SCANNED_SEED) -> None:
+    """A drawn city bundle whose every form is an image: proposal and self-assessment scanned, application
+    photographed (the heaviest bundle for memory: both workers read pages by OCR at once)."""
+    drawn = work / "scanned"
+    subprocess.run([PYTHON, "-m", "samples.draw", "--seed", str(seed), "--count", "1", "--programme", "city-2025",
+                    "--defect", "none", "--out", str(drawn)], cwd=ROOT, check=True, capture_output=True,
+                   env=dict(os.environ, SAMPLES_SCANS="all"))
+    folder = next(p for p in drawn.iterdir() if p.is_dir())
+    entry = next(p for p in folder.iterdir() if p.name != "expected.json")
+    m = run([INTAKE, "process", str(entry), "--out", str(work / "scanned-out")], cwd=ROOT, env=_env(work / "scan-run"))
+    rows.add(f"scanned bundle: intake process, every form an image (seed {seed})", m, "", folder.name)
+
+
 def drawn_drop(work: Path, count: int, seed: int = BATCH_SEED) -> Path:
     """``count`` drawn bundles (samples.draw) side by side in one drop folder, as a clerk's USB copies."""
     drawn, drop = work / "drawn", work / "drop"
@@ -236,14 +253,14 @@ def bench_batch(rows: Rows, count: int, work: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", nargs="*", choices=["pdf", "ocr", "bundle", "big", "batch"])
+    parser.add_argument("--only", nargs="*", choices=["pdf", "ocr", "bundle", "scanned", "big", "batch"])
     parser.add_argument("--repeat", type=int, default=3, help="runs of each PDF reader (medians)")
     parser.add_argument("--ocr-pages", type=int, default=8)
     parser.add_argument("--batch", type=int, default=24)
     parser.add_argument("--out", type=Path, help="also write the table (Markdown) here")
     parser.add_argument("--base", type=Path, help="pdf: also `intake extract` of this source tree (another commit)")
     args = parser.parse_args()
-    parts = args.only or ["pdf", "ocr", "bundle", "big", "batch"]
+    parts = args.only or ["pdf", "ocr", "bundle", "scanned", "big", "batch"]
     rows = Rows()
     before = machine_load()
     with tempfile.TemporaryDirectory(prefix="intake-speed-") as tmp:
@@ -254,6 +271,8 @@ def main() -> None:
             bench_ocr(rows, args.ocr_pages, work)
         if "bundle" in parts:
             bench_bundle(rows, work)
+        if "scanned" in parts:
+            bench_scanned_bundle(rows, work)
         if "big" in parts:
             bench_big(rows, work)
         if "batch" in parts:
