@@ -179,8 +179,9 @@ def test_ticks_and_crosses_beside_words_are_read_as_marks(tmp_path, monkeypatch)
 
 def test_rings_read_as_look_alikes_are_restored_and_left_in_doubt(tmp_path, monkeypatch):
     """A drawn scan (seed 9403, never tuned on) whose yes/no rows' ○ came back from Tesseract as the digit 0 or
-    the letter ᄋ (`계획 수립 0 (승인 0)`, `시스템도입0`, `안내서비스도입 ᄋ`): each is read as its ○ again, and the
-    value stays below the confidence a reviewer is asked to check (ocr.low_confidence), being a guess."""
+    the letter ᄋ (`계획 수립 0 (승인 0)`, `시스템도입0`, `안내서비스도입 ᄋ`): each is read as its ○ again. One restored
+    from its look-alike stays below the confidence a reviewer is asked to check (ocr.low_confidence), being a
+    guess; one the ring's shape gave (the word box `도입` stretched over it) is as sure as the shape."""
     from checks.pipeline import extractable_files
     from intake.bundles import open_bundle
     from samples.draw.bundle import draw_bundle
@@ -199,7 +200,9 @@ def test_rings_read_as_look_alikes_are_restored_and_left_in_doubt(tmp_path, monk
     assert {code: v.value for code, v in restored.items()} == {code: truth["indicators"][code]["value"]
                                                                for code in restored}
     assert len(restored) == 3 and all(v.value is True for v in restored.values())
-    assert all(v.source.confidence < settings().ocr_min_confidence for v in restored.values())
+    by_shape = {code for code, v in restored.items() if "○" in v.stated_text}
+    assert all(v.source.confidence < settings().ocr_min_confidence for c, v in restored.items() if c not in by_shape)
+    assert "B-2-1" not in by_shape and restored["B-2-1"].stated_text == "계획 수립 0 (승인 0)"
 
 
 def test_a_scanned_cell_that_cannot_be_read_gets_one_finding(tmp_path, monkeypatch):
@@ -312,3 +315,21 @@ def test_marks_dropped_after_the_words_are_read_again(tmp_path, monkeypatch):
     values = map_summary([doc], load_programme("city-2025")).values
     assert truth["indicators"]["B-2-2"]["stated_text"] == "관련 조례 O"
     assert values["B-2-2"].value is True and values["C-2-5"].value is True
+
+
+def test_a_y_and_a_tick_beside_hangul_are_read_by_their_shape(tmp_path, monkeypatch):
+    """Drawn scans 10501 and 10504 (measured, then mended). Tesseract read a Y after Hangul as `+` (`관련 조례 +`,
+    `지침 +, 계획 +`), and a ✓ as `+`, `/` or not at all: the word box `계획` stretched over the ✓ a space after
+    it, and `+` lay over only the tick's right stroke. Each was a yes/no value in doubt (ocr.low_confidence on a
+    clean bundle). A glyph shaped like a Y (arms apart, one stem) or a ✓ is now its mark, and the values are as
+    sure as their cells."""
+    threshold = settings().ocr_min_confidence
+    programme = load_programme("city-2025")
+    for seed, cells in ((10501, {"B-2-2": "관련 조례 Y", "B-2-3": "지침 Y, 계획 Y", "C-2-5": "시스템 도입 Y"}),
+                        (10504, {"B-2-3": "지침 ✓, 계획 ✓", "C-2-5": "시스템 도입 ✓"})):
+        truth, doc = _drawn_scan(seed, tmp_path / str(seed), monkeypatch, [1, 2])
+        values = map_summary([doc], programme).values
+        for code, text in cells.items():
+            assert values[code].stated_text == text, (seed, code)
+            assert values[code].value is truth["indicators"][code]["value"] is True
+            assert values[code].source.confidence >= threshold, (seed, code)

@@ -1,4 +1,5 @@
-"""The yes/no marks beside words in a cell ("시스템 도입 ○", "계획 수립 ✗ (승인 ✗)", "지침 ✓, 계획 ✓"), found by shape.
+"""The yes/no marks beside words in a cell ("시스템 도입 ○", "계획 수립 ✗ (승인 ✗)", "지침 ✓, 계획 ✓", "관련 조례 Y"),
+found by shape.
 
 Tesseract's Korean model has no ○, ✓ or ✗: a thin scanned ring comes back as "0", "O)", "(>" or nothing at
 all, a tick as "/", "<", "+", "~" or nothing, a cross as "*". Each line of a cell crop is cut into glyphs at
@@ -22,6 +23,7 @@ MAX_MARK_HEIGHT = 1.4  # and at most this many times it
 RING_CONFIDENCE = 80.0
 BRACKET_OUT = 0.25  # a word box reaching this share of the ring's height past it holds a bracket there
 _WORDY = re.compile(r"[\uac00-\ud7a31-9]")
+_SYLLABLES = re.compile(r"[\uac00-\ud7a3]+[,.]?")
 # what Tesseract makes of a ○, ✓ or ✗ and the brackets beside it
 _MARK_WORD = re.compile(r"^[0Oo○ㅇ@©<>()\[\]{}.,:;'\"`~\-/\\|+*xXvV✓✔✗✘√]+$")
 MAX_MARK_WORD = 3  # characters: longer words are text, not a misread mark
@@ -69,8 +71,26 @@ def tick_or_cross(box: np.ndarray) -> str | None:
     return None
 
 
+def y_shaped(box: np.ndarray) -> bool:
+    """``box`` (booleans, ink True, cropped to the glyph) is a Y: two arms in its upper corners with paper between
+    them, joined in the middle, one stem down the middle with paper on either side of it. Tesseract reads a
+    scanned Y beside Hangul as `+`, `/` or nothing. A V has no ink in its middle (its strokes pass either side),
+    an X has ink in its lower corners, and a syllable's strokes cross the notch between the arms (ㅜ, ㅅ, ㅈ)."""
+    h, w = box.shape
+    if not (MIN_RING <= h <= MAX_RING and 0.5 <= w / h <= 1.2):
+        return False
+
+    def ink(top: float, bottom: float, left: float, right: float) -> float:
+        return float(box[int(top * h):int(bottom * h), int(left * w):int(right * w)].mean())
+
+    arms = min(ink(0, .3, 0, .3), ink(0, .3, .7, 1))
+    notch, middle, stem = ink(0, .25, .35, .65), ink(.4, .6, .35, .65), ink(.7, 1, .35, .65)
+    beside_stem = max(ink(.65, 1, 0, .3), ink(.65, 1, .7, 1))
+    return arms > 0.3 and notch < 0.1 and middle > 0.6 and stem > 0.4 and beside_stem < 0.05
+
+
 def glyph_marks(crop: np.ndarray) -> list[tuple[tuple[int, int, int, int], str]]:
-    """(box (x0, y0, x1, y1), mark) of the glyphs of a cell crop shaped like ○, ✓ or ✗, line by line."""
+    """(box (x0, y0, x1, y1), mark) of the glyphs of a cell crop shaped like ○, ✓, ✗ or Y, line by line."""
     ink = crop < INK
     out = []
     for y0, y1 in _runs(ink.any(axis=1)):
@@ -81,10 +101,20 @@ def glyph_marks(crop: np.ndarray) -> list[tuple[tuple[int, int, int, int], str]]
             top, bottom = max(_runs(band[:, x0:x1].any(axis=1)), key=lambda run: run[1] - run[0])
             top, bottom = y0 + top, y0 + bottom
             glyph = ink[top:bottom, x0:x1]
-            mark = "○" if ring_shaped(glyph) else tick_or_cross(glyph)
+            mark = "○" if ring_shaped(glyph) else tick_or_cross(glyph) or ("Y" if y_shaped(glyph) else None)
             if mark:
                 out.append(((x0, top, x1, bottom), mark))
     return out
+
+
+WORD_SPACE = 0.3  # of the line's height: the blank before a glyph that stands apart from the letters before it
+
+
+def _a_space_after_ink(crop: np.ndarray, box: tuple[int, int, int, int], line_height: int) -> bool:
+    """Whether the glyph at ``box`` (x0, y0, x1, y1 in the crop) follows other ink of its rows after a word space."""
+    x0, y0, _, y1 = (int(v) for v in box)
+    inked = np.flatnonzero((crop[max(y0, 0):max(y1, 0), :max(x0, 0)] < INK).any(axis=0))
+    return len(inked) > 0 and x0 - int(inked[-1]) > WORD_SPACE * line_height
 
 
 def mark_glyphs(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> list:
@@ -96,18 +126,23 @@ def mark_glyphs(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> l
     heights = sorted(w.box[3] - w.box[1] for w in words if _WORDY.search(w.text))
     if not heights:
         return words  # no text to measure a mark against (a cell of just a mark: extractors.ocr tells it by shape)
-    line_height = heights[len(heights) // 2]
+    line_height = heights[(len(heights) - 1) // 2]  # the lower middle: a box swollen by a speck (`도입` 56 px tall
+    # beside `시스템` 34) made a ✓ of 20 px look small
     out = list(words)
     for (x0, y0, x1, y1), mark in found:
         x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
         h = y1 - y0
         if not (RING_HEIGHT if mark == "○" else TICK_HEIGHT) * line_height <= h <= MAX_MARK_HEIGHT * line_height:
             continue  # smaller than the words beside it: the ㅇ of a syllable, a degree sign, a stroke of a letter
-        over = [w for w in out if min(w.box[2], x1) - max(w.box[0], x0) > 0.5 * (x1 - x0)
+        # a word over the mark: covering half of it, or lying half in it (`+` read on the right stroke of a ✓)
+        over = [w for w in out if min(w.box[2], x1) - max(w.box[0], x0) > 0.5 * min(x1 - x0, w.box[2] - w.box[0])
                 and min(w.box[3], y1) - max(w.box[1], y0) > 0.5 * h]
         marky = [w for w in over if _MARK_WORD.match(w.text) and len(w.text) <= MAX_MARK_WORD]
         if over and not marky:
-            continue  # part of a word of text
+            round_letters = mark == "○" and not all(_SYLLABLES.fullmatch(w.text) for w in over)
+            if round_letters or not _a_space_after_ink(crop, (x0 - dx, y0 - dy, x1 - dx, y1 - dy), line_height):
+                continue  # part of a word of text (in Latin or digits, an o, e or 0 is as round as a ○)
+            over = []  # a word's box stretched over a mark a space after its syllables (`계획` taking the ✓ after it)
         if marky:
             word = marky[0]
             before = "(" if word.box[0] < x0 - BRACKET_OUT * h and word.text[:1] in "([" else ""
