@@ -23,7 +23,6 @@ MAX_MARK_HEIGHT = 1.4  # and at most this many times it
 RING_CONFIDENCE = 80.0
 BRACKET_OUT = 0.25  # a word box reaching this share of the ring's height past it holds a bracket there
 _WORDY = re.compile(r"[\uac00-\ud7a31-9]")
-_SYLLABLES = re.compile(r"[\uac00-\ud7a3]+[,.]?")
 # what Tesseract makes of a ○, ✓ or ✗ and the brackets beside it
 _MARK_WORD = re.compile(r"^[0Oo○ㅇ@©<>()\[\]{}.,:;'\"`~\-/\\|+*xXvV✓✔✗✘√]+$")
 MAX_MARK_WORD = 3  # characters: longer words are text, not a misread mark
@@ -108,6 +107,9 @@ def glyph_marks(crop: np.ndarray) -> list[tuple[tuple[int, int, int, int], str]]
 
 
 WORD_SPACE = 0.3  # of the line's height: the blank before a glyph that stands apart from the letters before it
+# The marks no part of a letter is shaped like, taken a space after a word's letters even where Tesseract's box for
+# the word reaches over them. A ○ may be the ㅇ, an ✗ the ㅈ of a letter-spaced label (`대 표 자`), an o of Latin.
+STANDS_APART = ("✓", "Y")
 
 
 def _a_space_after_ink(crop: np.ndarray, box: tuple[int, int, int, int], line_height: int) -> bool:
@@ -139,10 +141,9 @@ def mark_glyphs(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> l
                 and min(w.box[3], y1) - max(w.box[1], y0) > 0.5 * h]
         marky = [w for w in over if _MARK_WORD.match(w.text) and len(w.text) <= MAX_MARK_WORD]
         if over and not marky:
-            round_letters = mark == "○" and not all(_SYLLABLES.fullmatch(w.text) for w in over)
-            if round_letters or not _a_space_after_ink(crop, (x0 - dx, y0 - dy, x1 - dx, y1 - dy), line_height):
-                continue  # part of a word of text (in Latin or digits, an o, e or 0 is as round as a ○)
-            over = []  # a word's box stretched over a mark a space after its syllables (`계획` taking the ✓ after it)
+            if mark not in STANDS_APART or not _a_space_after_ink(crop, (x0 - dx, y0 - dy, x1 - dx, y1 - dy), line_height):
+                continue  # part of a word of text
+            over = []  # a word's box stretched over a ✓ or Y a space after its letters (`계획` taking the ✓ after it)
         if marky:
             word = marky[0]
             before = "(" if word.box[0] < x0 - BRACKET_OUT * h and word.text[:1] in "([" else ""
