@@ -272,15 +272,16 @@ def _drawn_summary(seed: int, tmp_path, monkeypatch, pages=(1, 2, 3)) -> tuple[d
     return truth, map_summary([doc], load_programme("city-2025")).values
 
 
-def _drawn_scan(seed: int, tmp_path, monkeypatch, pages, defect: str | None = None):
-    """A city bundle drawn with its proposal scanned (and ``defect``): its truth, and those pages (0-based) of
-    the proposal extracted."""
+def _drawn_scan(seed: int, tmp_path, monkeypatch, pages, defect: str | None = None, scans: str = "all",
+                programme: str | None = "city-2025"):
+    """A bundle drawn with its proposal scanned (and ``defect``; ``scans`` as SAMPLES_SCANS, ``programme`` None and
+    ``defect`` "random" as bench/accuracy.py draws): its truth, and those pages (0-based) of the proposal extracted."""
     from checks.pipeline import extractable_files
     from intake.bundles import open_bundle
     from samples.draw.bundle import draw_bundle
 
-    monkeypatch.setenv("SAMPLES_SCANS", "all")
-    bundle = draw_bundle(seed, tmp_path, programme="city-2025", defect=defect)
+    monkeypatch.setenv("SAMPLES_SCANS", scans)
+    bundle = draw_bundle(seed, tmp_path, programme=programme, defect=defect)
     truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))
     proposal = next(f["name"].rsplit("/", 1)[-1] for f in truth["files"]
                     if f.get("scanned") and f.get("role") == "quantitative_proposal")
@@ -333,3 +334,13 @@ def test_a_y_and_a_tick_beside_hangul_are_read_by_their_shape(tmp_path, monkeypa
             assert values[code].stated_text == text, (seed, code)
             assert values[code].value is truth["indicators"][code]["value"] is True
             assert values[code].source.confidence >= threshold, (seed, code)
+
+
+def test_a_bold_cross_alone_in_its_cell_is_no_ticked_box(tmp_path, monkeypatch):
+    """Drawn scan 10716 (a mixed draw never looked at before): B-2-2's cell holds a bold `×` alone. Where its strokes
+    cross it is as dark as a filled box, so it was read `■` (a ticked box: yes) at confidence 92, a wrong value
+    no finding asked to check. A solid word whose ink is shaped like a cross is the cross."""
+    truth, doc = _drawn_scan(10716, tmp_path, monkeypatch, [1], defect="random", scans="some", programme=None)
+    values = map_summary([doc], load_programme("city-2025")).values
+    assert truth["indicators"]["B-2-2"]["value"] is False
+    assert values["B-2-2"].stated_text == "✗" and values["B-2-2"].value is False

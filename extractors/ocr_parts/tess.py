@@ -13,7 +13,7 @@ from extractors.ocr_parts import engine
 from extractors.ocr_parts.engine import OcrTimeout, OcrUnavailable
 from extractors.ocr_parts.leftovers import uncovered
 from extractors.ocr_parts.lookalikes import RING_WORDS
-from extractors.ocr_parts.marks import mark_glyphs
+from extractors.ocr_parts.marks import INK, mark_glyphs, tick_or_cross
 from extractors.ocr_parts.orient import UPSIDE_DOWN_CONFIDENCE
 from extractors.ocr_parts.runs import index_runs
 
@@ -42,6 +42,15 @@ def _solid_square(gray: np.ndarray, box: tuple[int, int, int, int]) -> bool:
     cols = region[(h - side) // 2:(h + side) // 2]
     density = np.convolve(cols.mean(axis=0), np.ones(side) / side, mode="valid")
     return bool(len(density)) and float(density.max()) >= SOLID
+def _cross_or_tick(word: np.ndarray) -> str | None:
+    """✗ or ✓ when the ink of a word's box, cropped to it, is shaped like one (marks.tick_or_cross)."""
+    ink = word < INK
+    rows, cols = np.flatnonzero(ink.any(axis=1)), np.flatnonzero(ink.any(axis=0))
+    if not len(rows):
+        return None
+    return tick_or_cross(ink[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1])
+
+
 _NOISE = re.compile(r"^[|_~\-—=:;.,'\"`!ㆍ、」「·•]+$")
 
 
@@ -121,7 +130,8 @@ def words(image: Image.Image, psm: int, lang: str | None = None) -> list[Word]:
         elif _SPECK_ZEROS.match(text) and (conf < SPECK_CONFIDENCE or h < MARK_MIN_HEIGHT):
             continue  # scan specks read as 0 / o
         if not ring and len(text) <= 4 and not _HANGUL.search(text) and h >= MARK_MIN_HEIGHT and _solid_square(gray, (x, y, w, h)):
-            text = "■"  # a ticked box ([■]) read as 101, [m] or the like
+            # a ticked box ([■]) read as 101, [m] or the like; a bold ✗ is as dark where its strokes cross
+            text = _cross_or_tick(gray[y:y + h, x:x + w]) or "■"
         out.append(Word(text=text, conf=conf, box=(x, y, x + w, y + h), line=(int(row[2]), int(row[3]), int(row[4])),
                         space=space))
     return out
