@@ -114,7 +114,7 @@ def _read_forms(doc: Document, names: IndicatorNames, labels: FormLabels, detail
         grid = table.grid()
         if not grid:
             continue
-        header = _form_header(grid[0], names, labels, current.indicator if current else None)
+        header = _form_header(grid[0], names, labels, current.indicator if current else None, table.method == "ocr")
         if header is not None:
             indicator, stated_col = header
             current = details.setdefault(indicator.code, Detail(indicator))
@@ -138,16 +138,17 @@ def _read_forms(doc: Document, names: IndicatorNames, labels: FormLabels, detail
 
 
 def _form_header(row: list[str], names: IndicatorNames, labels: FormLabels,
-                 previous: Indicator | None = None) -> tuple[Indicator, int | None] | None:
+                 previous: Indicator | None = None, ocr: bool = False) -> tuple[Indicator, int | None] | None:
     """`지표 | <code and/or name> | <stated value>`: a form begins (a name several indicators share is the
-    one of the domain whose forms came before)."""
+    one of the domain whose forms came before; a name OCR garbled, one of the next few after it)."""
     if not row or compact(row[0]) != labels.header or len(row) < 2:
         return None
     code = names.find_code(row[1])
     indicator = names.by_code.get(code) if code else None
     if indicator is None:
         text = names.without_code(row[1])
-        indicator = names.match(text, row, previous) or names.own_indicator_after(previous)
+        indicator = names.match(text, row, previous) or (names.misread_title(text, previous) if ocr else None) \
+            or names.own_indicator_after(previous)
     if indicator is None:
         return None
     stated_col = next((c for c in range(2, len(row)) if row[c].strip() and row[c] != row[1]), None)

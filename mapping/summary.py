@@ -126,6 +126,24 @@ class IndicatorNames:
                 return keys[close[0]], c
         return None
 
+    def misread_title(self, text: str, previous: Indicator | None) -> Indicator | None:
+        """For a detail form's title read by OCR: the one of the next few indicators after ``previous`` (forms follow
+        the programme's order) whose name, in syllables and digits only, is closest, at MISREAD_CUTOFF or more. OCR
+        makes scraps of a name's Latin (`인구 1천명 당 방법 <<1\\ 수` for `… 방법 CCTV 수`), which the whole names'
+        comparison counts against it."""
+        start = self._order.index(previous.code) + 1 if previous is not None else 0
+        said = _syllables_and_digits(text)
+        if len(said) < 4:
+            return None
+        scored = sorted(((difflib.SequenceMatcher(None, said, _syllables_and_digits(name)).ratio(), code)
+                         for code in self._order[start:start + MISREAD_LOOKAHEAD]
+                         for name in (self.by_code[code].name, *self.by_code[code].name_variants)), reverse=True)
+        if not scored or scored[0][0] < MISREAD_CUTOFF:
+            return None
+        best = scored[0][1]
+        rivals = [code for ratio, code in scored if code != best and ratio >= scored[0][0] - 0.05]
+        return None if rivals else self.by_code[best]
+
     def between(self, first: Indicator, last: Indicator) -> list[Indicator] | None:
         """The indicators the programme lists strictly between ``first`` and ``last``; None when ``last``
         does not come after ``first``."""
@@ -149,6 +167,10 @@ class IndicatorNames:
             named = [i for i in found if compact(i.subcategory) in row_keys]
             found = named or [i for i in found if previous is not None and i.domain == previous.domain]
         return found[0] if len(found) == 1 else None
+
+
+def _syllables_and_digits(text: str) -> str:
+    return re.sub(r"[^\uac00-\ud7a30-9]", "", text)
 
 
 def _header_key(text: str) -> str:

@@ -344,3 +344,16 @@ def test_a_bold_cross_alone_in_its_cell_is_no_ticked_box(tmp_path, monkeypatch):
     values = map_summary([doc], load_programme("city-2025")).values
     assert truth["indicators"]["B-2-2"]["value"] is False
     assert values["B-2-2"].stated_text == "✗" and values["B-2-2"].value is False
+
+
+def test_a_detail_form_whose_title_ocr_garbled_is_found_among_the_next_forms(tmp_path, monkeypatch):
+    """Mixed draw 10701 (never looked at before): C-2-1's scanned detail form is titled `인구 1천명 당 방법 <<1\\ 수`
+    (CCTV read as scraps), too far from its name to match, so its components went unread and the bundle's
+    injected defect (a population that differs from the other indicators', indicator.cross_inconsistent) was
+    missed. A garbled title is now compared in syllables and digits with the next few indicators' names."""
+    from mapping.details import read_details
+
+    truth, doc = _drawn_scan(10701, tmp_path, monkeypatch, [10, 11], defect="random", scans="some", programme=None)
+    details = read_details([doc], load_programme("city-2025"))
+    assert {letter: value for letter, (value, _) in details["C-2-1"].components.items()} == \
+        truth["indicators"]["C-2-1"]["components"] == {"A": 703.27, "B": 4142}
