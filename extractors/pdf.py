@@ -15,6 +15,7 @@ Encrypted and corrupt files raise; the registry turns that into an unreadable do
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -66,19 +67,25 @@ class PagesPart:
     problems: list[DocumentProblem]
 
 
+# PDFium is not thread-safe: the first look runs in the caller, where a flow's extraction tasks run on threads side
+# by side (two at once corrupted the heap: `double free or corruption`, SIGSEGV). Workers read one file at a time.
+_PDFIUM_IN_CALLER = threading.Lock()
+
+
 def page_ranges(data: bytes, parts: int) -> list[tuple[int, int, int]] | None:
     """The first look (PDFium, milliseconds): up to ``parts`` interleaved page ranges (first, stop, step) for a PDF of
     ``parts`` × SPREAD_MIN_PAGES_PER_PART pages or more, or with two pages or more to read by OCR; else None (read
     in one pass; also when PDFium cannot open it: pdfplumber's pass then says why)."""
-    pdfium_doc = _open_pdfium(data, forms=False)
-    if pdfium_doc is None:
-        return None
-    try:
-        count = len(pdfium_doc)
-        by_length = count // SPREAD_MIN_PAGES_PER_PART
-        scanned = _scanned_pages(pdfium_doc) if by_length < parts else 0
-    finally:
-        pdfium_doc.close()
+    with _PDFIUM_IN_CALLER:
+        pdfium_doc = _open_pdfium(data, forms=False)
+        if pdfium_doc is None:
+            return None
+        try:
+            count = len(pdfium_doc)
+            by_length = count // SPREAD_MIN_PAGES_PER_PART
+            scanned = _scanned_pages(pdfium_doc) if by_length < parts else 0
+        finally:
+            pdfium_doc.close()
     parts = min(parts, max(by_length, scanned))
     if parts < 2:
         return None

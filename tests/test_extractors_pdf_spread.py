@@ -130,3 +130,27 @@ def test_pictures_rendered_in_the_reading_pass_equal_those_rendered_on_demand(co
         shutdown()
     assert [f.data[:8] for f in in_pass.figures] == [b"\x89PNG\r\n\x1a\n"] * len(in_pass.figures)
     assert in_pass.model_dump() == later.model_dump()
+
+
+def test_the_first_look_is_safe_from_several_threads(corpus):
+    """A flow's extraction tasks run on threads side by side, and each takes PDFium's first look at its PDF in the
+    caller (page_ranges). PDFium is not thread-safe: two at once corrupted the heap (`intake ingest` died with
+    `double free or corruption` in CI). Three threads looking at the corpus's PDFs together must all finish."""
+    import threading
+
+    files = [p.read_bytes() for p in sorted(corpus.rglob("*.pdf"))[:40]]
+    failed: list[BaseException] = []
+
+    def look(k: int) -> None:
+        try:
+            for i in range(150):
+                page_ranges(files[(i * 7 + k) % len(files)], 2)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            failed.append(exc)
+
+    threads = [threading.Thread(target=look, args=(k,)) for k in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not failed
