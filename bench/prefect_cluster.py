@@ -3,6 +3,7 @@ deployments (flows/deployments.py) and N workers, each in its own process group,
 
     with PrefectCluster(work_dir, workers=2) as cluster:
         runs = cluster.run_drop(drop_folder, out_dir)   # dispatch_folder/drop-folder, then every bundle's run
+                                                        # (each with its state, times and the worker that ran it)
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ runs = asyncio.run(wait())
 print(json.dumps({"dispatch": dispatch.state.type.value if dispatch.state else None, "started": start,
                   "runs": [{"state": r.state.type.value if r.state else None, "name": r.name,
                             "parameters": r.parameters,
+                            "worker": (r.labels or {}).get("prefect.worker.name"),
                             "start": r.start_time.timestamp() if r.start_time else None,
                             "end": r.end_time.timestamp() if r.end_time else None} for r in runs]}))
 """
