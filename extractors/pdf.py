@@ -15,7 +15,6 @@ Encrypted and corrupt files raise; the registry turns that into an unreadable do
 
 from __future__ import annotations
 
-import threading
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -29,6 +28,7 @@ from extractors.pdf_parts.playa_page import open_document as open_playa
 from extractors.pdf_parts.rotation import upright_view
 from extractors.pdf_parts.tables import borderless_tables, join_continued, read_tables
 from extractors.pdf_parts.text import cell_text, text_blocks  # noqa: F401  (cell_text: public helper)
+from extractors.pdfium_lock import PDFIUM_LOCK
 
 OCR_DPI = 300  # Tesseract reads 10-pt Hangul reliably from about 300 dpi; less loses strokes
 # pdfminer drops the text of some fonts (an embedded CMap stream as /Encoding, some Type3 fonts)
@@ -67,16 +67,11 @@ class PagesPart:
     problems: list[DocumentProblem]
 
 
-# PDFium is not thread-safe: the first look runs in the caller, where a flow's extraction tasks run on threads side
-# by side (two at once corrupted the heap: `double free or corruption`, SIGSEGV). Workers read one file at a time.
-_PDFIUM_IN_CALLER = threading.Lock()
-
-
 def page_ranges(data: bytes, parts: int) -> list[tuple[int, int, int]] | None:
     """The first look (PDFium, milliseconds): up to ``parts`` interleaved page ranges (first, stop, step) for a PDF of
     ``parts`` × SPREAD_MIN_PAGES_PER_PART pages or more, or with two pages or more to read by OCR; else None (read
     in one pass; also when PDFium cannot open it: pdfplumber's pass then says why)."""
-    with _PDFIUM_IN_CALLER:
+    with PDFIUM_LOCK:  # the first look runs in the caller, where a flow's extraction tasks run on threads
         pdfium_doc = _open_pdfium(data, forms=False)
         if pdfium_doc is None:
             return None

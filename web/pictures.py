@@ -3,21 +3,18 @@
 from __future__ import annotations
 
 import io
-import threading
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from extractors.pdfium_lock import PDFIUM_LOCK
 from intake.rawstore import RawStore
 from web.sources import PDF, SourceRef, SourceUnavailable
 
 PAGE_WIDTH_PX = 900  # the whole page beside the crop
 CROP_SCALE = 3.0  # pixels per PDF point in the crop (216 dpi)
 CROP_MARGIN = (200.0, 30.0)  # points around the box, horizontally and vertically
-
-_pdfium_lock = threading.Lock()  # PDFium is not thread-safe
-
 
 def _highlight(image: Image.Image, box: tuple[float, float, float, float]) -> Image.Image:
     overlay = Image.new("RGBA", image.size, (0, 0, 0, 0))
@@ -32,7 +29,7 @@ def _highlight(image: Image.Image, box: tuple[float, float, float, float]) -> Im
 def _pdf_page(data: bytes, page: int, scale_for) -> tuple[Image.Image, float, tuple[float, float]]:
     import pypdfium2 as pdfium
 
-    with _pdfium_lock:
+    with PDFIUM_LOCK:  # uvicorn's threads render pages side by side
         try:
             pdf = pdfium.PdfDocument(data)
         except Exception as exc:
