@@ -20,7 +20,7 @@ from defusedxml import ElementTree
 from extractors.hwp_parts.numbering import Numbering, local
 from extractors.hwp_parts.owpml import SectionReader
 from extractors.hwp_parts.protection import drm_wrapped
-from extractors.model import UNREADABLE_BOMB, UNREADABLE_DRM, UNREADABLE_ENCRYPTED_HANCOM, Document, Page
+from extractors.model import UNREADABLE_BOMB, UNREADABLE_DRM, UNREADABLE_LOCKED_HWPX, Document, Page
 
 MAX_MEMBERS = 5_000
 MAX_MEMBER_BYTES = 128 * 1024**2  # one part, inflated
@@ -39,7 +39,7 @@ def extract_hwpx(doc: Document, data: bytes) -> Document:
         if _looks_like_bomb(list(infos.values())):
             return doc.unreadable(UNREADABLE_BOMB, "zip directory: too many members, or parts that inflate too far")
         if _encrypted(zf, infos):
-            return doc.unreadable(UNREADABLE_ENCRYPTED_HANCOM, "encrypted package parts", kind="HWPX")
+            return doc.unreadable(UNREADABLE_LOCKED_HWPX, "encrypted package parts (password or distribution)")
         items, spine = _package(zf, infos)
         sections = _section_parts(items, spine, infos)
         if not sections:
@@ -64,7 +64,8 @@ def _looks_like_bomb(infos: list[zipfile.ZipInfo]) -> bool:
 
 
 def _encrypted(zf: zipfile.ZipFile, infos: dict) -> bool:
-    """Hancom encrypts the parts of a password-protected HWPX and lists ODF-style encryption data."""
+    """Hancom encrypts the parts of a password-protected or distribution (배포용) HWPX and lists ODF-style
+    encryption data in the manifest."""
     if "META-INF/manifest.xml" in infos and b"encryption-data" in zf.read("META-INF/manifest.xml"):
         return True
     return any(info.flag_bits & 0x1 for info in infos.values())  # zip-level (traditional) encryption

@@ -86,9 +86,12 @@ class Figure(BaseModel):
 # lives in the rule catalogue (checks/rules.yaml, ``document.unreadable`` → ``reasons``), never here.
 UNREADABLE_EMPTY = "unreadable.empty"  # a 0-byte file
 UNREADABLE_ENCRYPTED = "unreadable.encrypted"  # password-protected (PDF, DOCX/XLSX)
-UNREADABLE_ENCRYPTED_HANCOM = "unreadable.encrypted_hancom"  # password-protected HWP/HWPX; params: kind
+UNREADABLE_ENCRYPTED_HANCOM = "unreadable.encrypted_hancom"  # password-protected HWP; params: kind
 UNREADABLE_DRM = "unreadable.drm"  # a document-security product's envelope or DRM flag
 UNREADABLE_DISTRIBUTION = "unreadable.distribution"  # an HWP distribution (read-only, copy-protected) document
+# an HWPX whose parts are encrypted (ODF package encryption): a password or a distribution (배포용) document. The
+# two are saved the same way, and Hancom has not published what tells them apart.
+UNREADABLE_LOCKED_HWPX = "unreadable.locked_hwpx"
 UNREADABLE_HWP3 = "unreadable.hwp3"  # HWP 3.0 (before Hangul 97)
 UNREADABLE_LEGACY_OFFICE = "unreadable.legacy_office"  # .doc/.xls (OLE without a reader)
 UNREADABLE_TRUNCATED = "unreadable.truncated"  # starts like a zip package but cannot be opened
@@ -103,8 +106,8 @@ UNREADABLE_IMAGE = "unreadable.image"  # an image that does not decode
 UNREADABLE_NO_OCR = "unreadable.no_ocr"  # a scan, and Tesseract is not installed
 UNREADABLE_REASONS = frozenset({
     UNREADABLE_EMPTY, UNREADABLE_ENCRYPTED, UNREADABLE_ENCRYPTED_HANCOM, UNREADABLE_DRM, UNREADABLE_DISTRIBUTION,
-    UNREADABLE_HWP3, UNREADABLE_LEGACY_OFFICE, UNREADABLE_TRUNCATED, UNREADABLE_CORRUPT, UNREADABLE_BOMB,
-    UNREADABLE_MAIL, UNREADABLE_ARCHIVE, UNREADABLE_UNSUPPORTED, UNREADABLE_TIMEOUT, UNREADABLE_MEMORY,
+    UNREADABLE_LOCKED_HWPX, UNREADABLE_HWP3, UNREADABLE_LEGACY_OFFICE, UNREADABLE_TRUNCATED, UNREADABLE_CORRUPT,
+    UNREADABLE_BOMB, UNREADABLE_MAIL, UNREADABLE_ARCHIVE, UNREADABLE_UNSUPPORTED, UNREADABLE_TIMEOUT, UNREADABLE_MEMORY,
     UNREADABLE_IMAGE, UNREADABLE_NO_OCR,
 })
 

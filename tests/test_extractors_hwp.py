@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import random
 import re
 import shutil
 import xml.etree.ElementTree as ET
@@ -37,6 +38,8 @@ def _norm(text: str) -> str:
 
 PASSWORD_KO = "암호가 걸린 {kind} 파일이라 열 수 없습니다. 암호를 해제한 파일로 다시 요청하십시오"
 DRM_KO = "DRM으로 보호된 파일이라 열 수 없습니다. DRM을 해제한 파일로 다시 요청하십시오"
+LOCKED_HWPX_KO = ("암호가 걸렸거나 배포용으로 저장된 HWPX 파일이라 내용을 열 수 없습니다. 암호를 해제하거나 일반 문서로 "
+                  "다시 저장한 파일로 요청하십시오")
 DISTRIBUTION_KO = "배포용 문서(읽기 전용으로 배포된 HWP)라 내용을 추출할 수 없습니다. 일반 HWP 또는 HWPX 문서로 다시 요청하십시오"
 CORRUPT_KO = "파일이 손상되었거나 잘려 있어 열 수 없습니다"
 
@@ -246,12 +249,33 @@ def _rezip(corpus, rel: str, replace: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def test_password_hwpx_and_zip_bomb_are_refused(corpus):
-    manifest = (b'<odf:manifest xmlns:odf="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"><odf:file-entry '
-                b'odf:full-path="Contents/section0.xml"><odf:encryption-data/></odf:file-entry></odf:manifest>')
-    locked = _rezip(corpus, "hwpxlib/tool/textextractor/Table.hwpx", {"META-INF/manifest.xml": manifest})
-    doc = extract_hwpx(Document(file="x.hwpx", sha256="x", media_type=HWPX), locked)
-    assert _unreadable(doc) == ("unreadable.encrypted_hancom", PASSWORD_KO.format(kind="HWPX"))
+def _locked_hwpx(corpus, rel: str) -> bytes:
+    """``rel`` saved as Hancom saves a password or distribution (배포용) HWPX: every content part replaced by cipher
+    bytes, and a manifest entry per part with ODF encryption data (AES-256-CBC, PBKDF2, SHA-256 start key)."""
+    with zipfile.ZipFile(corpus / rel) as src:
+        parts = [n for n in src.namelist()
+                 if n.startswith(("Contents/", "BinData/", "Preview/")) or n == "settings.xml"]
+    ns = "urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+    entries = "".join(
+        f'<odf:file-entry odf:full-path="{name}" odf:media-type="application/xml" odf:size="1024">'
+        f'<odf:encryption-data odf:checksum-type="{ns}#sha256-1k" odf:checksum="AAAA">'
+        '<odf:algorithm odf:algorithm-name="http://www.w3.org/2001/04/xmlenc#aes256-cbc" '
+        'odf:initialisation-vector="AAAA"/>'
+        f'<odf:key-derivation odf:key-derivation-name="{ns}#pbkdf2" odf:key-size="32" odf:iteration-count="1024" '
+        'odf:salt="AAAA"/><odf:start-key-generation '
+        'odf:start-key-generation-name="http://www.w3.org/2000/09/xmldsig#sha256" odf:key-size="32"/>'
+        '</odf:encryption-data></odf:file-entry>' for name in parts)
+    noise = random.Random(rel)
+    replace = {name: bytes(noise.randrange(256) for _ in range(1024)) for name in parts}
+    replace["META-INF/manifest.xml"] = f'<odf:manifest xmlns:odf="{ns}">{entries}</odf:manifest>'.encode()
+    return _rezip(corpus, rel, replace)
+
+
+def test_password_or_distribution_hwpx_and_zip_bomb_are_refused(corpus):
+    for rel in ("hwpxlib/tool/textextractor/Table.hwpx", GANGBUK_RFP):
+        doc = registry.extract("locked.hwpx", _locked_hwpx(corpus, rel))
+        assert doc.media_type == HWPX and _unreadable(doc) == ("unreadable.locked_hwpx", LOCKED_HWPX_KO), rel
+        assert not doc.pages and not doc.tables
     bomb = io.BytesIO()
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("mimetype", "application/hwp+zip")
