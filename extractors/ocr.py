@@ -52,7 +52,7 @@ MIN_RING, MAX_RING = 15, 120  # pixels (prepared, ~300 dpi): the size of a ○ w
 RING_CONFIDENCE = 80.0
 RING_READING_LENGTH = 2  # a reading this short is checked for a ring whatever it says
 # A lone 0 is only as sure as a coin toss (whether "12.285" is twelve thousand is the mapping's question:
-# mapping.summary.reconcile_ocr_values knows the form's placeholder and the bundle's other readings).
+# mapping.ocr_reconcile.reconcile_ocr_values knows the form's placeholder and the bundle's other readings).
 AMBIGUOUS_CONFIDENCE = 50.0
 LONE_ZERO = {"0", "O", "o"}  # a cell of just 0 may be the ○ mark read wrong: yes read as no
 # A cell read as at most this many characters is checked for a glyph at all (a dash or specks read as `7`)

@@ -8,10 +8,11 @@ from extractors.model import Document
 from mapping.application import declared_choice, read_fields, read_head_fields
 from mapping.details import Detail, read_details
 from mapping.formula import evaluate
+from mapping.ocr_reconcile import reconcile_ocr_values
 from mapping.qualitative import StageProblem, map_qualitative
 from mapping.roles import classify_role, detect_programme
 from mapping.service import map_service
-from mapping.summary import SummaryResult, map_summary, reconcile_ocr_values
+from mapping.summary import SummaryResult, map_summary
 from schemas import load_programme
 from schemas.programme import CityProgramme, ServiceProgramme
 from schemas.provenance import Provenance

@@ -24,4 +24,4 @@ class Provenance(BaseModel):
     col: int | None = None
     bbox: Box | None = None
     method: Method | None = None
-    confidence: float | None = None  # OCR confidence 0–100; a mapped value's after its cross-checks (mapping.summary)
+    confidence: float | None = None  # OCR confidence 0–100; a mapped value's after its cross-checks (mapping.ocr_reconcile)

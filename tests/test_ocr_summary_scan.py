@@ -21,7 +21,8 @@ import pytest
 from extractors.ocr_parts.lines import find_tables
 from extractors.ocr_parts.prep import prepare
 from extractors.registry import extract
-from mapping.summary import map_summary, optional_domain, reconcile_ocr_values
+from mapping.ocr_reconcile import reconcile_ocr_values
+from mapping.summary import map_summary, optional_domain
 from schemas import load_programme
 from schemas.settings import settings
 from tests.conftest import SHARED

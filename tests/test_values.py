@@ -72,7 +72,7 @@ def test_the_forms_own_number_is_not_the_value_when_the_per_word_is_lost():
 def test_a_point_where_the_form_writes_whole_numbers_is_a_thousands_comma_read_by_ocr():
     """`2,787건` scanned comes back as `2.787`: the form's `0,000건` says the value is a whole number, so the point
     was its comma. Where the form writes decimals (`00.00`) the same `1.234` stays in doubt, for a look."""
-    from mapping.summary import reconcile_ocr_values
+    from mapping.ocr_reconcile import reconcile_ocr_values
     from schemas import load_programme
     from schemas.provenance import Provenance
     from schemas.submission import IndicatorValue
@@ -118,7 +118,7 @@ def test_a_yes_no_reading_with_a_mark_lost_is_doubted_even_where_the_detail_form
     """v8949's scan: `지침 예, 계획 아니오` read as `지침 Of, 계획아니오` (예 lost) is False for B-2-3 (either
     policy counts), and its detail form, glued by OCR, reads False too. The form writes two marks (`지침 O/X,
     계획 O/X`): a reading with one is in doubt, whatever agrees with it."""
-    from mapping.summary import reconcile_ocr_values
+    from mapping.ocr_reconcile import reconcile_ocr_values
     from schemas import load_programme
     from schemas.provenance import Provenance
     from schemas.submission import IndicatorValue
@@ -137,7 +137,7 @@ def test_a_scanned_number_with_a_unit_or_comma_read_as_a_digit_takes_the_detail_
     """Fresh scans 9405 and 9407: `4건` read as `44`, `1,875 개` as `11875 개` (the comma a 1). Dropping one digit
     gives exactly the value the detail form states, so that reading is taken; a value no such reading gives is
     left in doubt."""
-    from mapping.summary import reconcile_ocr_values
+    from mapping.ocr_reconcile import reconcile_ocr_values
     from schemas import load_programme
     from schemas.provenance import Provenance
     from schemas.submission import IndicatorValue
@@ -161,7 +161,7 @@ def test_a_count_keeps_its_reading_over_a_detail_form_misread_with_decimals_and_
     form writes `0,000건`: a count is no `8.9512`, so that reading bears nothing out. C-2-6's `3,844개` came back
     `3.84474` in the 요약표 and `3,84474` on its detail form: the two agreed on a wrong number. A comma before
     more than three digits is no thousands comma: the value is flagged for a look."""
-    from mapping.summary import reconcile_ocr_values
+    from mapping.ocr_reconcile import reconcile_ocr_values
     from schemas import load_programme
     from schemas.provenance import Provenance
     from schemas.submission import IndicatorValue
@@ -201,7 +201,7 @@ def test_a_scanned_rate_whose_label_syllable_became_a_digit_is_doubted():
     """Fresh scan 9403: `1천명 당 CCTV 수 4.15` read as `1천명 당 007 44.15` (수 read as a 4 glued to the value) at
     confidence 84. The 수 the form writes before the value is missing and other digits stand there: in doubt.
     The same cell read with its 수, or written without the label, is not."""
-    from mapping.summary import reconcile_ocr_values
+    from mapping.ocr_reconcile import reconcile_ocr_values
     from schemas import load_programme
     from schemas.provenance import Provenance
     from schemas.submission import IndicatorValue
@@ -221,7 +221,7 @@ def test_a_scanned_rate_that_lost_its_point_after_a_leading_zero_is_read_with_it
     """Fresh scan 10106: `0.69%` read as `069%` at confidence 91, taken as 69 with no flag. No number is written as
     a 0 followed by digits, and the form writes `0.00%`: the value is 0.69, flagged (where the point goes is a
     guess) unless the detail form bears it out. A count read `07` is not a rate: left alone."""
-    from mapping.summary import reconcile_ocr_values
+    from mapping.ocr_reconcile import reconcile_ocr_values
     from schemas import load_programme
     from schemas.provenance import Provenance
     from schemas.submission import IndicatorValue
@@ -243,7 +243,7 @@ def test_a_rate_with_a_label_read_as_a_number_in_both_forms_is_not_borne_out_by_
     form alike (수 read as 4). The two agreeing on 4 is one misreading twice; the detail form's value is its last
     number, so 47.24 is taken. And 9704: `8,611 백만원` read as `8.611 백만원 000:` (specks after it) in both is the
     whole number 8,611 its form's placeholder (`000백만원`) calls for."""
-    from mapping.summary import reconcile_ocr_values
+    from mapping.ocr_reconcile import reconcile_ocr_values
     from schemas import load_programme
     from schemas.provenance import Provenance
     from schemas.submission import IndicatorValue

@@ -1,4 +1,5 @@
-"""The yes/no marks beside words in a cell ("시스템 도입 ○", "계획 수립 ✗ (승인 ✗)", "지침 ✓, 계획 ✓", "관련 조례 Y"),
+"""The yes/no marks beside words in a cell ("시스템 도입 ○", "계획 수립 ✗ (승인 ✗)", "지침 ✓, 계획 ✓", "관련 조례 Y",
+"성과관리 시스템 N"),
 found by shape.
 
 Tesseract's Korean model has no ○, ✓ or ✗: a thin scanned ring comes back as "0", "O)", "(>" or nothing at
@@ -26,6 +27,8 @@ _WORDY = re.compile(r"[\uac00-\ud7a31-9]")
 # what Tesseract makes of a ○, ✓ or ✗ and the brackets beside it
 _MARK_WORD = re.compile(r"^[0Oo○ㅇ@©<>()\[\]{}.,:;'\"`~\-/\\|+*xXvV✓✔✗✘√]+$")
 MAX_MARK_WORD = 3  # characters: longer words are text, not a misread mark
+# what Tesseract makes of an N beside Hangul (its shape tells it from a 4: ``n_shaped``)
+_MISREAD_AS = {"N": re.compile(r"^[4NnHMWИ]$")}
 
 
 def ring_shaped(box: np.ndarray) -> bool:
@@ -88,6 +91,25 @@ def y_shaped(box: np.ndarray) -> bool:
     return arms > 0.3 and notch < 0.1 and middle > 0.6 and stem > 0.4 and beside_stem < 0.05
 
 
+def n_shaped(box: np.ndarray) -> bool:
+    """``box`` (booleans, ink True, cropped to the glyph) is an N: a stem down each side, joined by a stroke from the
+    upper left to the lower right, paper in the upper right and lower left between the stems. Tesseract reads a
+    scanned N beside Hangul as `4`; a 4 has no stem down its lower left, an H no stroke across its upper inside,
+    and a syllable's strokes do not run down both of its sides and corner to corner."""
+    h, w = box.shape
+    if not (MIN_RING <= h <= MAX_RING and 0.5 <= w / h <= 1.2):
+        return False
+
+    def ink(top: float, bottom: float, left: float, right: float) -> float:
+        return float(box[int(top * h):int(bottom * h), int(left * w):int(right * w)].mean())
+
+    stems = min(ink(top, bottom, left, right) for top, bottom in ((0, .3), (.35, .65), (.7, 1))
+                for left, right in ((0, .2), (.8, 1)))
+    diagonal = min(ink(0, .3, .22, .42), ink(.35, .65, .35, .65), ink(.7, 1, .58, .78))
+    paper = max(ink(0, .3, .58, .78), ink(.7, 1, .22, .42))
+    return stems > 0.5 and diagonal > 0.4 and paper < 0.3 and ink(0, .3, .58, .78) < 0.1
+
+
 def glyph_marks(crop: np.ndarray) -> list[tuple[tuple[int, int, int, int], str]]:
     """(box (x0, y0, x1, y1), mark) of the glyphs of a cell crop shaped like ○, ✓, ✗ or Y, line by line."""
     ink = crop < INK
@@ -100,7 +122,8 @@ def glyph_marks(crop: np.ndarray) -> list[tuple[tuple[int, int, int, int], str]]
             top, bottom = max(_runs(band[:, x0:x1].any(axis=1)), key=lambda run: run[1] - run[0])
             top, bottom = y0 + top, y0 + bottom
             glyph = ink[top:bottom, x0:x1]
-            mark = "○" if ring_shaped(glyph) else tick_or_cross(glyph) or ("Y" if y_shaped(glyph) else None)
+            mark = "○" if ring_shaped(glyph) else tick_or_cross(glyph) or ("Y" if y_shaped(glyph) else None) \
+                or ("N" if n_shaped(glyph) else None)
             if mark:
                 out.append(((x0, top, x1, bottom), mark))
     return out
@@ -109,7 +132,7 @@ def glyph_marks(crop: np.ndarray) -> list[tuple[tuple[int, int, int, int], str]]
 WORD_SPACE = 0.3  # of the line's height: the blank before a glyph that stands apart from the letters before it
 # The marks no part of a letter is shaped like, taken a space after a word's letters even where Tesseract's box for
 # the word reaches over them. A ○ may be the ㅇ, an ✗ the ㅈ of a letter-spaced label (`대 표 자`), an o of Latin.
-STANDS_APART = ("✓", "Y")
+STANDS_APART = ("✓", "Y", "N")
 
 
 def _a_space_after_ink(crop: np.ndarray, box: tuple[int, int, int, int], line_height: int) -> bool:
@@ -139,7 +162,9 @@ def mark_glyphs(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> l
         # a word over the mark: covering half of it, or lying half in it (`+` read on the right stroke of a ✓)
         over = [w for w in out if min(w.box[2], x1) - max(w.box[0], x0) > 0.5 * min(x1 - x0, w.box[2] - w.box[0])
                 and min(w.box[3], y1) - max(w.box[1], y0) > 0.5 * h]
-        marky = [w for w in over if _MARK_WORD.match(w.text) and len(w.text) <= MAX_MARK_WORD]
+        misread = _MISREAD_AS.get(mark)
+        marky = [w for w in over if (_MARK_WORD.match(w.text) or misread is not None and misread.match(w.text))
+                 and len(w.text) <= MAX_MARK_WORD]
         if over and not marky:
             if mark not in STANDS_APART or not _a_space_after_ink(crop, (x0 - dx, y0 - dy, x1 - dx, y1 - dy), line_height):
                 continue  # part of a word of text
