@@ -23,7 +23,9 @@ from mapping.values import (
     yes_no_marks,
 )
 from schemas.programme import CityProgramme, Indicator
+from schemas.settings import settings
 from schemas.submission import IndicatorValue
+from schemas.vocabulary import mark_vocabulary
 
 # An OCR'd value that its own components do not bear out, or that could be another number of its cell, is no
 # surer than this (below settings' ocr_min_confidence, so ocr.low_confidence flags it for a look).
@@ -34,6 +36,7 @@ CONFIRMED_CONFIDENCE = 90.0
 # "12.285": on a scan a thousands comma and a decimal point differ by a pixel or two, and Korean tables seldom
 # give three decimals, so such a number is only as sure as a coin toss unless its form tells which it is.
 AMBIGUOUS_SEPARATOR = re.compile(r"(?<![\d.,])\d{1,3}\.\d{3}(?![\d.,])")
+_COUNTING_UNITS = tuple(mark_vocabulary().counting_units)
 _NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -102,12 +105,24 @@ def _reconcile(entry: IndicatorValue, indicator: Indicator, detail: str | None) 
         written = _last_number(detail)
         if others and not any(_agrees(indicator, value, o) for o in others + written):
             numeric = [o for o in others if not isinstance(o, bool)] + written
-            fits = {r for r in _readings(normalise(entry.stated_text))
-                    if any(_agrees(indicator, r, o) for o in numeric)}
-            if len(fits) == 1:  # `11875 개` where the detail form says 1,875: a comma read as 1
+            text = normalise(entry.stated_text)
+            grouped = _grouped_integer(indicator, text)
+            if grouped is not None and any(_agrees(indicator, grouped, o) for o in numeric):
+                entry.value = grouped  # `2.335가구` where the detail form says 2,335가구
+                _confirm(entry)
+                return
+            candidates = _sum_readings(indicator, text) if indicator.reading == "sum" else set()
+            fits = {r for r in _readings(text) | candidates if any(_agrees(indicator, r, o) for o in numeric)}
+            same_digits = [o for o in numeric if _digits(value) == _digits(o)]
+            if same_digits and any(_counted(t) for t in (text, normalise(detail or ""))):
+                entry.value = _plain(max(value, *same_digits))  # `2.335` here, `2,335명` there: a count is whole
+                _confirm(entry)
+            elif same_digits:
+                doubt(entry)  # `1,829` here, `1.829` there: with no template and no unit, no telling comma from point
+            elif len(fits) == 1:  # `11875 개` where the detail form says 1,875: a comma read as 1
                 entry.value = _plain(fits.pop())
                 _confirm(entry)
-            else:
+            elif not _misread_there(entry, detail):
                 doubt(entry)
         return
     text = normalise(entry.stated_text)
@@ -129,12 +144,12 @@ def _reconcile(entry: IndicatorValue, indicator: Indicator, detail: str | None) 
         return
     if numeric:
         # a whole number's cell is read as one: `8,951건` is not the 8.9512 its detail form was misread as
-        fits = {r for r in _readings(tail) if (r.is_integer() or not _whole_number(indicator))
-                and any(_agrees(indicator, r, o) for o in numeric)}
+        fits = {r for r in _readings(tail) | _unit_lost_readings(indicator, tail)
+                if (r.is_integer() or not _whole_number(indicator)) and any(_agrees(indicator, r, o) for o in numeric)}
         if len(fits) == 1:
             entry.value = _plain(fits.pop())
             _confirm(entry)
-        else:
+        elif not _misread_there(entry, detail):
             doubt(entry)
         return
     if grouped is not None:
@@ -178,8 +193,72 @@ def _label_lost(indicator: Indicator, tail: str) -> bool:
 def _last_number(detail_text: str | None) -> list[float]:
     """The last number of the detail form's statement: its value follows its words there, and OCR makes numbers
     of those words (`다운로드 4 30,897 건`, `혜택자 4 47.24`: 수 read as 4), which bear nothing out."""
-    found = numbers(normalise(detail_text or ""))
+    found = numbers(_without_zero_runs(normalise(detail_text or "")))
     return found[-1:]
+
+
+# Three zeros or more standing alone: scan grain or a ruling remnant read as digits (`비율 22.05 00000`), never a value
+_ZERO_RUN = re.compile(r"(?<![\d.,])0{3,}(?![\d.,])")
+
+
+def _without_zero_runs(text: str) -> str:
+    return _ZERO_RUN.sub(" ", text)
+
+
+def _misread_there(entry: IndicatorValue, detail: str | None) -> bool:
+    """Whether the detail form's number is a misreading of a value read with confidence from its 요약표 cell: the
+    value is among its readings (`11669 개` for 1,669개, the comma read as 1). Neither bears the other out, and
+    neither contradicts it: the value keeps its own confidence."""
+    written = _last_number(detail)
+    sure = (entry.source.confidence or 0.0) >= settings().ocr_min_confidence
+    return sure and bool(written) and any(r == entry.value for r in _readings(_number_text(detail)))
+
+
+def _number_text(detail: str | None) -> str:
+    """The detail form's last number as written (its digits, commas and point)."""
+    found = _NUMBER_TOKEN.findall(_without_zero_runs(normalise(detail or "")))
+    return found[-1] if found else ""
+
+
+def _unit_syllable(indicator: Indicator) -> str | None:
+    """The syllable the form's template writes right after its placeholder (`00개` → 개, `국외 00건` → 건)."""
+    found = re.search(r"\d\s*([\uac00-\ud7a3])", normalise(indicator.summary_template or ""))
+    return found.group(1) if found else None
+
+
+def _unit_lost(indicator: Indicator, text: str) -> list[tuple[str, bool]]:
+    """Each number of ``text`` as written, and whether the unit syllable the template writes after it is missing
+    there (`974` for `9개`: the 개 read as digits glued to the number)."""
+    unit = _unit_syllable(indicator)
+    return [(m.group(), unit is not None and not text[m.end():].lstrip().startswith(unit))
+            for m in _NUMBER_TOKEN.finditer(text)]
+
+
+def _cut(raw: str) -> set[float]:
+    """A number written ``raw`` with its last one or two digits taken for a unit syllable OCR read as digits."""
+    digits = re.sub(r"\D", "", raw)
+    return {float(digits[:-k]) for k in (1, 2) if len(digits) > k}
+
+
+def _unit_lost_readings(indicator: Indicator, text: str) -> set[float]:
+    """``text``'s numbers whose unit is lost, read with the unit's digits cut off."""
+    return {r for raw, lost in _unit_lost(indicator, text) if lost for r in _cut(raw)}
+
+
+MAX_SUMMANDS = 4
+
+
+def _sum_readings(indicator: Indicator, text: str) -> set[float]:
+    """The sums a sum's cell may hold (`국내 7건, 국외 121` for 국외 1건): each number as written, or cut where its
+    unit is lost."""
+    parts = _unit_lost(indicator, text)
+    if not parts or len(parts) > MAX_SUMMANDS:
+        return set()
+    sums = {0.0}
+    for raw, lost in parts:
+        options = {float(raw.replace(",", ""))} | (_cut(raw) if lost else set())
+        sums = {s + o for s in sums for o in options}
+    return sums
 
 
 def _other_readings(entry: IndicatorValue, indicator: Indicator, detail_text: str | None) -> list[float | bool]:
@@ -192,7 +271,7 @@ def _other_readings(entry: IndicatorValue, indicator: Indicator, detail_text: st
             stated = _grouped_integer(indicator, normalise(detail_text)) or parse_stated(indicator, detail_text)
         except UnparseableValue:
             stated = None
-        after = normalise(detail_text).rsplit("당", 1)[-1] if "당" in detail_text else ""
+        after = _without_zero_runs(normalise(detail_text).rsplit("당", 1)[-1]) if "당" in detail_text else ""
         if isinstance(stated, (int, float)) and not isinstance(stated, bool) and len(numbers(after)) > 1:
             stated = _last_number(after)[0]  # `혜택자 4 47.24`: the words before a rate read as a number too
         if isinstance(stated, bool) or (isinstance(stated, (int, float))
@@ -213,13 +292,20 @@ def doubt(entry: IndicatorValue) -> None:
 
 def _grouped_integer(indicator: Indicator, text: str) -> int | None:
     """The whole number ``text`` writes as `2.787` when the form's placeholder for the value has no decimals
-    (`0,000건`, `000백만원`): on a scan its thousands comma came back as a point. None otherwise."""
-    if not _whole_number(indicator):
+    (`0,000건`, `000백만원`), or, for a city's own indicator (no template), when a counting unit follows it
+    (`2.335가구`): on a scan its thousands comma came back as a point. None otherwise."""
+    found = list(AMBIGUOUS_SEPARATOR.finditer(text))
+    if len(found) != 1 or len([n for n in numbers(text) if n]) != 1:  # scan specks read as `000` are no number
         return None
-    tokens = AMBIGUOUS_SEPARATOR.findall(text)
-    if len(tokens) != 1 or len([n for n in numbers(text) if n]) != 1:  # scan specks read as `000` are no number
+    if not (_whole_number(indicator) or indicator.value_kind == "custom" and _counted(text)):
         return None
-    return int(tokens[0].replace(".", ""))
+    return int(found[0].group().replace(".", ""))
+
+
+def _counted(text: str) -> bool:
+    """Whether ``text``'s last number is followed by a counting unit (`2,335명`, `1.829가 구`): it is whole."""
+    found = list(_NUMBER_TOKEN.finditer(text))
+    return bool(found) and compact(text[found[-1].end():]).startswith(_COUNTING_UNITS)
 
 
 def _whole_number(indicator: Indicator) -> bool:
@@ -258,6 +344,11 @@ def _agrees(indicator: Indicator, a: float, b: float) -> bool:
     """Whether two readings of a value agree: exactly for a whole number the form writes without decimals (8,154 is
     no reading of 8,152), else as stated values are compared (``_same``)."""
     return a == b if _whole_number(indicator) else _same(a, b)
+
+
+def _digits(number: float) -> str:
+    """The digits of a value without its point or trailing zeros (1829 and 1.829 → "1829")."""
+    return re.sub(r"\D", "", f"{number:.6f}").strip("0")
 
 
 def _plain(number: float) -> float | int:

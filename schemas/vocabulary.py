@@ -97,6 +97,7 @@ class MarkVocabulary(BaseModel):
     yes_no: YesNoVocabulary
     checkbox: CheckboxVocabulary
     not_applicable: tuple[str, ...]  # a cell saying nothing was chosen (`-`, `해당 없음`)
+    counting_units: tuple[str, ...] = ()  # a number before one is whole (`2,335가구`)
 
 
 @lru_cache(maxsize=1)

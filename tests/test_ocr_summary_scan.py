@@ -337,6 +337,16 @@ def test_a_y_and_a_tick_beside_hangul_are_read_by_their_shape(tmp_path, monkeypa
             assert values[code].source.confidence >= threshold, (seed, code)
 
 
+def test_an_n_beside_hangul_is_read_by_its_shape_not_as_a_4(tmp_path, monkeypatch):
+    """Drawn scan 10907 (every form an image, measured, then mended): A-1-3's cell `스마트도시 성과관리 시스템 N`
+    came back `… 시스템 4`, a system named with no mark after it, so yes at confidence 92: a wrong value no finding
+    asked to check. A glyph shaped like an N (a stem down each side, a stroke corner to corner) is now the no mark."""
+    truth, doc = _drawn_scan(10907, tmp_path, monkeypatch, [1])
+    value = map_summary([doc], load_programme("city-2025")).values["A-1-3"]
+    assert truth["indicators"]["A-1-3"]["value"] is False
+    assert value.stated_text == "스마트도시 성과관리 시스템 N" and value.value is False
+
+
 def test_a_bold_cross_alone_in_its_cell_is_no_ticked_box(tmp_path, monkeypatch):
     """Drawn scan 10716 (a mixed draw never looked at before): B-2-2's cell holds a bold `×` alone. Where its strokes
     cross it is as dark as a filled box, so it was read `■` (a ticked box: yes) at confidence 92, a wrong value

@@ -256,3 +256,40 @@ def test_a_rate_with_a_label_read_as_a_number_in_both_forms_is_not_borne_out_by_
                          {"C-4-2": "1만명 당 혜택자 4 47.24", "B-4-3": "8.611 백만원"})
     assert rate.value == 47.24 and rate.source.confidence >= 70
     assert money.value == 8611
+
+
+def test_a_scanned_unit_read_as_digits_a_misread_detail_form_and_a_count_with_its_comma_read_as_a_point():
+    """Fresh scans 10901–10908 (every form an image), as OCR read them. C-11-4's `9개` came back `974` (개 read as
+    digits) and B-3-1's `국외 1건` as `국외 121`: the unit the template writes is missing, so the digits in its place
+    may be it, and the detail form bears that reading out. C-2-2's `8,152건` came back `8.1524`: a count agrees
+    with its detail form's 8,152 exactly, not within half a percent (8,154 and 8,124 were readings too, so none
+    was taken). C-9-3's sure `1,669개` has a detail form misread `11669 개` (the comma a 1), and C-10-2's `22.05%`
+    one with grain after it (`22.05 00000`): both explain the value rather than contradict it. A city's own
+    indicator has no template; a counting unit beside either reading tells that `2.335` is 2,335; without one,
+    `1,829` against `1.829` is left for a look."""
+    from mapping.ocr_reconcile import reconcile_ocr_values
+    from schemas import load_programme
+    from schemas.provenance import Provenance
+    from schemas.submission import IndicatorValue
+
+    programme = load_programme("city-2025")
+
+    def read(text, value, confidence):
+        return IndicatorValue(stated_text=text, value=value,
+                              source=Provenance(file="scan.pdf", page=2, method="ocr", confidence=confidence))
+
+    cases = [  # code, 요약표 cell, its value as parsed, confidence, the detail form's statement → value, in doubt
+        ("C-11-4", "974", 974, 93.16, "연계통합 센터 수 9 개", 9, False),
+        ("B-3-1", "국내 7건, 국외 121", 128, 85.04, "국내 7건 국외 1건", 8, False),
+        ("C-2-2", "8.1524", 8.1524, 48.51, "센터 관제 8,152건", 8152, False),
+        ("C-9-3", "1,669개", 1669, 92.33, "스마트 그늘막 설치 수 11669 개", 1669, False),
+        ("C-10-2", "22.05%", 22.05, 90.79, "인구 만명당 \\빠 비율 22.05 00000", 22.05, False),
+        ("C-8-3", "비대면 건강관리 참여자 수 2.335", 2.335, 91.25, "비대면 건강관리 참여자 수 2,335명", 2335, False),
+        ("C-8-3", "스마트 돌봄 플러그 보급 가구 수 1,829가구", 1829, 74.63, "스마트돌봄플러그보급가구 수 1.829가 구", 1829,
+         False),
+        ("C-8-3", "스마트 돌봄 플러그 보급 수 1,829", 1829, 91.0, "스마트돌봄플러그 보급 수 1.829", 1829, True),
+    ]
+    for code, text, parsed, confidence, detail, value, in_doubt in cases:
+        entry = read(text, parsed, confidence)
+        reconcile_ocr_values({code: entry}, programme, {code: detail})
+        assert (entry.value, entry.source.confidence < 70) == (value, in_doubt), (code, text)
