@@ -34,6 +34,7 @@ from extractors.ocr_parts import tess
 from extractors.ocr_parts.engine import release_freed_memory
 from extractors.ocr_parts.lines import Grid, find_tables
 from extractors.ocr_parts.lookalikes import RING_READING
+from extractors.ocr_parts.marks import lone_mark
 from extractors.ocr_parts.numbers import normalise_ocr_number
 from extractors.ocr_parts.orient import BETTER_BY, UPSIDE_DOWN_CONFIDENCE, is_sideways, unturn
 from extractors.ocr_parts.photo import flatten_photo
@@ -364,6 +365,8 @@ def _read_tables(grids: list[Grid], clean: np.ndarray, page_number: int, box_out
         # what Tesseract makes of a lone ○: a look-alike, or a digit (`6`, `5 :`) when the ring is thin
         if (RING_READING.fullmatch(text) or len(text.replace(" ", "")) <= RING_READING_LENGTH) and _is_ring(np.asarray(crop)):
             read[key] = ("○", [RING_CONFIDENCE])  # the kor model does not read a lone ○
+        elif not text.strip() and (mark := lone_mark(np.asarray(crop))) is not None:
+            read[key] = (mark, [RING_CONFIDENCE])  # a lone Y or N both models dropped
         elif len(read[key][0].strip()) <= SHORT_READING and (glyphless := _glyphless(np.asarray(crop))) is not None:
             read[key] = glyphless  # a dash or specks read as `7`, `지이`: no stroke in the cell is a letter's height
     tables, confs = [], []

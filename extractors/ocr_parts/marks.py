@@ -110,25 +110,39 @@ def n_shaped(box: np.ndarray) -> bool:
     return stems > 0.5 and diagonal > 0.4 and paper < 0.3 and ink(0, .3, .58, .78) < 0.1
 
 
-def glyph_marks(crop: np.ndarray) -> list[tuple[tuple[int, int, int, int], str]]:
-    """(box (x0, y0, x1, y1), mark) of the glyphs of a cell crop shaped like ○, ✓, ✗ or Y, line by line."""
+def _glyphs(crop: np.ndarray):
+    """(box (x0, y0, x1, y1), ink) of each glyph of a cell crop, line by line: runs of inked columns within a run
+    of inked rows. A glyph is the tallest run of inked rows in its columns: a speck of scan dust above or below it
+    (a run of its own) is not part of its shape."""
     ink = crop < INK
-    out = []
     for y0, y1 in _runs(ink.any(axis=1)):
         band = ink[y0:y1]
         for x0, x1 in _runs(band.any(axis=0)):
-            # the glyph is the tallest run of inked rows in its columns: a speck of scan dust above or below
-            # it (a run of its own) is not part of its shape
             top, bottom = max(_runs(band[:, x0:x1].any(axis=1)), key=lambda run: run[1] - run[0])
-            top, bottom = y0 + top, y0 + bottom
-            glyph = ink[top:bottom, x0:x1]
-            mark = "○" if ring_shaped(glyph) else tick_or_cross(glyph) or ("Y" if y_shaped(glyph) else None) \
-                or ("N" if n_shaped(glyph) else None)
-            if mark:
-                out.append(((x0, top, x1, bottom), mark))
-    return out
+            yield (x0, y0 + top, x1, y0 + bottom), ink[y0 + top:y0 + bottom, x0:x1]
 
 
+SHAPED_MARKS = ("○", "✓", "✗", "Y", "N")  # what a glyph's shape is read as
+
+
+def _mark_of(glyph: np.ndarray) -> str | None:
+    return "○" if ring_shaped(glyph) else tick_or_cross(glyph) or ("Y" if y_shaped(glyph) else None) \
+        or ("N" if n_shaped(glyph) else None)
+
+
+def glyph_marks(crop: np.ndarray) -> list[tuple[tuple[int, int, int, int], str]]:
+    """(box (x0, y0, x1, y1), mark) of the glyphs of a cell crop shaped like ○, ✓, ✗, Y or N, line by line."""
+    return [(box, mark) for box, glyph in _glyphs(crop) if (mark := _mark_of(glyph))]
+
+
+def lone_mark(crop: np.ndarray) -> str | None:
+    """The mark a cell holds alone, by its shape, where Tesseract read nothing (a lone `Y` dropped by both models):
+    its one glyph of a letter's height, if that is shaped like ○, ✓, ✗, Y or N."""
+    glyphs = [glyph for _, glyph in _glyphs(crop) if glyph.shape[0] >= MIN_RING]
+    return _mark_of(glyphs[0]) if len(glyphs) == 1 else None
+
+
+SPECK_HEIGHT = 0.25  # of the line's height: ink no taller is scan grain, not a letter (a ㅡ stroke is its width)
 WORD_SPACE = 0.3  # of the line's height: the blank before a glyph that stands apart from the letters before it
 # The marks no part of a letter is shaped like, taken a space after a word's letters even where Tesseract's box for
 # the word reaches over them. A ○ may be the ㅇ, an ✗ the ㅈ of a letter-spaced label (`대 표 자`), an o of Latin.
@@ -138,8 +152,11 @@ STANDS_APART = ("✓", "Y", "N")
 def _a_space_after_ink(crop: np.ndarray, box: tuple[int, int, int, int], line_height: int) -> bool:
     """Whether the glyph at ``box`` (x0, y0, x1, y1 in the crop) follows other ink of its rows after a word space."""
     x0, y0, _, y1 = (int(v) for v in box)
-    inked = np.flatnonzero((crop[max(y0, 0):max(y1, 0), :max(x0, 0)] < INK).any(axis=0))
-    return len(inked) > 0 and x0 - int(inked[-1]) > WORD_SPACE * line_height
+    ink = crop[max(y0, 0):max(y1, 0), :max(x0, 0)] < INK
+    # the glyphs before it, without the specks of scan grain (`도입 .Y`): a run of columns with no letter's height
+    letters = [(a, b) for a, b in _runs(ink.any(axis=0))
+               if max(bottom - top for top, bottom in _runs(ink[:, a:b].any(axis=1))) >= SPECK_HEIGHT * line_height]
+    return bool(letters) and x0 - letters[-1][1] > WORD_SPACE * line_height
 
 
 def mark_glyphs(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> list:

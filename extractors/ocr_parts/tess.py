@@ -13,7 +13,7 @@ from extractors.ocr_parts import engine
 from extractors.ocr_parts.engine import OcrTimeout, OcrUnavailable
 from extractors.ocr_parts.leftovers import uncovered
 from extractors.ocr_parts.lookalikes import RING_WORDS
-from extractors.ocr_parts.marks import INK, mark_glyphs, tick_or_cross
+from extractors.ocr_parts.marks import INK, SHAPED_MARKS, mark_glyphs, tick_or_cross
 from extractors.ocr_parts.orient import UPSIDE_DOWN_CONFIDENCE
 from extractors.ocr_parts.runs import index_runs
 
@@ -168,6 +168,8 @@ MAX_CANVAS = 8000  # stack height per Tesseract call
 MAX_MARK_HEIGHT = 120  # second chance only for one-line marks
 MAX_MARKS = 40
 REREAD_BELOW = 60.0  # one-line crops read with a lower mean confidence are read again with --psm 7
+# or with a word this unsure (`서비스` at 14 over `서비스 수 6 건`: the block reading swallowed the value)
+REREAD_WORD_BELOW = 30.0
 # A reading with none of these is punctuation only (a lone 9 or ✓ read as `;` or `,`): read again with --psm 7
 _MEANING = re.compile(r"[\w○●■□✓✔✗✘×\-]")
 STRIP_INK_LEVEL = 160
@@ -190,7 +192,8 @@ def read_crops(crops: list[Image.Image], psm: int = 6) -> list[tuple[str, list[f
     # "○" is dropped from a block) and for one-line crops read with a low confidence (a lone digit
     # taken for a syllable); the more confident reading is kept.
     missed = [i for i, (text, confs) in enumerate(results)
-              if not text or (confs and sum(confs) / len(confs) < REREAD_BELOW) or not _MEANING.search(text)]
+              if not text or (confs and (sum(confs) / len(confs) < REREAD_BELOW or min(confs) < REREAD_WORD_BELOW))
+              or not _MEANING.search(text)]
     if missed:
         _read_strip(crops, missed, results)
     _second_opinion(crops, results, psm)
@@ -226,9 +229,15 @@ def _second_opinion(crops: list[Image.Image], results: list, psm: int) -> None:
             continue
         if _NUMBER.search(text) and _NUMBER.findall(text) == _NUMBER.findall(other):
             results[i] = (text, [max(c, AGREED_CONFIDENCE) for c in confs])
-        elif _HANGUL.search(other) and not _LATIN_SCRAP.search(other) and (
+        elif _HANGUL.search(other) and not _LATIN_SCRAP.search(other) and not _marks_lost(text, other) and (
                 _LATIN_SCRAP.search(text) or _mean(again[i][1]) > _mean(confs)):
             results[i] = again[i]
+
+
+def _marks_lost(text: str, other: str) -> bool:
+    """Whether ``other`` has fewer of the marks read by their shape than ``text`` (the Korean model alone drops the
+    Y of `시스템 도입 Y`)."""
+    return sum(text.count(m) for m in SHAPED_MARKS) > sum(other.count(m) for m in SHAPED_MARKS)
 
 
 def _mean(values: list[float]) -> float:
@@ -271,8 +280,9 @@ def _read_strip(crops: list[Image.Image], index: list[int], results: list) -> No
     for (i, _), mine in zip(tight, _strip_words([crop for _, crop in tight])):
         before = results[i][1]
         said = Line(mine).text if mine else ""
-        if mine and (not before or sum(w.conf for w in mine) / len(mine) > sum(before) / len(before)
-                     or (_MEANING.search(said) and not _MEANING.search(results[i][0]))):
+        if mine and not _marks_lost(results[i][0], said) and (
+                not before or sum(w.conf for w in mine) / len(mine) > sum(before) / len(before)
+                or (_MEANING.search(said) and not _MEANING.search(results[i][0]))):
             results[i] = (Line(mine).text, _value_confidences(mine))
 
 
@@ -369,13 +379,17 @@ def _word_like(text: str, conf: float, box: tuple, like: Word) -> Word:
     return Word(text=text, conf=conf, box=box, line=like.line, space=True)
 
 
+# zeros alone (`000`, `00000`): what grain across a cell becomes; no one writes a value so
+_ZEROS = re.compile(r"0{3,}")
+
+
 def _without_junk(found: list[Word]) -> list[Word]:
     """A cell's words without the unsure scraps that scan grain and ruling remnants become ("a", "oe",
-    "ㆍ") beside words read with confidence; they would also drag the value's confidence down."""
+    "ㆍ", "000") beside words read with confidence; they would also drag the value's confidence down."""
     if not any(w.conf >= SURE for w in found):
         return found
-    return [w for w in found if not (w.conf < JUNK_CONFIDENCE and len(w.text) <= 3 and not _HANGUL.search(w.text)
-                                     and not any(ch.isdigit() for ch in w.text))]
+    return [w for w in found if not (w.conf < JUNK_CONFIDENCE and not _HANGUL.search(w.text) and (
+        len(w.text) <= 3 and not any(ch.isdigit() for ch in w.text) or _ZEROS.fullmatch(w.text)))]
 
 
 def _read_stack(stack: list[Image.Image], index: list[int], results: list, psm: int, lang: str | None = None,
