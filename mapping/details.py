@@ -17,6 +17,7 @@ from mapping.summary import IndicatorNames
 from mapping.values import compact, normalise, numbers
 from schemas.programme import CityProgramme, Component, Indicator
 from schemas.provenance import Provenance
+from schemas.vocabulary import mark_vocabulary
 
 DATE = re.compile(r"(?:'|’|‘)?(\d{2}|\d{4})\s*[.\-/년]\s*(\d{1,2})(?:\s*[.\-/월]\s*(\d{1,2}))?")
 
@@ -209,8 +210,9 @@ def _read_components(doc: Document, table: Table, grid: list[list[str]], detail:
     years = set(detail.indicator.period.years())
     not_values = labels.totals | (years if len(years) > 1 else set())
     for component in detail.indicator.components:
-        if component.letter in detail.components:
-            continue
+        known = detail.components.get(component.letter)
+        if known is not None and (known[1].method == "ocr") <= (table.method == "ocr"):
+            continue  # read already; a text layer or a sheet (an annex's) is surer than a scan, though
         found = _by_value_letter(grid, component, labels)
         # labels in the component's own unit first: a value the city rounded itself beats one converted here
         for own_unit in (True, False):
@@ -220,7 +222,22 @@ def _read_components(doc: Document, table: Table, grid: list[list[str]], detail:
                     _by_label_row(grid, component, labels, own_unit)
         if found is not None:
             r, c, value = found
+            if table.method == "ocr":
+                value = _whole_count(value, grid[r][c], component)
             detail.components[component.letter] = (value, doc.provenance(table, r, c))
+
+
+# `2.552` on a scan: three digits after the point, where a thousands comma stood
+_COMMA_AS_POINT = re.compile(r"^\d{1,3}\.\d{3}$")
+
+
+def _whole_count(value: float, text: str, component: Component) -> float:
+    """A scanned component counted in a counting unit (개소, 가구, 명) and read `2.552`: its comma read as a point
+    (a count has no decimals), so 2,552."""
+    token = next(iter(re.findall(r"\d[\d.,]*", normalise(text))), "")
+    if component.unit in mark_vocabulary().counting_units and _COMMA_AS_POINT.match(token):
+        return float(token.replace(".", ""))
+    return value
 
 
 # A value cell: a number, perhaps with its unit after it (`1,129.9 km`, `4,306대`, `0.51%`); not a label that

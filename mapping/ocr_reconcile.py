@@ -49,6 +49,11 @@ def mark_readings(indicator: Indicator, text: str) -> list[str]:
         label, said = compact(label_before_marks(template)), compact(normalise(ringed))
         answer = said[len(label):] if label and said.startswith(label) else said
         readings.append(ANSWER_SYLLABLES.get(answer, answer))
+    spaced = compact(normalise(ringed))
+    for label in set(re.findall(r"[\uac00-\ud7a3]+", normalise(template))):
+        spaced = spaced.replace(label, f" {label} ")  # `지침예계획예`: OCR lost the spaces the marks stand apart by
+    if " " in spaced.strip():
+        readings.append(" ".join(spaced.split()))
     return readings
 
 
@@ -92,8 +97,8 @@ def _reconcile(entry: IndicatorValue, indicator: Indicator, detail: str | None) 
         # marks counted as restored (`지침 0, 계획 ○`: two), so the detail form can bear a restored value out
         marks = max(len(yes_no_marks(normalise(t))) for t in [entry.stated_text,
                                                                *mark_readings(indicator, entry.stated_text)])
-        if not isinstance(value, bool) or marks < slots:
-            doubt(entry)  # a yes/no row without (all) its marks: OCR lost them
+        if not isinstance(value, bool) or marks < slots and not (value and indicator.reading == "boolean_any"):
+            doubt(entry)  # a yes/no row without (all) its marks: OCR lost them (one yes of `지침 ✓, 계획` decides)
         elif value in said:
             _confirm(entry)
         elif said:

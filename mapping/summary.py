@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from itertools import groupby
 
 from extractors.model import Document
 from mapping.ocr_reconcile import doubt, mark_readings
@@ -63,6 +64,7 @@ class IndicatorNames:
         self._leading_code = re.compile(r"^" + spaced.join(f"(?:{part})" for part in fmt.parts) + r"\s*")
         self.by_code = {i.code: i for i in programme.indicators}
         self._order = [i.code for i in programme.indicators]
+        self._optional = {d.code for d in programme.domain_rules.domains if d.kind == "optional"}
         self.by_name: dict[str, list[Indicator]] = {}
         for ind in programme.indicators:
             for name in (ind.name, *ind.name_variants):
@@ -112,15 +114,14 @@ class IndicatorNames:
     def misread_match(self, row: list[str], stated_col: int | None, previous: Indicator | None) -> tuple[Indicator, int] | None:
         """For a row read by OCR, whose name may have lost a word or a few letters: the closest name at
         a looser cutoff, taken only when it is one of the next few indicators after ``previous`` in the
-        programme's order (the 요약표 lists them in order), so a misreading cannot jump to another row."""
-        start = self._order.index(previous.code) + 1 if previous is not None else 0
-        nearby = {c for c in self._order[start:start + MISREAD_LOOKAHEAD]}
-        keys = {k: i for k, inds in self.by_name.items() for i in inds if i.code in nearby}
+        programme's order (the 요약표 lists them in order), so a misreading cannot jump to another row. Names
+        are compared in syllables: OCR makes digits of their Latin (`병원의료정보시스템(119)` for `(HIS)`, `107`
+        for ICT) and of the code before them (`<. - 8 - 1`)."""
         limit = stated_col if stated_col is not None else len(row)
         for c in range(limit):
-            close = difflib.get_close_matches(compact(row[c]), keys, n=1, cutoff=MISREAD_CUTOFF)
-            if close and len(compact(row[c])) >= 4:
-                return keys[close[0]], c
+            found = self._nearby(_syllables(row[c]), previous, _syllables)
+            if found is not None:
+                return found, c
         return None
 
     def misread_title(self, text: str, previous: Indicator | None) -> Indicator | None:
@@ -128,18 +129,32 @@ class IndicatorNames:
         the programme's order) whose name, in syllables and digits only, is closest, at MISREAD_CUTOFF or more. OCR
         makes scraps of a name's Latin (`인구 1천명 당 방법 <<1\\ 수` for `… 방법 CCTV 수`), which the whole names'
         comparison counts against it."""
-        start = self._order.index(previous.code) + 1 if previous is not None else 0
-        said = _syllables_and_digits(text)
+        return self._nearby(_syllables_and_digits(text), previous, _syllables_and_digits)
+
+    def _nearby(self, said: str, previous: Indicator | None, key) -> Indicator | None:
+        """The one of the next MISREAD_LOOKAHEAD indicators after ``previous`` whose name (or a variant), as ``key``
+        keeps it, is closest to ``said``: at MISREAD_CUTOFF or more, and clear of any rival by 0.05."""
         if len(said) < 4:
             return None
-        scored = sorted(((difflib.SequenceMatcher(None, said, _syllables_and_digits(name)).ratio(), code)
-                         for code in self._order[start:start + MISREAD_LOOKAHEAD]
+        scored = sorted(((_likeness(said, key(name)), code) for code in self._next_few(previous)
                          for name in (self.by_code[code].name, *self.by_code[code].name_variants)), reverse=True)
         if not scored or scored[0][0] < MISREAD_CUTOFF:
             return None
         best = scored[0][1]
         rivals = [code for ratio, code in scored if code != best and ratio >= scored[0][0] - 0.05]
         return None if rivals else self.by_code[best]
+
+    def _next_few(self, previous: Indicator | None) -> list[str]:
+        """The codes a row after ``previous`` may stand for: the next MISREAD_LOOKAHEAD in the programme's order, and
+        as many of each domain after an optional one (선택 영역), which a city that did not choose it leaves out."""
+        start = self._order.index(previous.code) + 1 if previous is not None else 0
+        out: list[str] = []
+        for n, (domain, group) in enumerate(groupby(self._order[start:], key=lambda c: self.by_code[c].domain)):
+            out.extend(list(group)[:MISREAD_LOOKAHEAD])
+            leaving = n == 0 and domain is not None and previous is not None and domain == previous.domain
+            if not leaving and domain not in self._optional:
+                break
+        return out
 
     def between(self, first: Indicator, last: Indicator) -> list[Indicator] | None:
         """The indicators the programme lists strictly between ``first`` and ``last``; None when ``last``
@@ -168,6 +183,21 @@ class IndicatorNames:
 
 def _syllables_and_digits(text: str) -> str:
     return re.sub(r"[^\uac00-\ud7a30-9]", "", text)
+
+
+CONTAINED_LIKENESS = 0.8  # a misread name found whole inside a name (its first words lost: `SASHES 개별 센터 수`)
+MIN_CONTAINED = 5  # characters
+
+
+def _likeness(said: str, name: str) -> float:
+    """How alike a misread name and a name are: difflib's ratio, or CONTAINED_LIKENESS when the one lies whole in
+    the other and is long enough to say something."""
+    ratio = difflib.SequenceMatcher(None, said, name).ratio()
+    return max(ratio, CONTAINED_LIKENESS) if len(said) >= MIN_CONTAINED and said in name else ratio
+
+
+def _syllables(text: str) -> str:
+    return re.sub(r"[^\uac00-\ud7a3]", "", text)
 
 
 def _header_key(text: str) -> str:

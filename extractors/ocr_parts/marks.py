@@ -94,10 +94,11 @@ def y_shaped(box: np.ndarray) -> bool:
 def n_shaped(box: np.ndarray) -> bool:
     """``box`` (booleans, ink True, cropped to the glyph) is an N: a stem down each side, joined by a stroke from the
     upper left to the lower right, paper in the upper right and lower left between the stems. Tesseract reads a
-    scanned N beside Hangul as `4`; a 4 has no stem down its lower left, an H no stroke across its upper inside,
-    and a syllable's strokes do not run down both of its sides and corner to corner."""
+    scanned N beside Hangul as `4`; a 4 has no stem down its lower left, an H no stroke across its upper inside, an
+    M is wider with its strokes meeting low, and a syllable's strokes do not run down both sides and corner to
+    corner."""
     h, w = box.shape
-    if not (MIN_RING <= h <= MAX_RING and 0.5 <= w / h <= 1.2):
+    if not (MIN_RING <= h <= MAX_RING and 0.5 <= w / h <= 0.95):
         return False
 
     def ink(top: float, bottom: float, left: float, right: float) -> float:
@@ -107,7 +108,7 @@ def n_shaped(box: np.ndarray) -> bool:
                 for left, right in ((0, .2), (.8, 1)))
     diagonal = min(ink(0, .3, .22, .42), ink(.35, .65, .35, .65), ink(.7, 1, .58, .78))
     paper = max(ink(0, .3, .58, .78), ink(.7, 1, .22, .42))
-    return stems > 0.5 and diagonal > 0.4 and paper < 0.3 and ink(0, .3, .58, .78) < 0.1
+    return stems > 0.5 and diagonal > 0.5 and paper < 0.25
 
 
 def _glyphs(crop: np.ndarray):

@@ -379,8 +379,8 @@ def _word_like(text: str, conf: float, box: tuple, like: Word) -> Word:
     return Word(text=text, conf=conf, box=box, line=like.line, space=True)
 
 
-# zeros alone (`000`, `00000`): what grain across a cell becomes; no one writes a value so
-_ZEROS = re.compile(r"0{3,}")
+# zeros alone (`00`, `00000`): what grain across a cell becomes; no one writes a value so
+_ZEROS = re.compile(r"0{2,}")
 
 
 def _without_junk(found: list[Word]) -> list[Word]:
