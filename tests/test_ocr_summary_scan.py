@@ -371,3 +371,31 @@ def test_a_detail_form_whose_title_ocr_garbled_is_found_among_the_next_forms(tmp
     details = read_details([doc], load_programme("city-2025"))
     assert {letter: value for letter, (value, _) in details["C-2-1"].components.items()} == \
         truth["indicators"]["C-2-1"]["components"] == {"A": 703.27, "B": 4142}
+
+
+def test_a_sheet_annex_replaces_components_ocr_misread_and_a_scanned_count_is_whole(tmp_path, monkeypatch):
+    """Drawn bundle 11002 (every form an image; measured, then mended): C-1-1's scanned detail form came back with
+    `BIS 정류소` read `815 정류소`, and 815 was taken for a component; the bundle's annex sheet (산출내역.xlsx) gives
+    both components as typed, but only filled what the form left out. The recomputed 634.72 % then raised a
+    warning against the bundle's own sheet. A sheet (or a text layer) is surer than a scan: its components now
+    replace the scan's. Drawn bundle 11005: the form's `2,552` came back `2.552`, a count of bus stops (개소)
+    read with three decimals; a count is whole."""
+    from checks.pipeline import extractable_files
+    from intake.bundles import open_bundle
+    from mapping.details import read_details
+    from samples.draw.bundle import draw_bundle
+
+    monkeypatch.setenv("SAMPLES_SCANS", "all")
+    programme = load_programme("city-2025")
+    for seed, pages in ((11002, [10, 11]), (11005, [10])):  # C-1-1's form, after the form before it
+        bundle = draw_bundle(seed, tmp_path / str(seed), programme="city-2025", defect=None)
+        truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))["indicators"]["C-1-1"]
+        files = extractable_files(open_bundle(next(p for p in bundle.iterdir() if p.name != "expected.json")))
+        scan = next(f.data for f in files if f.name.endswith(".pdf") and "제안서" in f.name)
+        annexes = [extract(f.name, f.data) for f in files if "산출내역" in f.name]
+        src, out = pdfium.PdfDocument(scan), pdfium.PdfDocument.new()
+        out.import_pages(src, pages)
+        buf = io.BytesIO()
+        out.save(buf)
+        detail = read_details([extract("제안서_스캔.pdf", buf.getvalue())], programme, annexes)["C-1-1"]
+        assert {k: v for k, (v, _) in detail.components.items()} == truth["components"], seed

@@ -293,3 +293,37 @@ def test_a_scanned_unit_read_as_digits_a_misread_detail_form_and_a_count_with_it
         entry = read(text, parsed, confidence)
         reconcile_ocr_values({code: entry}, programme, {code: detail})
         assert (entry.value, entry.source.confidence < 70) == (value, in_doubt), (code, text)
+
+
+def test_scanned_rows_past_skipped_domains_with_misread_names_and_marks_glued_or_lost():
+    """A 요약표 read by OCR as drawn scans 11001–11008 came back (every form an image). C-8-1's name lost `ICT` and
+    `HIS` to digits (`(<. - 8 - 1107 기반 병원의료정보시스템119) 도입 건수`) in a 요약표 that left out the optional
+    domains C-6 and C-7 (and C-5-3): the row after C-5-2 may be C-8-1. C-11-4's name lost its first words (`SASHES 개별 센터
+    수`). B-2-3's `지침 ✓, 계획,` lost one mark, but one yes of `지침 O/X, 계획 O/X` decides; `지침예계획예` lost the
+    spaces the marks stand apart by. Each is read, none is left for a look."""
+    from extractors.model import Cell, Document, Table
+    from mapping.ocr_reconcile import reconcile_ocr_values
+    from mapping.summary import map_summary
+    from schemas import load_programme
+
+    programme = load_programme("city-2025")
+    rows = [["분류", "지표명", "작성 지표", "증빙 페이지"],
+            ["정보보안", "정보보안 정책 수립 여부", "지침 ✓, 계획,", "8"],
+            ["C-5 교육", "스마트 교구 활용 학교 비율", "스마트 학교 66.67%", "20"],
+            ["C-8", "(<. - 8 - 1107 기반 병원의료정보시스템119) 도입 건수", "HIS 도입 12건", "21"],
+            ["C-8", "인구 1만명 당 ICT 기반 사회적 약자 서비스 수혜자 수", "1만명 당 수혜자 수 18.03", "22"],
+            ["C-11", "통합운영센터 제공 서비스 건수", "제공 서비스 7건", "30"],
+            ["C-11", "SASHES 개별 센터 수", "연계통합센터 수 2개", "31"]]
+    cells = [Cell(row=r, col=c, text=t, confidence=90.0) for r, line in enumerate(rows) for c, t in enumerate(line)]
+    doc = Document(file="scan.pdf", sha256="0" * 64, media_type="application/pdf",
+                   tables=[Table(index=0, page=2, method="ocr", cells=cells, n_rows=len(rows), n_cols=4)])
+    values = map_summary([doc], programme).values
+    reconcile_ocr_values(values, programme)
+    assert {code: values[code].value for code in ("B-2-3", "C-8-1", "C-11-4")} == {"B-2-3": True, "C-8-1": 12,
+                                                                                    "C-11-4": 2}
+    assert all(values[code].source.confidence >= 70 for code in ("B-2-3", "C-8-1", "C-11-4"))
+    glued = Document(file="scan.pdf", sha256="1" * 64, media_type="application/pdf", tables=[Table(
+        index=0, page=2, method="ocr", n_rows=2, n_cols=4,
+        cells=[Cell(row=r, col=c, text=t, confidence=90.0) for r, line in enumerate([rows[0], [
+            "정보보안", "정보보안 정책 수립 여부", "지침예계획예", "8"]]) for c, t in enumerate(line)])])
+    assert map_summary([glued], programme).values["B-2-3"].value is True
