@@ -236,3 +236,29 @@ def test_photographed_application_fields_despite_a_label_cut_short():
     assert digits(fields.get("registration_no")) == digits(truth["registration_no"])
     assert digits(fields.get("phone")) == digits(truth["phone"])
     assert truth["name"] in fields.get("name", "") and truth["representative"] in fields.get("representative", "")
+
+
+@pytest.mark.parametrize(("seed", "ticked"), [(11104, "■"), (11107, "☑")])
+def test_the_small_boxes_of_a_photographed_application_are_read_by_their_shape(tmp_path, monkeypatch, seed, ticked):
+    """Drawn photos 11104 and 11107 (measured, then mended): the 신청 유형 line `□ 대도시 ■ 중소도시` came back
+    `○ 대도시 중소도시` (the ■ dropped) and `□ 대도시 ☑ 중소도시` came back `ㅁ 대도시 된 중소도시`: no size class was
+    declared. Boxes are now read by their shape: an outlined square, filled, empty or with a tick inside, a word
+    space before its option."""
+    import json
+
+    from checks.pipeline import extractable_files
+    from intake.bundles import open_bundle
+    from mapping.application import declared_choice
+    from samples.draw.bundle import draw_bundle
+
+    monkeypatch.setenv("SAMPLES_SCANS", "all")
+    bundle = draw_bundle(seed, tmp_path, programme="city-2025", defect=None)
+    truth = json.loads((bundle / "expected.json").read_text(encoding="utf-8"))["applicant"]
+    files = extractable_files(open_bundle(next(p for p in bundle.iterdir() if p.name != "expected.json")))
+    photo = next(f for f in files if f.name.lower().endswith(".jpg"))
+    doc = extract(photo.name, photo.data)
+    programme = load_programme("city-2025")
+    line = next(c.text for t in doc.tables for c in t.cells if "대도시" in c.text)
+    assert line == f"□ 대도시 {ticked} 중소도시"
+    declared = declared_choice(doc, programme.size_class_labels, list(programme.size_class_words))
+    assert programme.size_class_words[declared.option] == truth["city_size"] == "small"

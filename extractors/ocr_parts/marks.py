@@ -28,7 +28,8 @@ _WORDY = re.compile(r"[\uac00-\ud7a31-9]")
 _MARK_WORD = re.compile(r"^[0Oo○ㅇ@©<>()\[\]{}.,:;'\"`~\-/\\|+*xXvV✓✔✗✘√]+$")
 MAX_MARK_WORD = 3  # characters: longer words are text, not a misread mark
 # what Tesseract makes of an N beside Hangul (its shape tells it from a 4: ``n_shaped``)
-_MISREAD_AS = {"N": re.compile(r"^[4NnHMWИ]$")}
+_BOX_WORD = re.compile(r"^.$")  # a one-letter word over a box-shaped glyph is the box (`된` for ☑, `ㅁ` for □)
+_MISREAD_AS = {"N": re.compile(r"^[4NnHMWИ]$"), "■": _BOX_WORD, "□": _BOX_WORD, "☑": _BOX_WORD}
 
 
 def ring_shaped(box: np.ndarray) -> bool:
@@ -111,6 +112,27 @@ def n_shaped(box: np.ndarray) -> bool:
     return stems > 0.5 and diagonal > 0.5 and paper < 0.25
 
 
+BOX_EDGE = 0.6  # of each side of an outlined box inked
+BOX_FILLED = 0.75  # of a filled box inked
+
+
+def box_shaped(box: np.ndarray) -> str | None:
+    """``box`` (booleans, ink True, cropped to the glyph) as a checkbox: "■" filled, "□" outlined and empty, "☑"
+    outlined with a tick inside; else None. Tesseract reads the small boxes of a photographed form as `ㅁ`, `○`,
+    `된` or nothing. A ring's sides are inked only in their middles; a syllable's strokes do not outline a square."""
+    h, w = box.shape
+    if not (MIN_RING <= h <= MAX_RING and 0.8 <= w / h <= 1.25):
+        return None
+    if float(box.mean()) >= BOX_FILLED:
+        return "■"
+    side = max(1, min(h, w) // 8)
+    if min(float(box[:side].mean()), float(box[-side:].mean()), float(box[:, :side].mean()),
+           float(box[:, -side:].mean())) < BOX_EDGE:
+        return None
+    inside = float(box[h // 4:h - h // 4, w // 4:w - w // 4].mean())
+    return "□" if inside < 0.05 else "☑" if inside > 0.12 else None
+
+
 def _glyphs(crop: np.ndarray):
     """(box (x0, y0, x1, y1), ink) of each glyph of a cell crop, line by line: runs of inked columns within a run
     of inked rows. A glyph is the tallest run of inked rows in its columns: a speck of scan dust above or below it
@@ -123,12 +145,15 @@ def _glyphs(crop: np.ndarray):
             yield (x0, y0 + top, x1, y0 + bottom), ink[y0 + top:y0 + bottom, x0:x1]
 
 
-SHAPED_MARKS = ("○", "✓", "✗", "Y", "N")  # what a glyph's shape is read as
+SHAPED_MARKS = ("○", "✓", "✗", "Y", "N", "■", "□", "☑")  # what a glyph's shape is read as
 
 
 def _mark_of(glyph: np.ndarray) -> str | None:
-    return "○" if ring_shaped(glyph) else tick_or_cross(glyph) or ("Y" if y_shaped(glyph) else None) \
-        or ("N" if n_shaped(glyph) else None)
+    for shape in (box_shaped, lambda g: "○" if ring_shaped(g) else None, tick_or_cross,
+                  lambda g: "Y" if y_shaped(g) else None, lambda g: "N" if n_shaped(g) else None):
+        if mark := shape(glyph):
+            return mark
+    return None
 
 
 def glyph_marks(crop: np.ndarray) -> list[tuple[tuple[int, int, int, int], str]]:
@@ -160,6 +185,25 @@ def _a_space_after_ink(crop: np.ndarray, box: tuple[int, int, int, int], line_he
     return bool(letters) and x0 - letters[-1][1] > WORD_SPACE * line_height
 
 
+def _a_space_before_ink(crop: np.ndarray, box: tuple[int, int, int, int], line_height: int) -> bool:
+    """Whether the glyph at ``box`` (x0, y0, x1, y1 in the crop) has a word space after it before other ink of its
+    rows (or none at all)."""
+    _, y0, x1, y1 = (int(v) for v in box)
+    ink = crop[max(y0, 0):max(y1, 0), max(x1, 0):] < INK
+    letters = [(a, b) for a, b in _runs(ink.any(axis=0))
+               if max(bottom - top for top, bottom in _runs(ink[:, a:b].any(axis=1))) >= SPECK_HEIGHT * line_height]
+    return not letters or letters[0][0] > WORD_SPACE * line_height
+
+
+BOX_MARKS = ("■", "□", "☑")
+
+
+def _glyph_height(crop: np.ndarray, line_height: int) -> int:
+    """The lower middle height of the crop's glyphs of a letter's size (at least MIN_RING), at most ``line_height``."""
+    heights = sorted(glyph.shape[0] for _, glyph in _glyphs(crop) if glyph.shape[0] >= MIN_RING)
+    return min(line_height, heights[(len(heights) - 1) // 2]) if heights else line_height
+
+
 def mark_glyphs(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> list:
     """``words`` (tess.Word, boxes in a canvas where ``crop`` sits at (dx, dy)) with the ○, ✓ and ✗ of ``crop`` read
     as such. ``make_word(text, conf, box, like)`` builds a new word on the line of word ``like``."""
@@ -175,7 +219,10 @@ def mark_glyphs(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> l
     for (x0, y0, x1, y1), mark in found:
         x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
         h = y1 - y0
-        if not (RING_HEIGHT if mark == "○" else TICK_HEIGHT) * line_height <= h <= MAX_MARK_HEIGHT * line_height:
+        # a box is measured against its line's glyphs: Tesseract's boxes for the words of a photographed form's
+        # checkbox line came back twice their height
+        against = _glyph_height(crop, line_height) if mark in BOX_MARKS else line_height
+        if not (RING_HEIGHT if mark == "○" else TICK_HEIGHT) * against <= h <= MAX_MARK_HEIGHT * against:
             continue  # smaller than the words beside it: the ㅇ of a syllable, a degree sign, a stroke of a letter
         # a word over the mark: covering half of it, or lying half in it (`+` read on the right stroke of a ✓)
         over = [w for w in out if min(w.box[2], x1) - max(w.box[0], x0) > 0.5 * min(x1 - x0, w.box[2] - w.box[0])
@@ -183,6 +230,8 @@ def mark_glyphs(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> l
         misread = _MISREAD_AS.get(mark)
         marky = [w for w in over if (_MARK_WORD.match(w.text) or misread is not None and misread.match(w.text))
                  and len(w.text) <= MAX_MARK_WORD]
+        if mark in BOX_MARKS and not _a_space_before_ink(crop, (x0 - dx, y0 - dy, x1 - dx, y1 - dy), against):
+            continue  # the ㅁ of 마, split from its vowel at a blank column: a checkbox stands a space before its word
         if over and not marky:
             if mark not in STANDS_APART or not _a_space_after_ink(crop, (x0 - dx, y0 - dy, x1 - dx, y1 - dy), line_height):
                 continue  # part of a word of text
