@@ -40,6 +40,10 @@ _COUNTING_UNITS = tuple(mark_vocabulary().counting_units)
 _NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
+# A thousands comma followed by four digits or more: OCR glued the unit (`3,844개` read `3,84474`) or another number
+_MISGROUPED = re.compile(r"\d,\d{4,}")
+
+
 def mark_readings(indicator: Indicator, text: str) -> list[str]:
     """``text`` of a yes/no cell read again with its look-alike marks in their place (see mapping.summary._rings_restored)."""
     ringed = YES_MARK_IN_TEXT.sub("○", RING_IN_TEXT.sub("○", text))
@@ -80,10 +84,6 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
         _reconcile(entry, indicator, detail)
         if any(_MISGROUPED.search(normalise(text or "")) for text in (entry.stated_text, detail)):
             doubt(entry)  # `3,84474`: a comma before more than three digits is a number glued to what followed it
-
-
-# A thousands comma followed by four digits or more: OCR glued the unit (`3,844개` read `3,84474`) or another number
-_MISGROUPED = re.compile(r"\d,\d{4,}")
 
 
 def _reconcile(entry: IndicatorValue, indicator: Indicator, detail: str | None) -> None:
