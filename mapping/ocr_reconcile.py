@@ -107,8 +107,10 @@ def _reconcile(entry: IndicatorValue, indicator: Indicator, detail: str | None) 
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return
     if indicator.value_kind == "custom" or indicator.reading == "sum":  # no template to read the cell by
-        written = _last_number(detail)
-        if others and not any(_agrees(indicator, value, o) for o in others + written):
+        written = _last_number(detail) + _counted_number(detail)
+        if any(_agrees(indicator, value, o) for o in others + written):
+            _confirm(entry)  # `101 가스차단기 … 3315가구` (IoT read 101): the detail form bears the value out
+        elif others:
             numeric = [o for o in others if not isinstance(o, bool)] + written
             text = normalise(entry.stated_text)
             grouped = _grouped_integer(indicator, text)
@@ -305,6 +307,14 @@ def _grouped_integer(indicator: Indicator, text: str) -> int | None:
     if not (_whole_number(indicator) or indicator.value_kind == "custom" and _counted(text)):
         return None
     return int(found[0].group().replace(".", ""))
+
+
+def _counted_number(detail_text: str | None) -> list[float]:
+    """The last number of the detail form's statement that a counting unit follows (`13 개소` of `… 수 13 개소 2:`,
+    grain read after it), if any."""
+    text = normalise(detail_text or "")
+    found = [m for m in _NUMBER_TOKEN.finditer(text) if compact(text[m.end():]).startswith(_COUNTING_UNITS)]
+    return [float(found[-1].group().replace(",", ""))] if found else []
 
 
 def _counted(text: str) -> bool:

@@ -327,3 +327,25 @@ def test_scanned_rows_past_skipped_domains_with_misread_names_and_marks_glued_or
         cells=[Cell(row=r, col=c, text=t, confidence=90.0) for r, line in enumerate([rows[0], [
             "정보보안", "정보보안 정책 수립 여부", "지침예계획예", "8"]]) for c, t in enumerate(line)])])
     assert map_summary([glued], programme).values["B-2-3"].value is True
+
+
+def test_a_city_indicator_its_detail_form_bears_out_is_sure_and_grain_after_a_counted_number_is_no_value():
+    """Fresh scans 11301–11308: C-4-3 (a city's own indicator) `101 가스차단기 보급 가구 수 3315가구` (IoT read
+    101, dragging the cell's confidence to 54) beside its detail form's `… 3315 가구`, and C-7-3's `점포 + 1,095개`
+    (70) beside `점포 수 1,095개`: the detail form bears each out, as it does a value with a template. C-4-3's
+    `스마트 경로당 운영 수 13 개소` beside a detail form read `… 13 개소 2:` (grain after it): the number a counting
+    unit follows is the form's."""
+    from mapping.ocr_reconcile import reconcile_ocr_values
+    from schemas import load_programme
+    from schemas.provenance import Provenance
+    from schemas.submission import IndicatorValue
+
+    programme = load_programme("city-2025")
+    for code, text, value, confidence, detail in (
+            ("C-4-3", "101 가스차단기 보급 가구 수 3315가구", 3315, 53.84, "101 가스차단기 보급 가구 수 3315 가구"),
+            ("C-7-3", "스마트 상점 지원 점포 + 1,095개", 1095, 69.8, "스마트 상점 지원 점포 수 1,095개"),
+            ("C-4-3", "스마트 경로당 운영 수 13 개소", 13, 93.94, "스마트 경로당 운영 수 13 개소 2:")):
+        entry = IndicatorValue(stated_text=text, value=value,
+                               source=Provenance(file="scan.pdf", page=2, method="ocr", confidence=confidence))
+        reconcile_ocr_values({code: entry}, programme, {code: detail})
+        assert entry.value == value and entry.source.confidence >= 70, (code, text)
