@@ -26,7 +26,24 @@ def term_values(m: MappedBundle, constraint: Constraint) -> dict[str, tuple[floa
             value, source = entry.value, entry.source
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             out[term] = (float(value) * constraint.scale.get(term, 1.0), source)
-    return out
+    return _without_scan_misreadings(out) if constraint.kind == "same_value" else out
+
+
+# A figure read from a scan this many times larger or smaller than the one its other readings agree on has gained
+# or lost a digit (`3,550,000` for 355,000): a misreading, not a figure the city wrote (those differ by a few %).
+MISREAD_FACTOR = 5.0
+
+
+def _without_scan_misreadings(values: dict[str, tuple[float, Provenance | None]]) -> dict:
+    """``values`` of a same-value constraint without the scanned ones off by a digit from what two or more agree on
+    (within 1 %: 34.12만명 and 341,234명)."""
+    numbers = [v for v, _ in values.values()]
+    alike = [(sum(abs(v - w) <= 0.01 * abs(v) for w in numbers), v) for v in numbers]
+    count, agreed = max(alike) if alike else (0, 0.0)
+    if count < 2 or not agreed:
+        return values
+    return {t: (v, s) for t, (v, s) in values.items()
+            if not (s is not None and s.method == "ocr" and not 1 / MISREAD_FACTOR < v / agreed < MISREAD_FACTOR)}
 
 
 def _fmt(value: float) -> str:

@@ -44,6 +44,9 @@ _NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _MISGROUPED = re.compile(r"\d,\d{4,}")
 
 
+_SPACED_POINT = re.compile(r"(\d)\.\s+(\d)")
+
+
 def mark_readings(indicator: Indicator, text: str) -> list[str]:
     """``text`` of a yes/no cell read again with its look-alike marks in their place (see mapping.summary._rings_restored)."""
     ringed = YES_MARK_IN_TEXT.sub("○", RING_IN_TEXT.sub("○", text))
@@ -81,6 +84,8 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
             continue
         indicator = programme.indicator(code)
         detail = stated_elsewhere.get(code)
+        if detail:
+            detail = _SPACED_POINT.sub(r"\1.\2", detail)  # `7. 34%`: OCR set the digits after the point apart
         _reconcile(entry, indicator, detail)
         if any(_MISGROUPED.search(normalise(text or "")) for text in (entry.stated_text, detail)):
             doubt(entry)  # `3,84474`: a comma before more than three digits is a number glued to what followed it

@@ -426,6 +426,11 @@ def _rings_restored(row: SummaryRow) -> bool | None:
     return None
 
 
+# A dash followed by digits that start with a zero (no number is written `-00220`), read at under GRAIN_CONFIDENCE
+GRAINY_DASH = re.compile(r"^[-–—_=]\s*0[\d.,\s]*$")
+GRAIN_CONFIDENCE = 20.0
+
+
 def _garbled_dash(row: SummaryRow) -> bool:
     """A cell read by OCR, unsure, with neither a syllable, a digit nor a yes/no mark in it: the `-` of a row
     left empty (a scanned dash comes back as `C=`, `=`, `_`), not a statement."""
@@ -433,6 +438,8 @@ def _garbled_dash(row: SummaryRow) -> bool:
     if source.method != "ocr" or (source.confidence or 0.0) >= settings().ocr_min_confidence:
         return False
     text = normalise(row.stated_text)
+    if GRAINY_DASH.match(text) and (source.confidence or 0.0) < GRAIN_CONFIDENCE:
+        return True  # `-00220` at 0: a dash, and grain after it read as zeros
     return not re.search(r"[\uac00-\ud7a3\d]", text) and not yes_no_marks(text)
 
 

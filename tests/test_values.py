@@ -349,3 +349,42 @@ def test_a_city_indicator_its_detail_form_bears_out_is_sure_and_grain_after_a_co
                                source=Provenance(file="scan.pdf", page=2, method="ocr", confidence=confidence))
         reconcile_ocr_values({code: entry}, programme, {code: detail})
         assert entry.value == value and entry.source.confidence >= 70, (code, text)
+
+
+def test_a_scanned_population_off_by_a_digit_is_a_misreading_and_a_grainy_dash_no_statement():
+    """Fresh scans 11103 and 11107: C-10-2's population came back 355만명 for 35.5만명 beside three typed figures of
+    355,000 (indicator.cross_inconsistent on a clean bundle), and a misread figure of 669 million made 진주시 a
+    대도시 (applicant.city_size_mismatch). A scanned figure ten times what the others agree on has gained a digit:
+    it is left out of the comparison; a figure 5 % off (as a city writes it) is not. Mixed draw 11406: the `-` of
+    C-5-2's row, a domain the city did not choose, came back `-00220` at confidence 0 and made C-5 look chosen."""
+    from checks.applicant import check_city_size
+    from checks.consistency import check_constraints
+    from extractors.model import Cell, Document, Table
+    from mapping.submission import MappedBundle
+    from mapping.summary import map_summary
+    from schemas import load_programme
+    from schemas.provenance import Provenance
+    from schemas.submission import Applicant, Bundle, IndicatorValue, Submission
+
+    programme = load_programme("city-2025")
+    typed = Provenance(file="산출내역.xlsx", sheet="A-2-1", method="xlsx_value")
+    scanned = Provenance(file="scan.pdf", page=14, method="ocr", confidence=93.0)
+
+    def bundle(c102: float, name: str = "마포구", size: str = "large") -> MappedBundle:
+        indicators = {"A-2-1": IndicatorValue(components={"C": 35.5}, component_sources={"C": typed}),
+                      "C-2-1": IndicatorValue(components={"A": 355.0}, component_sources={"A": typed}),
+                      "C-8-2": IndicatorValue(components={"C": 35.5}, component_sources={"C": typed}),
+                      "C-10-2": IndicatorValue(components={"A": c102}, component_sources={"A": scanned})}
+        submission = Submission(programme="city-2025", bundle=Bundle(id="b", channel="email"),
+                                applicant=Applicant(name=name, city_size=size), indicators=indicators)
+        return MappedBundle(submission=submission, programme=programme, documents=[], roles={})
+
+    assert not list(check_constraints(bundle(355.0)))  # 355만명 for 35.5: a digit gained
+    assert [f.rule for f in check_constraints(bundle(37.3))] == ["indicator.cross_inconsistent"]  # 5 % off
+    assert not list(check_city_size(bundle(355.0, "진주시", "small")))  # the typed 355,000: a 중소도시
+    dash = [["분류", "지표명", "작성 지표", "증빙 페이지"], ["C-5", "스마트 교구 활용 학교 비율", "-00220", "-"]]
+    cells = [Cell(row=r, col=c, text=t, confidence=0.0 if t == "-00220" else 90.0)
+             for r, line in enumerate(dash) for c, t in enumerate(line)]
+    doc = Document(file="scan.pdf", sha256="0" * 64, media_type="application/pdf",
+                   tables=[Table(index=0, page=2, method="ocr", cells=cells, n_rows=2, n_cols=4)])
+    assert "C-5-2" not in map_summary([doc], programme).values
