@@ -44,7 +44,17 @@ _NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 _MISGROUPED = re.compile(r"\d,\d{4,}")
 
 
+_WELL_GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d.,])")
+
+
+def _well_grouped(text: str, entry: IndicatorValue) -> bool:
+    """Whether ``text`` writes the value with its thousands commas in place (`1,009건`): then a detail form read
+    `1,0092` (건 read as 2) is its misreading, not a reason to doubt it."""
+    return any(float(m.group().replace(",", "")) == entry.value for m in _WELL_GROUPED.finditer(text))
+
+
 _SPACED_POINT = re.compile(r"(\d)\.\s+(\d)")
+_GLUED_LABEL = re.compile(r"(?<![\d.,])(\d)\.(\d+\.\d+)(?![\d.])")
 
 
 def mark_readings(indicator: Indicator, text: str) -> list[str]:
@@ -78,6 +88,9 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
     value. Otherwise a value they contradict, or whose cell holds other numbers it could be, keeps at most
     DOUBTFUL_CONFIDENCE, so ocr.low_confidence asks for a look at exactly the values that may be wrong."""
     stated_elsewhere = stated_elsewhere or {}
+    # the most a value may be (a rate of at most 100 %), from the programme's at_most constraints
+    limits = {term: c.limit for c in programme.constraints if c.kind == "at_most" and c.limit is not None
+              for term in c.terms}
     for code, entry in values.items():
         source = entry.source
         if source is None or source.method != "ocr" or not entry.stated_text:
@@ -86,15 +99,17 @@ def reconcile_ocr_values(values: dict[str, IndicatorValue], programme: CityProgr
         detail = stated_elsewhere.get(code)
         if detail:
             detail = _SPACED_POINT.sub(r"\1.\2", detail)  # `7. 34%`: OCR set the digits after the point apart
-        _reconcile(entry, indicator, detail)
-        if any(_MISGROUPED.search(normalise(text or "")) for text in (entry.stated_text, detail)):
+            detail = _GLUED_LABEL.sub(r"\1 \2", detail)  # `CCTV 4.0.51`: the 수 before 0.51 read as `4.`
+        _reconcile(entry, indicator, detail, limits.get(code, float("inf")))
+        own = normalise(entry.stated_text)
+        if _MISGROUPED.search(own) or _MISGROUPED.search(normalise(detail or "")) and not _well_grouped(own, entry):
             doubt(entry)  # `3,84474`: a comma before more than three digits is a number glued to what followed it
 
 
-def _reconcile(entry: IndicatorValue, indicator: Indicator, detail: str | None) -> None:
+def _reconcile(entry: IndicatorValue, indicator: Indicator, detail: str | None, limit: float) -> None:
     """``reconcile_ocr_values`` for one value, whose detail form states ``detail``."""
     value = entry.value
-    others = _other_readings(entry, indicator, detail)
+    others = _other_readings(entry, indicator, detail, limit)
     if indicator.value_kind == "boolean":
         said = [o for o in others if isinstance(o, bool)]
         # the form's `지침 O/X, 계획 O/X` has two marks to read: one found is a reading with a mark lost
@@ -108,6 +123,9 @@ def _reconcile(entry: IndicatorValue, indicator: Indicator, detail: str | None) 
             _confirm(entry)
         elif said:
             doubt(entry)
+        return
+    if isinstance(value, str) and not re.search(r"\d", value) and _last_number(detail):
+        doubt(entry)  # `스마트 돌봄 플러그 보급 가구 수` where the detail form says 1,664가구: the number went unread
         return
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         return
@@ -134,7 +152,7 @@ def _reconcile(entry: IndicatorValue, indicator: Indicator, detail: str | None) 
             elif len(fits) == 1:  # `11875 개` where the detail form says 1,875: a comma read as 1
                 entry.value = _plain(fits.pop())
                 _confirm(entry)
-            elif not _misread_there(entry, detail):
+            elif not _misread_there(entry, indicator, detail):
                 doubt(entry)
         return
     text = normalise(entry.stated_text)
@@ -161,7 +179,7 @@ def _reconcile(entry: IndicatorValue, indicator: Indicator, detail: str | None) 
         if len(fits) == 1:
             entry.value = _plain(fits.pop())
             _confirm(entry)
-        elif not _misread_there(entry, detail):
+        elif not _misread_there(entry, indicator, detail):
             doubt(entry)
         return
     if grouped is not None:
@@ -217,13 +235,14 @@ def _without_zero_runs(text: str) -> str:
     return _ZERO_RUN.sub(" ", text)
 
 
-def _misread_there(entry: IndicatorValue, detail: str | None) -> bool:
+def _misread_there(entry: IndicatorValue, indicator: Indicator, detail: str | None) -> bool:
     """Whether the detail form's number is a misreading of a value read with confidence from its 요약표 cell: the
-    value is among its readings (`11669 개` for 1,669개, the comma read as 1). Neither bears the other out, and
-    neither contradicts it: the value keeps its own confidence."""
+    value is among its readings (`11669 개` for 1,669개, the comma read as 1; `HIS 도입 724` for 7건, the unit read
+    as digits). Neither bears the other out, and neither contradicts it: the value keeps its own confidence."""
     written = _last_number(detail)
     sure = (entry.source.confidence or 0.0) >= settings().ocr_min_confidence
-    return sure and bool(written) and any(r == entry.value for r in _readings(_number_text(detail)))
+    readings = _readings(_number_text(detail)) | _unit_lost_readings(indicator, normalise(detail or ""))
+    return sure and bool(written) and any(r == entry.value for r in readings)
 
 
 def _number_text(detail: str | None) -> str:
@@ -273,11 +292,12 @@ def _sum_readings(indicator: Indicator, text: str) -> set[float]:
     return sums
 
 
-def _other_readings(entry: IndicatorValue, indicator: Indicator, detail_text: str | None) -> list[float | bool]:
+def _other_readings(entry: IndicatorValue, indicator: Indicator, detail_text: str | None,
+                    limit: float = float("inf")) -> list[float | bool]:
     """What the bundle says of the value apart from its 요약표 cell: recomputed, stated on the detail form, listed."""
     out: list[float | bool] = []
-    if entry.recomputed is not None:
-        out.append(entry.recomputed)
+    if entry.recomputed is not None and entry.recomputed <= limit:
+        out.append(entry.recomputed)  # over the limit (1,586,946 %): a component misread, no reading of the value
     if detail_text:  # read from the same scan, its comma may have come back as a point too
         try:
             stated = _grouped_integer(indicator, normalise(detail_text)) or parse_stated(indicator, detail_text)

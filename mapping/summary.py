@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from itertools import groupby
 
 from extractors.model import Document
+from extractors.ocr_parts.lookalikes import DASH_READINGS
 from mapping.ocr_reconcile import doubt, mark_readings
 from mapping.values import (
     UnparseableValue,
@@ -435,6 +436,8 @@ def _garbled_dash(row: SummaryRow) -> bool:
     """A cell read by OCR, unsure, with neither a syllable, a digit nor a yes/no mark in it: the `-` of a row
     left empty (a scanned dash comes back as `C=`, `=`, `_`), not a statement."""
     source = row.provenance
+    if source.method == "ocr" and row.stated_text.strip() in DASH_READINGS:
+        return True  # `ㆍ` at 95: the dash alone, read as a dot
     if source.method != "ocr" or (source.confidence or 0.0) >= settings().ocr_min_confidence:
         return False
     text = normalise(row.stated_text)

@@ -388,3 +388,38 @@ def test_a_scanned_population_off_by_a_digit_is_a_misreading_and_a_grainy_dash_n
     doc = Document(file="scan.pdf", sha256="0" * 64, media_type="application/pdf",
                    tables=[Table(index=0, page=2, method="ocr", cells=cells, n_rows=2, n_cols=4)])
     assert "C-5-2" not in map_summary([doc], programme).values
+
+
+def test_scan_misreadings_of_detail_forms_and_dashes_explain_rather_than_doubt():
+    """Fresh scans 11501–11508 (never looked at, then mended): each value here was right and left for a look.
+    A-3-2's `4종, 1,009건` beside a detail form read `1,0092` (건 read as 2): the 요약표 writes the number with
+    its commas in place. C-1-4's `0.51` beside `1km & CCTV 4.0.51` (수 read as `4.`). C-8-1's `7건` beside
+    `HIS 도입 724` (건 read as 24). B-4-1's `1.59%` beside a recomputed 1,586,946 % (a component misread; a rate
+    is at most 100). And C-4-1's `-` read as `ㆍ` on a domain the city did not choose is no statement. C-8-3's
+    value read without its number (`스마트 돌봄 플러그 보급 가구 수`, the detail form says 1,664가구) is left for
+    a look."""
+    from extractors.model import Cell, Document, Table
+    from mapping.ocr_reconcile import reconcile_ocr_values
+    from mapping.summary import map_summary
+    from schemas import load_programme
+    from schemas.provenance import Provenance
+    from schemas.submission import IndicatorValue
+
+    programme = load_programme("city-2025")
+    for code, text, value, confidence, detail, recomputed, in_doubt in (
+            ("A-3-2", "4종, 1,009건", 1009, 86.18, "API 제공 4종 1,0092", None, False),
+            ("C-1-4", "1km CCTV 수 0.51", 0.51, 87.33, "1km & CCTV 4.0.51", None, False),
+            ("C-8-1", "7건", 7, 93.19, "HIS 도입 724", None, False),
+            ("B-4-1", "1.59%", 1.59, 90.46, None, 1586946.52, False),
+            ("C-8-3", "스마트 돌봄 플러그 보급 가구 수", "스마트 돌봄 플러그 보급 가구 수", 96.61,
+             "스마트돌봄플러그보급가구 수 1,664가구", None, True)):
+        entry = IndicatorValue(stated_text=text, value=value, recomputed=recomputed,
+                               source=Provenance(file="scan.pdf", page=2, method="ocr", confidence=confidence))
+        reconcile_ocr_values({code: entry}, programme, {code: detail} if detail else {})
+        assert (entry.value, entry.source.confidence < 70) == (value, in_doubt), (code, text)
+    rows = [["분류", "지표명", "작성 지표", "증빙 페이지"], ["주거", "C-4-1 전체 가구 수 대비 원격검침시스템 도입가구 수", "ㆍ", ""]]
+    cells = [Cell(row=r, col=c, text=t, confidence=94.89) for r, line in enumerate(rows) for c, t in enumerate(line)]
+    doc = Document(file="scan.pdf", sha256="0" * 64, media_type="application/pdf",
+                   tables=[Table(index=0, page=2, method="ocr", cells=cells, n_rows=2, n_cols=4)])
+    summary = map_summary([doc], programme)
+    assert "C-4-1" in summary.rows_of and "C-4-1" not in summary.values and not summary.unparseable

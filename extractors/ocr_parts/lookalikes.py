@@ -19,6 +19,8 @@ RING_IN_TEXT = re.compile(r"(?<!\d)(?<!\d[.,])0(?!\d|[.,]\d)|\u110b(?![\u1161-\u
 # In a yes/no cell's text: a lone slash, backslash, plus or angle, what Tesseract makes of a ✓, a Y or a V it
 # cannot read (`지침 /, 계획 /`, `계획 수립 \ (승인 Y)`, `안내서비스 도입 +`); all three are yes marks
 YES_MARK_IN_TEXT = re.compile(r"(?<![\w/\\+<])[/\\+<](?![\w/\\+<])")
+# What a scanned `-` alone in a cell comes back as (a row left empty: an optional domain not chosen)
+DASH_READINGS = frozenset({"ㆍ", "ᆞ", "·", "•", "_", "=", "~", "—", "–", "ー"})
 # Whole-answer syllables read one stroke off: 에 for 예 (the second short stroke of ㅖ lost)
 ANSWER_SYLLABLES = {"에": "예"}
 # Checkboxes of a scanned or photographed form: the Hangul letter ㅁ standing alone for an empty □, and a bracket

@@ -230,10 +230,11 @@ def mark_glyphs(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> l
         misread = _MISREAD_AS.get(mark)
         marky = [w for w in over if (_MARK_WORD.match(w.text) or misread is not None and misread.match(w.text))
                  and len(w.text) <= MAX_MARK_WORD]
-        if mark in BOX_MARKS and not _a_space_before_ink(crop, (x0 - dx, y0 - dy, x1 - dx, y1 - dy), against):
+        in_crop = (x0 - dx, y0 - dy, x1 - dx, y1 - dy)
+        if mark in BOX_MARKS and not _a_space_before_ink(crop, in_crop, against):
             continue  # the ㅁ of 마, split from its vowel at a blank column: a checkbox stands a space before its word
         if over and not marky:
-            if mark not in STANDS_APART or not _a_space_after_ink(crop, (x0 - dx, y0 - dy, x1 - dx, y1 - dy), line_height):
+            if mark not in STANDS_APART or not _a_space_after_ink(crop, in_crop, line_height):
                 continue  # part of a word of text
             over = []  # a word's box stretched over a ✓ or Y a space after its letters (`계획` taking the ✓ after it)
         if marky:
