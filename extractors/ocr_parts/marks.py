@@ -28,7 +28,7 @@ _WORDY = re.compile(r"[\uac00-\ud7a31-9]")
 _MARK_WORD = re.compile(r"^[0Oo○ㅇ@©<>()\[\]{}.,:;'\"`~\-/\\|+*xXvV✓✔✗✘√]+$")
 MAX_MARK_WORD = 3  # characters: longer words are text, not a misread mark
 # what Tesseract makes of an N beside Hangul (its shape tells it from a 4: ``n_shaped``)
-_BOX_WORD = re.compile(r"^.$")  # a one-letter word over a box-shaped glyph is the box (`된` for ☑, `ㅁ` for □)
+_BOX_WORD = re.compile(r"^(?:.|[A-Za-z]{2,3})$")  # a letter or a Latin scrap over a box (`된`, `MW` for ☑)
 _MISREAD_AS = {"N": re.compile(r"^[4NnHMWИ]$"), "■": _BOX_WORD, "□": _BOX_WORD, "☑": _BOX_WORD}
 
 
