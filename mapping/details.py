@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 
 from extractors.model import Document, Table
+from mapping.ocr_reconcile import AMBIGUOUS_SEPARATOR, COUNTING_UNITS
 from mapping.summary import IndicatorNames
 from mapping.values import compact, normalise, numbers
 from schemas.programme import CityProgramme, Component, Indicator
 from schemas.provenance import Provenance
-from schemas.vocabulary import mark_vocabulary
 
 DATE = re.compile(r"(?:'|’|‘)?(\d{2}|\d{4})\s*[.\-/년]\s*(\d{1,2})(?:\s*[.\-/월]\s*(\d{1,2}))?")
 
@@ -227,15 +227,11 @@ def _read_components(doc: Document, table: Table, grid: list[list[str]], detail:
             detail.components[component.letter] = (value, doc.provenance(table, r, c))
 
 
-# `2.552` on a scan: three digits after the point, where a thousands comma stood
-_COMMA_AS_POINT = re.compile(r"^\d{1,3}\.\d{3}$")
-
-
 def _whole_count(value: float, text: str, component: Component) -> float:
     """A scanned component counted in a counting unit (개소, 가구, 명) and read `2.552`: its comma read as a point
     (a count has no decimals), so 2,552."""
     token = next(iter(re.findall(r"\d[\d.,]*", normalise(text))), "")
-    if component.unit in mark_vocabulary().counting_units and _COMMA_AS_POINT.match(token):
+    if component.unit in COUNTING_UNITS and AMBIGUOUS_SEPARATOR.fullmatch(token):
         return float(token.replace(".", ""))
     return value
 

@@ -36,7 +36,7 @@ CONFIRMED_CONFIDENCE = 90.0
 # "12.285": on a scan a thousands comma and a decimal point differ by a pixel or two, and Korean tables seldom
 # give three decimals, so such a number is only as sure as a coin toss unless its form tells which it is.
 AMBIGUOUS_SEPARATOR = re.compile(r"(?<![\d.,])\d{1,3}\.\d{3}(?![\d.,])")
-_COUNTING_UNITS = tuple(mark_vocabulary().counting_units)
+COUNTING_UNITS = tuple(mark_vocabulary().counting_units)  # a number before one is whole
 _NUMBER_TOKEN = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
@@ -338,14 +338,14 @@ def _counted_number(detail_text: str | None) -> list[float]:
     """The last number of the detail form's statement that a counting unit follows (`13 개소` of `… 수 13 개소 2:`,
     grain read after it), if any."""
     text = normalise(detail_text or "")
-    found = [m for m in _NUMBER_TOKEN.finditer(text) if compact(text[m.end():]).startswith(_COUNTING_UNITS)]
+    found = [m for m in _NUMBER_TOKEN.finditer(text) if compact(text[m.end():]).startswith(COUNTING_UNITS)]
     return [float(found[-1].group().replace(",", ""))] if found else []
 
 
 def _counted(text: str) -> bool:
     """Whether ``text``'s last number is followed by a counting unit (`2,335명`, `1.829가 구`): it is whole."""
     found = list(_NUMBER_TOKEN.finditer(text))
-    return bool(found) and compact(text[found[-1].end():]).startswith(_COUNTING_UNITS)
+    return bool(found) and compact(text[found[-1].end():]).startswith(COUNTING_UNITS)
 
 
 def _whole_number(indicator: Indicator) -> bool:

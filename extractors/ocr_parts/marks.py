@@ -175,13 +175,17 @@ WORD_SPACE = 0.3  # of the line's height: the blank before a glyph that stands a
 STANDS_APART = ("✓", "Y", "N")
 
 
+def _letter_runs(ink: np.ndarray, line_height: int) -> list[tuple[int, int]]:
+    """The runs of inked columns of ``ink`` (a band of a crop's rows) holding a letter, without the specks of scan
+    grain (`도입 .Y`): a run with no ink of a letter's height is grain."""
+    return [(a, b) for a, b in _runs(ink.any(axis=0))
+            if max(bottom - top for top, bottom in _runs(ink[:, a:b].any(axis=1))) >= SPECK_HEIGHT * line_height]
+
+
 def _a_space_after_ink(crop: np.ndarray, box: tuple[int, int, int, int], line_height: int) -> bool:
     """Whether the glyph at ``box`` (x0, y0, x1, y1 in the crop) follows other ink of its rows after a word space."""
     x0, y0, _, y1 = (int(v) for v in box)
-    ink = crop[max(y0, 0):max(y1, 0), :max(x0, 0)] < INK
-    # the glyphs before it, without the specks of scan grain (`도입 .Y`): a run of columns with no letter's height
-    letters = [(a, b) for a, b in _runs(ink.any(axis=0))
-               if max(bottom - top for top, bottom in _runs(ink[:, a:b].any(axis=1))) >= SPECK_HEIGHT * line_height]
+    letters = _letter_runs(crop[max(y0, 0):max(y1, 0), :max(x0, 0)] < INK, line_height)
     return bool(letters) and x0 - letters[-1][1] > WORD_SPACE * line_height
 
 
@@ -189,9 +193,7 @@ def _a_space_before_ink(crop: np.ndarray, box: tuple[int, int, int, int], line_h
     """Whether the glyph at ``box`` (x0, y0, x1, y1 in the crop) has a word space after it before other ink of its
     rows (or none at all)."""
     _, y0, x1, y1 = (int(v) for v in box)
-    ink = crop[max(y0, 0):max(y1, 0), max(x1, 0):] < INK
-    letters = [(a, b) for a, b in _runs(ink.any(axis=0))
-               if max(bottom - top for top, bottom in _runs(ink[:, a:b].any(axis=1))) >= SPECK_HEIGHT * line_height]
+    letters = _letter_runs(crop[max(y0, 0):max(y1, 0), max(x1, 0):] < INK, line_height)
     return not letters or letters[0][0] > WORD_SPACE * line_height
 
 
@@ -216,12 +218,15 @@ def mark_glyphs(words: list, crop: np.ndarray, dx: int, dy: int, make_word) -> l
     line_height = heights[(len(heights) - 1) // 2]  # the lower middle: a box swollen by a speck (`도입` 56 px tall
     # beside `시스템` 34) made a ✓ of 20 px look small
     out = list(words)
+    glyph_height = None  # measured when a box is found
     for (x0, y0, x1, y1), mark in found:
         x0, y0, x1, y1 = x0 + dx, y0 + dy, x1 + dx, y1 + dy
         h = y1 - y0
         # a box is measured against its line's glyphs: Tesseract's boxes for the words of a photographed form's
         # checkbox line came back twice their height
-        against = _glyph_height(crop, line_height) if mark in BOX_MARKS else line_height
+        if mark in BOX_MARKS and glyph_height is None:
+            glyph_height = _glyph_height(crop, line_height)
+        against = glyph_height if mark in BOX_MARKS else line_height
         if not (RING_HEIGHT if mark == "○" else TICK_HEIGHT) * against <= h <= MAX_MARK_HEIGHT * against:
             continue  # smaller than the words beside it: the ㅇ of a syllable, a degree sign, a stroke of a letter
         # a word over the mark: covering half of it, or lying half in it (`+` read on the right stroke of a ✓)
